@@ -1,0 +1,22 @@
+package dev.kvtier.cli;
+
+import picocli.CommandLine.Command;
+
+/** The {@code kvtier} command: one launcher, one subcommand per job. */
+@Command(
+    name = "kvtier",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Tiered KV caches for LLM serving: simulate clusters, replay traces, compare policies.",
+    subcommands = {SimCommand.class, GenerateCommand.class, picocli.CommandLine.HelpCommand.class})
+public final class KvtierCommand implements Runnable
+{
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.workloads.trace.TraceFormatException;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Entry point of the {@code kvtier} launcher. Maps every failure a user can cause to one line on stderr and exit
+ * code 2; anything else is exit 1 with the stack trace only when {@code KVTIER_DEBUG} is set.
+ */
+public final class Main
+{
+    /** Exit code for bad input: wrong flags, malformed traces or configs. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    private Main()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; exposed so tests drive the real CLI in-process. */
+    public static int run(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine cli = new CommandLine(new KvtierCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, arguments) ->
+        {
+            final CommandLine cmd = ex.getCommandLine();
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> handle(ex, cmd, err));
+        return cli.execute(args);
+    }
+
+    private static int handle(final Exception ex, final CommandLine cmd, final PrintWriter err)
+    {
+        final String who = cmd.getCommandSpec().qualifiedName();
+        if (ex instanceof TraceFormatException || ex instanceof BadInputException
+            || ex instanceof IllegalArgumentException)
+        {
+            err.println(who + ": " + ex.getMessage());
+            debug(ex, err);
+            return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof NoSuchFileException || ex.getCause() instanceof NoSuchFileException)
+        {
+            final String file = ex instanceof NoSuchFileException n ? n.getFile()
+                : ((NoSuchFileException)ex.getCause()).getFile();
+            err.println(who + ": no such file: " + file + "; check the path");
+            debug(ex, err);
+            return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException)
+        {
+            err.println(who + ": I/O error: " + ex.getMessage());
+            debug(ex, err);
+            return 1;
+        }
+        err.println(who + ": internal error: " + ex + " (set KVTIER_DEBUG=1 for the stack trace)");
+        debug(ex, err);
+        return 1;
+    }
+
+    private static void debug(final Exception ex, final PrintWriter err)
+    {
+        if (System.getenv("KVTIER_DEBUG") != null)
+        {
+            ex.printStackTrace(err);
+        }
+    }
+}

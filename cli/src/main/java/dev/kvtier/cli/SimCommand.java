@@ -1,0 +1,275 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.sim.hits.BlockTrace;
+import dev.kvtier.sim.hits.HitCounts;
+import dev.kvtier.sim.hits.HitReplay;
+import dev.kvtier.sim.hits.HitResult;
+import dev.kvtier.sim.hits.HitScenario;
+import dev.kvtier.sim.hits.HitSweep;
+import dev.kvtier.sim.hits.Placement;
+import dev.kvtier.sim.hits.Routing;
+import dev.kvtier.sim.report.HitReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvtier sim}: replays a trace (or the built-in workload) and compares cache policies. With no arguments it
+ * sweeps every eviction policy over capacities sized to the workload and prints a table.
+ */
+@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Replay a trace (default: the built-in chat workload) and compare cache policies.",
+        "Mode 'hits' counts prefix hits per eviction policy and capacity, with no timing."})
+public final class SimCommand implements Callable<Integer>
+{
+    /** Simulation modes. */
+    enum Mode
+    {
+        hits
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+        description = "Mooncake JSONL trace (timestamp, input_length, output_length, hash_ids). "
+            + "Default: the built-in synthetic chat workload.")
+    private Path trace;
+
+    @Option(names = "--mode", defaultValue = "hits", description = "Simulation mode: ${COMPLETION-CANDIDATES} "
+        + "(default: ${DEFAULT-VALUE}).")
+    private Mode mode;
+
+    @Option(names = "--eviction", split = ",", paramLabel = "POLICY", converter = PolicyConverter.class,
+        description = "Eviction policies, comma separated: lru, lfu, fifo, s3fifo, pflru, opt "
+            + "(default: all).")
+    private List<EvictionPolicy> evictions;
+
+    @Option(names = "--capacity-blocks", split = ",", paramLabel = "N",
+        description = "Total cache capacities in 512-token blocks, comma separated "
+            + "(default: 1%, 2%, 5%, 10%, 25% and 50% of the trace's unique blocks).")
+    private List<Integer> capacities;
+
+    @Option(names = "--nodes", split = ",", defaultValue = "1", paramLabel = "K",
+        description = "Serving nodes, comma separated for several (default: ${DEFAULT-VALUE}).")
+    private List<Integer> nodes;
+
+    @Option(names = "--placement", split = ",", defaultValue = "global", paramLabel = "global|local",
+        description = "One global pool of the whole capacity, or one pool of capacity/K per node "
+            + "(default: ${DEFAULT-VALUE}).")
+    private List<String> placements;
+
+    @Option(names = "--routing", split = ",", defaultValue = "round_robin",
+        paramLabel = "round_robin|random|prefix_hash",
+        description = "Request routing with local placement (default: ${DEFAULT-VALUE}).")
+    private List<String> routings;
+
+    @Option(names = "--prefix-hash-blocks", defaultValue = "2", paramLabel = "N",
+        description = "Prefix depth that prefix_hash routing hashes (default: ${DEFAULT-VALUE}).")
+    private int prefixHashBlocks;
+
+    @Option(names = "--seed", defaultValue = "42",
+        description = "Seed of the built-in workload and of random routing (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--synthetic-duration", defaultValue = "900", paramLabel = "SECONDS",
+        description = "Length of the built-in workload (default: ${DEFAULT-VALUE}).")
+    private double syntheticDuration;
+
+    @Option(names = "--json", description = "Print the JSON report on standard output instead of the table.")
+    private boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Also write report.json, results.csv and hit_ratio.png into DIR.")
+    private Path outDir;
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Worker threads for the sweep (default: available cores).")
+    private Integer threads;
+
+    @Option(names = "--no-progress", description = "Never show a progress bar.")
+    private boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        validate();
+        final long wallStart = System.nanoTime();
+        final BlockTrace blocks = WorkloadInput.load(trace, seed, syntheticDuration);
+        final String source = trace == null ? WorkloadInput.syntheticName(seed, syntheticDuration)
+            : trace.getFileName().toString();
+        final List<HitScenario> scenarios = scenarios(blocks);
+        final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        final List<HitResult> results;
+        try (ProgressReporter progress = new ProgressReporter("sim " + mode, HitSweep.work(blocks, scenarios),
+            !noProgress))
+        {
+            results = HitSweep.run(blocks, scenarios, seed, workers, progress);
+        }
+        final HitCounts ideal = HitReplay.ideal(blocks);
+        final HitReport report = new HitReport(source, blocks.stats(), ideal, results, seed);
+        final double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+
+        final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            out.print(report.toJsonString());
+        }
+        else
+        {
+            out.print(HitTable.render(report, source, wallSeconds));
+        }
+        out.flush();
+        if (outDir != null)
+        {
+            writeOutputs(report);
+            spec.commandLine().getErr().println("wrote report.json, results.csv, hit_ratio.png to " + outDir);
+        }
+        return 0;
+    }
+
+    private void validate()
+    {
+        if (capacities != null)
+        {
+            for (final int c : capacities)
+            {
+                if (c < 0)
+                {
+                    throw new ParameterException(spec.commandLine(),
+                        "--capacity-blocks: " + c + " is negative; give block counts >= 0");
+                }
+            }
+        }
+        for (final int k : nodes)
+        {
+            if (k < 1)
+            {
+                throw new ParameterException(spec.commandLine(), "--nodes: " + k + " must be >= 1");
+            }
+        }
+        if (prefixHashBlocks < 1)
+        {
+            throw new ParameterException(spec.commandLine(), "--prefix-hash-blocks: must be >= 1");
+        }
+        if (threads != null && threads < 1)
+        {
+            throw new ParameterException(spec.commandLine(), "--threads: must be >= 1");
+        }
+        if (!(syntheticDuration > 0))
+        {
+            throw new ParameterException(spec.commandLine(), "--synthetic-duration: must be > 0 seconds");
+        }
+        parse(placements, "--placement", Placement::parse);
+        parse(routings, "--routing", Routing::parse);
+    }
+
+    private <T> List<T> parse(final List<String> values, final String option,
+        final java.util.function.Function<String, T> parser)
+    {
+        final List<T> parsed = new ArrayList<>();
+        for (final String v : values)
+        {
+            try
+            {
+                parsed.add(parser.apply(v));
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+            }
+        }
+        return parsed;
+    }
+
+    private List<HitScenario> scenarios(final BlockTrace blocks)
+    {
+        final List<EvictionPolicy> policies = evictions == null ? List.of(EvictionPolicy.values()) : evictions;
+        final List<Integer> caps = capacities == null ? defaultCapacities(blocks.idSpace()) : capacities;
+        final List<HitScenario> out = new ArrayList<>();
+        for (final int k : new LinkedHashSet<>(nodes))
+        {
+            for (final Placement placement : new LinkedHashSet<>(parse(placements, "--placement", Placement::parse)))
+            {
+                for (final Routing routing : new LinkedHashSet<>(parse(routings, "--routing", Routing::parse)))
+                {
+                    if ((k == 1 || placement == Placement.GLOBAL) && routing != Routing.parse(routings.get(0)))
+                    {
+                        continue;
+                    }
+                    for (final int cap : new LinkedHashSet<>(caps))
+                    {
+                        for (final EvictionPolicy p : new LinkedHashSet<>(policies))
+                        {
+                            out.add(new HitScenario(p, cap, k, placement, routing, prefixHashBlocks));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Capacities that span the interesting part of the curve, as shares of the unique blocks. */
+    static List<Integer> defaultCapacities(final int uniqueBlocks)
+    {
+        final double[] shares = {0.01, 0.02, 0.05, 0.10, 0.25, 0.50};
+        final List<Integer> caps = new ArrayList<>();
+        for (final double s : shares)
+        {
+            final int c = roundTwoDigits(Math.max(1, (int)Math.round(uniqueBlocks * s)));
+            if (!caps.contains(c))
+            {
+                caps.add(c);
+            }
+        }
+        return caps;
+    }
+
+    private static int roundTwoDigits(final int v)
+    {
+        if (v < 100)
+        {
+            return v;
+        }
+        final int scale = (int)Math.pow(10, (int)Math.log10(v) - 1);
+        return (int)Math.round((double)v / scale) * scale;
+    }
+
+    private void writeOutputs(final HitReport report) throws Exception
+    {
+        Files.createDirectories(outDir);
+        AtomicFiles.write(outDir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(outDir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(outDir.resolve("hit_ratio.png"), HitPlot.png(report));
+    }
+
+    /** Converts a policy name, listing the valid names on error. */
+    static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<EvictionPolicy>
+    {
+        @Override
+        public EvictionPolicy convert(final String value)
+        {
+            try
+            {
+                return EvictionPolicy.parse(value);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kvtier.model.cache;
+
+/**
+ * Least frequently used: evicts the block touched fewest times since it was admitted, ties to the least recently
+ * used. The Mooncake report's LFUCache loses to LRU on its trace; this is the policy that shows it.
+ */
+public final class LfuCache implements BlockCache
+{
+    private static final int SEQ_BITS = 40;
+
+    private final IndexedMinHeap heap;
+    private final int[] counts;
+    private final int capacity;
+    private long clock;
+    private long evictions;
+
+    public LfuCache(final int capacity, final int idSpace)
+    {
+        this.capacity = capacity;
+        this.heap = new IndexedMinHeap(idSpace, capacity);
+        this.counts = new int[idSpace];
+    }
+
+    @Override
+    public boolean contains(final int block)
+    {
+        return heap.contains(block);
+    }
+
+    @Override
+    public void access(final int block, final int depth, final int tokens, final int nextUse)
+    {
+        final long seq = ++clock;
+        if (heap.contains(block))
+        {
+            counts[block]++;
+            heap.update(block, key(counts[block], seq));
+            return;
+        }
+        if (capacity == 0)
+        {
+            return;
+        }
+        if (heap.size() == capacity)
+        {
+            heap.poll();
+            evictions++;
+        }
+        counts[block] = 1;
+        heap.insert(block, key(1, seq));
+    }
+
+    private static long key(final int count, final long seq)
+    {
+        return (long)Math.min(count, (1 << 23) - 1) << SEQ_BITS | seq;
+    }
+
+    @Override
+    public int size()
+    {
+        return heap.size();
+    }
+
+    @Override
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    @Override
+    public long evictions()
+    {
+        return evictions;
+    }
+}
