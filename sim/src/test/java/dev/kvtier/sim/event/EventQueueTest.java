@@ -1,0 +1,73 @@
+package dev.kvtier.sim.event;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventQueueTest
+{
+    @Test
+    void shouldPopInTimeOrderAndFifoOnTies()
+    {
+        final EventQueue q = new EventQueue(2);
+        q.push(5, 1);
+        q.push(3, 2);
+        q.push(5, 3);
+        q.push(3, 4);
+        q.push(0, 5);
+        final List<Integer> order = new ArrayList<>();
+        final List<Long> times = new ArrayList<>();
+        while (!q.isEmpty())
+        {
+            order.add(q.pop());
+            times.add(q.lastTime());
+        }
+        assertThat(order).containsExactly(5, 2, 4, 1, 3);
+        assertThat(times).containsExactly(0L, 3L, 3L, 5L, 5L);
+    }
+
+    @Test
+    void shouldMatchAPriorityQueueReferenceUnderTheHoldModel()
+    {
+        record Ev(long time, long seq, int payload)
+        {
+        }
+        final PriorityQueue<Ev> reference = new PriorityQueue<>(
+            Comparator.comparingLong(Ev::time).thenComparingLong(Ev::seq));
+        final EventQueue q = new EventQueue(16);
+        final SplittableRandom random = new SplittableRandom(11);
+        long seq = 0;
+        for (int i = 0; i < 5000; i++)
+        {
+            final long t = random.nextInt(100);
+            reference.add(new Ev(t, seq++, i));
+            q.push(t, i);
+        }
+        for (int i = 0; i < 200_000; i++)
+        {
+            final Ev e = reference.poll();
+            assertThat(q.pop()).isEqualTo(e.payload());
+            assertThat(q.lastTime()).isEqualTo(e.time());
+            final long t = e.time() + random.nextInt(64);
+            reference.add(new Ev(t, seq++, i));
+            q.push(t, i);
+            if (i % 3 == 0)
+            {
+                final long t2 = e.time() + random.nextInt(64);
+                reference.add(new Ev(t2, seq++, -i));
+                q.push(t2, -i);
+            }
+            if (i % 3 == 1)
+            {
+                assertThat(q.pop()).isEqualTo(reference.poll().payload());
+            }
+        }
+        assertThat(q.size()).isEqualTo(reference.size());
+    }
+}
