@@ -1,0 +1,133 @@
+package dev.kvtier.model.store;
+
+import dev.kvtier.model.node.Message;
+import dev.kvtier.model.node.Node;
+import dev.kvtier.model.node.NodeContext;
+import dev.kvtier.model.node.NodeId;
+
+/**
+ * The Mooncake master as a node: answers {@link MasterRequest}s from {@link MasterService} and drives its two
+ * periodic jobs from timers, the eviction pass every 10 ms and the client monitor every second. The runtime
+ * supplies time and randomness, so this one class is the master of both the simulator and the live process.
+ */
+public final class MasterNode implements Node
+{
+    private static final long EVICTION_TIMER = 1;
+    private static final long CLIENT_MONITOR_TIMER = 2;
+    private static final long NANOS_PER_MS = 1_000_000;
+
+    private final MasterConfig config;
+    private NodeContext ctx;
+    private MasterService service;
+
+    public MasterNode(final MasterConfig config)
+    {
+        this.config = config;
+    }
+
+    /** The state machine, for introspection (admin endpoints, reports, tests). */
+    public MasterService service()
+    {
+        return service;
+    }
+
+    @Override
+    public void onStart(final NodeContext ctx)
+    {
+        this.ctx = ctx;
+        this.service = new MasterService(config, ctx.random());
+        ctx.schedule(MasterConfig.EVICTION_PERIOD_MS * NANOS_PER_MS, EVICTION_TIMER);
+        ctx.schedule(MasterConfig.CLIENT_MONITOR_PERIOD_MS * NANOS_PER_MS, CLIENT_MONITOR_TIMER);
+    }
+
+    @Override
+    public void onTimer(final long timerId)
+    {
+        if (timerId == EVICTION_TIMER)
+        {
+            service.evict(nowMs());
+            ctx.schedule(MasterConfig.EVICTION_PERIOD_MS * NANOS_PER_MS, EVICTION_TIMER);
+        }
+        else if (timerId == CLIENT_MONITOR_TIMER)
+        {
+            service.expireClients(nowMs());
+            ctx.schedule(MasterConfig.CLIENT_MONITOR_PERIOD_MS * NANOS_PER_MS, CLIENT_MONITOR_TIMER);
+        }
+    }
+
+    @Override
+    public void onMessage(final NodeId from, final Message message)
+    {
+        if (!(message instanceof MasterRequest request))
+        {
+            return;
+        }
+        ctx.send(from, handle(request, nowMs()));
+    }
+
+    /** Executes one request against the state machine at {@code nowMs}. */
+    public MasterReply handle(final MasterRequest request, final long nowMs)
+    {
+        final long id = request.requestId();
+        if (request instanceof MasterRequest.PutStart r)
+        {
+            return reply(id, service.putStart(r.clientId(), r.key(), r.length(), r.config(), nowMs));
+        }
+        if (request instanceof MasterRequest.PutEnd r)
+        {
+            return reply(id, service.putEnd(r.clientId(), r.key(), nowMs));
+        }
+        if (request instanceof MasterRequest.PutRevoke r)
+        {
+            return reply(id, service.putRevoke(r.clientId(), r.key(), nowMs));
+        }
+        if (request instanceof MasterRequest.GetReplicaList r)
+        {
+            return reply(id, service.getReplicaList(r.key(), nowMs));
+        }
+        if (request instanceof MasterRequest.ExistKey r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.existKey(r.key(), nowMs, true));
+        }
+        if (request instanceof MasterRequest.BatchExistKey r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.batchExistKey(r.keys(), nowMs));
+        }
+        if (request instanceof MasterRequest.Remove r)
+        {
+            return reply(id, service.remove(r.key(), r.force(), nowMs));
+        }
+        if (request instanceof MasterRequest.RemoveByRegex r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.removeByRegex(r.regex(), r.force(), nowMs));
+        }
+        if (request instanceof MasterRequest.RemoveAll r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.removeAll(r.force(), nowMs));
+        }
+        if (request instanceof MasterRequest.MountSegment r)
+        {
+            return reply(id, service.mountSegment(r.segment(), r.clientId(), nowMs));
+        }
+        if (request instanceof MasterRequest.ReMountSegment r)
+        {
+            return reply(id, service.remountSegments(r.segments(), r.clientId(), nowMs));
+        }
+        if (request instanceof MasterRequest.UnmountSegment r)
+        {
+            return reply(id, service.unmountSegment(r.segmentId(), r.clientId()));
+        }
+        final MasterRequest.Ping r = (MasterRequest.Ping)request;
+        return new MasterReply(id, ErrorCode.OK, service.ping(r.clientId(), nowMs));
+    }
+
+    private long nowMs()
+    {
+        return ctx.now() / NANOS_PER_MS;
+    }
+
+    private static MasterReply reply(final long id, final Result<?> result)
+    {
+        return new MasterReply(id, result.error(), result.value());
+    }
+}

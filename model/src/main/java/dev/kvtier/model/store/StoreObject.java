@@ -1,0 +1,94 @@
+package dev.kvtier.model.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The master's metadata for one key: who wrote it, when, its lease and pins, and its replicas. Mutable, owned by
+ * {@link MasterService} alone.
+ */
+final class StoreObject
+{
+    /** One replica: a range in a segment, and its state. */
+    static final class Replica
+    {
+        final long segmentId;
+        final long offset;
+        final long size;
+        ReplicaStatus status = ReplicaStatus.PROCESSING;
+
+        Replica(final long segmentId, final long offset, final long size)
+        {
+            this.segmentId = segmentId;
+            this.offset = offset;
+            this.size = size;
+        }
+    }
+
+    final String key;
+    final long clientId;
+    final long size;
+    final long putStartTimeMs;
+    final boolean hardPin;
+    final long softPinTtlMs;
+    long leaseTimeoutMs;
+    long softPinDeadlineMs = -1;
+    final List<Replica> replicas = new ArrayList<>();
+
+    StoreObject(final String key, final long clientId, final long size, final long putStartTimeMs,
+        final boolean hardPin, final long softPinTtlMs)
+    {
+        this.key = key;
+        this.clientId = clientId;
+        this.size = size;
+        this.putStartTimeMs = putStartTimeMs;
+        this.hardPin = hardPin;
+        this.softPinTtlMs = softPinTtlMs;
+    }
+
+    boolean hasComplete()
+    {
+        for (final Replica r : replicas)
+        {
+            if (r.status == ReplicaStatus.COMPLETE)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean allComplete()
+    {
+        for (final Replica r : replicas)
+        {
+            if (r.status != ReplicaStatus.COMPLETE)
+            {
+                return false;
+            }
+        }
+        return !replicas.isEmpty();
+    }
+
+    boolean hasProcessing()
+    {
+        for (final Replica r : replicas)
+        {
+            if (r.status == ReplicaStatus.PROCESSING)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean leaseActive(final long nowMs)
+    {
+        return leaseTimeoutMs > nowMs;
+    }
+
+    boolean softPinned(final long nowMs)
+    {
+        return softPinDeadlineMs > nowMs;
+    }
+}
