@@ -6,18 +6,16 @@ package dev.kvtier.model.cache;
  * stronger. Next use is counted in requests, not in block touches: a request touches its blocks deepest first, so
  * counting touches would rank a parent as needed later than its own child and break prefixes.
  */
-public final class BeladyCache implements BlockCache
+public final class BeladyCache extends AbstractBlockCache
 {
     private static final int DEPTH_BITS = 21;
     private static final int DEPTH_MASK = (1 << DEPTH_BITS) - 1;
 
     private final IndexedMinHeap heap;
-    private final int capacity;
-    private long evictions;
 
     public BeladyCache(final int capacity, final int idSpace)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.heap = new IndexedMinHeap(idSpace, capacity + 1);
     }
 
@@ -52,17 +50,5 @@ public final class BeladyCache implements BlockCache
     public int size()
     {
         return heap.size();
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }

@@ -1,15 +1,13 @@
 package dev.kvtier.model.cache;
 
 /** First in, first out: hits do not reorder, so it shows how much of LRU's result is recency at all. */
-public final class FifoCache implements BlockCache
+public final class FifoCache extends AbstractBlockCache
 {
     private final LinkedBlockLists list;
-    private final int capacity;
-    private long evictions;
 
     public FifoCache(final int capacity, final int idSpace)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.list = new LinkedBlockLists(idSpace, 1);
     }
 
@@ -38,17 +36,5 @@ public final class FifoCache implements BlockCache
     public int size()
     {
         return list.size(0);
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }

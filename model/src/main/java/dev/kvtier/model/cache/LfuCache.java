@@ -4,19 +4,17 @@ package dev.kvtier.model.cache;
  * Least frequently used: evicts the block touched fewest times since it was admitted, ties to the least recently
  * used. The Mooncake report's LFUCache loses to LRU on its trace; this is the policy that shows it.
  */
-public final class LfuCache implements BlockCache
+public final class LfuCache extends AbstractBlockCache
 {
     private static final int SEQ_BITS = 40;
 
     private final IndexedMinHeap heap;
     private final int[] counts;
-    private final int capacity;
     private long clock;
-    private long evictions;
 
     public LfuCache(final int capacity, final int idSpace)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.heap = new IndexedMinHeap(idSpace, capacity);
         this.counts = new int[idSpace];
     }
@@ -59,17 +57,5 @@ public final class LfuCache implements BlockCache
     public int size()
     {
         return heap.size();
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }

@@ -1,15 +1,13 @@
 package dev.kvtier.model.cache;
 
 /** Least recently used: the baseline of every prefix-cache paper and of SGLang's radix-tree eviction. */
-public final class LruCache implements BlockCache
+public final class LruCache extends AbstractBlockCache
 {
     private final LinkedBlockLists list;
-    private final int capacity;
-    private long evictions;
 
     public LruCache(final int capacity, final int idSpace)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.list = new LinkedBlockLists(idSpace, 1);
     }
 
@@ -43,17 +41,5 @@ public final class LruCache implements BlockCache
     public int size()
     {
         return list.size(0);
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }

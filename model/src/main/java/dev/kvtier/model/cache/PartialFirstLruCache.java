@@ -7,20 +7,18 @@ package dev.kvtier.model.cache;
  * them costs full blocks that would have been. The signal is online (the block's size), so this policy is
  * deployable, unlike OPT.
  */
-public final class PartialFirstLruCache implements BlockCache
+public final class PartialFirstLruCache extends AbstractBlockCache
 {
     private static final int FULL = 0;
     private static final int PARTIAL = 1;
 
     private final LinkedBlockLists lists;
     private final boolean[] partial;
-    private final int capacity;
     private final int fullTokens;
-    private long evictions;
 
     public PartialFirstLruCache(final int capacity, final int idSpace, final int fullTokens)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.fullTokens = fullTokens;
         this.lists = new LinkedBlockLists(idSpace, 2);
         this.partial = new boolean[idSpace];
@@ -58,17 +56,5 @@ public final class PartialFirstLruCache implements BlockCache
     public int size()
     {
         return lists.size(FULL) + lists.size(PARTIAL);
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * queue) readmits a returning block straight into main. Prefix traces are dominated by blocks referenced exactly
  * once, which is the case this policy was built for.
  */
-public final class S3FifoCache implements BlockCache
+public final class S3FifoCache extends AbstractBlockCache
 {
     private static final int SMALL = 0;
     private static final int MAIN = 1;
@@ -16,16 +16,14 @@ public final class S3FifoCache implements BlockCache
 
     private final LinkedBlockLists lists;
     private final byte[] freq;
-    private final int capacity;
     private final int smallCapacity;
     private final int[] ghostRing;
     private final long[] ghostStamp;
     private long ghostInserted;
-    private long evictions;
 
     public S3FifoCache(final int capacity, final int idSpace)
     {
-        this.capacity = capacity;
+        super(capacity);
         this.smallCapacity = Math.max(1, capacity / 10);
         this.lists = new LinkedBlockLists(idSpace, 2);
         this.freq = new byte[idSpace];
@@ -143,17 +141,5 @@ public final class S3FifoCache implements BlockCache
     public int size()
     {
         return lists.size(SMALL) + lists.size(MAIN);
-    }
-
-    @Override
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    @Override
-    public long evictions()
-    {
-        return evictions;
     }
 }
