@@ -264,6 +264,59 @@ public final class MasterService
         return n;
     }
 
+    // ---- batch variants: per-key results, in key order ---------------------------------------------------------
+
+    public List<Result<List<ReplicaDescriptor>>> batchPutStart(final long clientId, final List<String> keys,
+        final List<Long> lengths, final ReplicateConfig cfg, final long nowMs)
+    {
+        final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++)
+        {
+            out.add(putStart(clientId, keys.get(i), lengths.get(i), cfg, nowMs));
+        }
+        return out;
+    }
+
+    public List<Result<Void>> batchPutEnd(final long clientId, final List<String> keys, final long nowMs)
+    {
+        final List<Result<Void>> out = new ArrayList<>(keys.size());
+        for (final String k : keys)
+        {
+            out.add(putEnd(clientId, k, nowMs));
+        }
+        return out;
+    }
+
+    public List<Result<Void>> batchPutRevoke(final long clientId, final List<String> keys, final long nowMs)
+    {
+        final List<Result<Void>> out = new ArrayList<>(keys.size());
+        for (final String k : keys)
+        {
+            out.add(putRevoke(clientId, k, nowMs));
+        }
+        return out;
+    }
+
+    public List<Result<List<ReplicaDescriptor>>> batchGetReplicaList(final List<String> keys, final long nowMs)
+    {
+        final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
+        for (final String k : keys)
+        {
+            out.add(getReplicaList(k, nowMs));
+        }
+        return out;
+    }
+
+    public List<Result<Void>> batchRemove(final List<String> keys, final boolean force, final long nowMs)
+    {
+        final List<Result<Void>> out = new ArrayList<>(keys.size());
+        for (final String k : keys)
+        {
+            out.add(remove(k, force, nowMs));
+        }
+        return out;
+    }
+
     // ---- segments and clients ---------------------------------------------------------------------------------
 
     /** Mounts a segment; mounting it again is a success. The client is not live until it remounts. */
