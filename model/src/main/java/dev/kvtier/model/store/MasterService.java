@@ -98,13 +98,10 @@ public final class MasterService
     public Result<Void> putEnd(final long clientId, final String key, final long nowMs)
     {
         final StoreObject o = objects.get(key);
-        if (o == null)
+        final ErrorCode denied = writerCheck(o, clientId);
+        if (denied != ErrorCode.OK)
         {
-            return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
-        }
-        if (o.clientId != clientId)
-        {
-            return Result.fail(ErrorCode.ILLEGAL_CLIENT);
+            return Result.fail(denied);
         }
         if (!o.hasProcessing())
         {
@@ -126,13 +123,10 @@ public final class MasterService
     public Result<Void> putRevoke(final long clientId, final String key, final long nowMs)
     {
         final StoreObject o = objects.get(key);
-        if (o == null)
+        final ErrorCode denied = writerCheck(o, clientId);
+        if (denied != ErrorCode.OK)
         {
-            return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
-        }
-        if (o.clientId != clientId)
-        {
-            return Result.fail(ErrorCode.ILLEGAL_CLIENT);
+            return Result.fail(denied);
         }
         if (!o.hasProcessing())
         {
@@ -152,6 +146,16 @@ public final class MasterService
             objects.remove(key);
         }
         return Result.ok(null);
+    }
+
+    /** Only the client that started a write may end or revoke it. */
+    private static ErrorCode writerCheck(final StoreObject o, final long clientId)
+    {
+        if (o == null)
+        {
+            return ErrorCode.OBJECT_NOT_FOUND;
+        }
+        return o.clientId == clientId ? ErrorCode.OK : ErrorCode.ILLEGAL_CLIENT;
     }
 
     // ---- reads ------------------------------------------------------------------------------------------------
