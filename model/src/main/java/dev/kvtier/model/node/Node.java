@@ -16,4 +16,9 @@ public interface Node
 
     /** A timer this node scheduled has fired. */
     void onTimer(long timerId);
+
+    /** A transfer this node started with {@link NodeContext#transfer} has ended; {@code ok} is false on failure. */
+    default void onTransferDone(final long transferId, final boolean ok)
+    {
+    }
 }

@@ -24,6 +24,16 @@ public interface NodeContext
     /** Sends a message; delivery time (or loss) is the runtime's network's business. */
     void send(NodeId to, Message message);
 
+    /**
+     * Starts a bulk transfer of {@code bytes} between this node and {@code peer} (a one-sided read or write into a
+     * registered segment, as the transfer engine does). The runtime reports the end with
+     * {@link Node#onTransferDone(long, boolean)} carrying {@code transferId}; in the simulator the bytes share link
+     * bandwidth with every other transfer in flight.
+     *
+     * @param read true when data flows from {@code peer} to this node, false for a write to {@code peer}
+     */
+    void transfer(NodeId peer, long bytes, boolean read, long transferId);
+
     /** This node's own random stream, seeded from the run's seed and the node's name. */
     RandomGenerator random();
 }

@@ -93,6 +93,19 @@ public final class MasterNode implements Node
         {
             return new MasterReply(id, ErrorCode.OK, service.batchExistKey(r.keys(), nowMs));
         }
+        if (request instanceof MasterRequest.BatchPutStart r)
+        {
+            return new MasterReply(id, ErrorCode.OK,
+                service.batchPutStart(r.clientId(), r.keys(), r.lengths(), r.config(), nowMs));
+        }
+        if (request instanceof MasterRequest.BatchPutEnd r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.batchPutEnd(r.clientId(), r.keys(), nowMs));
+        }
+        if (request instanceof MasterRequest.BatchGetReplicaList r)
+        {
+            return new MasterReply(id, ErrorCode.OK, service.batchGetReplicaList(r.keys(), nowMs));
+        }
         if (request instanceof MasterRequest.Remove r)
         {
             return reply(id, service.remove(r.key(), r.force(), nowMs));

@@ -37,6 +37,19 @@ public sealed interface MasterRequest extends Message
     {
     }
 
+    record BatchPutStart(long requestId, long clientId, List<String> keys, List<Long> lengths,
+        ReplicateConfig config) implements MasterRequest
+    {
+    }
+
+    record BatchPutEnd(long requestId, long clientId, List<String> keys) implements MasterRequest
+    {
+    }
+
+    record BatchGetReplicaList(long requestId, List<String> keys) implements MasterRequest
+    {
+    }
+
     record Remove(long requestId, String key, boolean force) implements MasterRequest
     {
     }

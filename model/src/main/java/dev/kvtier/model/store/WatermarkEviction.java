@@ -42,15 +42,89 @@ record WatermarkEviction(List<StoreObject> victims)
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
-        ordinary.sort(LEASE_ORDER);
-        softPinned.sort(LEASE_ORDER);
         final List<StoreObject> victims = new ArrayList<>();
-        takeUpTo(ordinary, ideal, victims, true);
+        takeOldest(ordinary, ideal, victims);
+        softPinned.sort(LEASE_ORDER);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             takeUpTo(softPinned, ideal, victims, false);
         }
         return new WatermarkEviction(victims);
+    }
+
+    /**
+     * Pass 1: the {@code limit} oldest leases and every object tied with the last of them. Ties are all taken, so
+     * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
+     */
+    private static void takeOldest(final List<StoreObject> candidates, final long limit, final List<StoreObject> out)
+    {
+        if (limit <= 0 || candidates.isEmpty())
+        {
+            return;
+        }
+        if (candidates.size() <= limit)
+        {
+            out.addAll(candidates);
+            return;
+        }
+        final long[] leases = new long[candidates.size()];
+        for (int i = 0; i < leases.length; i++)
+        {
+            leases[i] = candidates.get(i).leaseTimeoutMs;
+        }
+        final long threshold = select(leases, (int)limit - 1);
+        for (final StoreObject o : candidates)
+        {
+            if (o.leaseTimeoutMs <= threshold)
+            {
+                out.add(o);
+            }
+        }
+    }
+
+    /** The k-th smallest value (0-based); reorders {@code a}. Deterministic middle pivots. */
+    static long select(final long[] a, final int k)
+    {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi)
+        {
+            final long pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot)
+                {
+                    i++;
+                }
+                while (a[j] > pivot)
+                {
+                    j--;
+                }
+                if (i <= j)
+                {
+                    final long t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return a[k];
+            }
+        }
+        return a[k];
     }
 
     /** Appends candidates in order until {@code limit}; with {@code ties}, also every one tied with the last. */

@@ -51,6 +51,12 @@ class MasterNodeTest
         }
 
         @Override
+        public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+        {
+            throw new AssertionError("the master moves no bulk data");
+        }
+
+        @Override
         public RandomGenerator random()
         {
             return new SplittableRandom(1);

@@ -6,6 +6,7 @@ import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.sim.event.EventQueue;
 import dev.kvtier.sim.event.RandomStreams;
+import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.NetworkModel;
 
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public final class SimRuntime
     private static final byte DELIVER = 1;
     private static final byte TIMER = 2;
     private static final byte CANCELLED = 3;
+    private static final byte FLOWS = 4;
+    private static final byte TRANSFER_DONE = 5;
 
     private final EventQueue queue = new EventQueue(4096);
     private final RandomStreams randoms;
@@ -37,6 +40,15 @@ public final class SimRuntime
     private final List<SimContext> contexts = new ArrayList<>();
     private final Map<TimerKey, Integer> pendingTimers = new HashMap<>();
     private final NodeId driver;
+    private FlowNetwork flows;
+    private int flowEventSlot = -1;
+    private long flowEventTime = Long.MAX_VALUE;
+    private int[] transferNode = new int[256];
+    private long[] transferIds = new long[256];
+    private int[] freeTransfers = new int[256];
+    private int freeTransferCount;
+    private int transfersUsed;
+    private final FlowNetwork.CompletionSink flowSink = this::flowCompleted;
 
     private byte[] kind = new byte[4096];
     private int[] target = new int[4096];
@@ -74,6 +86,15 @@ public final class SimRuntime
         nodes.add(node);
         contexts.add(new SimContext(id, randoms.stream("node/" + name)));
         return id;
+    }
+
+    /**
+     * Routes {@link NodeContext#transfer} through a bandwidth-sharing network whose node indices are the nodes'
+     * indices in this runtime. Without one, transfers complete instantly.
+     */
+    public void useFlowNetwork(final FlowNetwork network)
+    {
+        this.flows = network;
     }
 
     /** The pseudo-node that {@link #inject} sends from, e.g. a trace driver outside the model. */
@@ -193,6 +214,19 @@ public final class SimRuntime
             return;
         }
         eventsProcessed++;
+        if (k == FLOWS)
+        {
+            flowEventSlot = -1;
+            flowEventTime = Long.MAX_VALUE;
+            flows.advanceTo(now, flowSink);
+            armFlowEvent();
+            return;
+        }
+        if (k == TRANSFER_DONE)
+        {
+            nodes.get(to).onTransferDone(timerId, true);
+            return;
+        }
         if (k == DELIVER)
         {
             final NodeId sender = from < 0 ? driver : contexts.get(from).id;
@@ -209,6 +243,68 @@ public final class SimRuntime
         {
             pendingTimers.remove(new TimerKey(to, timerId));
             nodes.get(to).onTimer(timerId);
+        }
+    }
+
+    private void startTransfer(final int self, final NodeId peer, final long bytes, final boolean read,
+        final long transferId)
+    {
+        if (flows == null || peer.index() < 0)
+        {
+            queue.push(now, allocate(TRANSFER_DONE, self, self, transferId, null));
+            return;
+        }
+        final int t;
+        if (freeTransferCount > 0)
+        {
+            t = freeTransfers[--freeTransferCount];
+        }
+        else
+        {
+            if (transfersUsed == transferNode.length)
+            {
+                transferNode = Arrays.copyOf(transferNode, transfersUsed * 2);
+                transferIds = Arrays.copyOf(transferIds, transfersUsed * 2);
+                freeTransfers = Arrays.copyOf(freeTransfers, transfersUsed * 2);
+            }
+            t = transfersUsed++;
+        }
+        transferNode[t] = self;
+        transferIds[t] = transferId;
+        final int src = read ? peer.index() : self;
+        final int dst = read ? self : peer.index();
+        flows.start(src, dst, bytes, now, ((long)(src * flows.nodeCount() + dst) << 32) | t);
+        armFlowEvent();
+    }
+
+    private void flowCompleted(final long tag, final long bytes)
+    {
+        final int t = (int)tag;
+        final int pair = (int)(tag >>> 32);
+        final int src = pair / flows.nodeCount();
+        final int dst = pair % flows.nodeCount();
+        final long at = now + flows.latencyNs(src, dst);
+        queue.push(at, allocate(TRANSFER_DONE, transferNode[t], transferNode[t], transferIds[t], null));
+        freeTransfers[freeTransferCount++] = t;
+    }
+
+    private void armFlowEvent()
+    {
+        final long next = flows.nextCompletionNs();
+        if (next == flowEventTime)
+        {
+            return;
+        }
+        if (flowEventSlot >= 0)
+        {
+            kind[flowEventSlot] = CANCELLED;
+        }
+        flowEventSlot = -1;
+        flowEventTime = next;
+        if (next != Long.MAX_VALUE)
+        {
+            flowEventSlot = allocate(FLOWS, 0, 0, 0, null);
+            queue.push(Math.max(next, now), flowEventSlot);
         }
     }
 
@@ -318,6 +414,12 @@ public final class SimRuntime
             }
             final int slot = allocate(DELIVER, to.index(), id.index(), 0, message);
             queue.push(now + delay, slot);
+        }
+
+        @Override
+        public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+        {
+            startTransfer(id.index(), peer, bytes, read, transferId);
         }
 
         @Override

@@ -1,0 +1,29 @@
+package dev.kvtier.model.engine;
+
+/**
+ * How long an instance's GPU work and local copies take. The serving worker asks; the simulator answers from a
+ * roofline of the configured GPU and model. Kept as an interface in the model so the worker's scheduling logic
+ * never depends on which hardware numbers are plugged in.
+ */
+public interface CostModel
+{
+    /**
+     * One prefill (extend) forward pass.
+     *
+     * @param newTokens      tokens computed in the batch
+     * @param attentionPairs sum over requests of {@code new × (cached prefix + new / 2)}: query-key pairs attended
+     */
+    long prefillNs(long newTokens, double attentionPairs);
+
+    /** One decode step of {@code batch} requests whose KV spans {@code contextTokens} tokens in all. */
+    long decodeStepNs(int batch, long contextTokens);
+
+    /** Host → GPU copy (load-back) of {@code tokens} tokens of KV across the instance's GPUs. */
+    long hostToDeviceNs(long tokens);
+
+    /** GPU → host copy (backup) of {@code tokens} tokens of KV. */
+    long deviceToHostNs(long tokens);
+
+    /** KV bytes of {@code tokens} tokens for the whole instance (all TP ranks). */
+    long kvBytes(long tokens);
+}

@@ -1,0 +1,676 @@
+package dev.kvtier.model.hicache;
+
+import java.util.Arrays;
+
+/**
+ * One instance's L1/L2 cache with SGLang HiRadixCache semantics, kept per page: every page of a cached prefix is a
+ * tree node (SGLang's tree with each node split at page boundaries, which is how matching, eviction and write
+ * policies see it anyway). A node is on the device, on the host, or both; L1 evicts device leaves (a backed-up one
+ * becomes host-only, one that is not is deleted, or written to host first under write_back); L2 evicts host-only
+ * leaves that nothing pins. Both tiers are LRU: every access touches a chain deepest page first, so a parent is
+ * always more recent than its children and the least recent page of a tier is one of its leaves.
+ *
+ * <p>Capacity is counted in pages: tree pages on each tier plus reservations (a running request's private device
+ * slots, an ongoing prefetch's host slots).
+ */
+public final class HiRadixCache
+{
+    private static final byte ON_DEVICE = 1;
+    private static final byte ON_HOST = 2;
+    private static final int NONE = -1;
+
+    private final int deviceCapacity;
+    private final int hostCapacity;
+    private final WritePolicy writePolicy;
+    private final PageSlotMap index;
+
+    private int[] page;
+    private int[] parent;
+    private byte[] flags;
+    private int[] lockRef;
+    private int[] hostRef;
+    private int[] hitCount;
+    private int[] deviceChildren;
+    private int[] treeChildren;
+    private int[] dPrev;
+    private int[] dNext;
+    private int[] hPrev;
+    private int[] hNext;
+    private int dHead = NONE;
+    private int dTail = NONE;
+    private int hHead = NONE;
+    private int hTail = NONE;
+    private int[] freeSlots;
+    private int freeCount;
+    private int slotsUsed;
+
+    private int deviceTreePages;
+    private int hostTreePages;
+    private long deviceReserved;
+    private long hostReserved;
+
+    private long deviceEvictions;
+    private long hostEvictions;
+    private long writeBackPages;
+
+    public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy)
+    {
+        this.deviceCapacity = deviceCapacity;
+        this.hostCapacity = hostCapacity;
+        this.writePolicy = writePolicy;
+        final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
+        this.index = new PageSlotMap(initial);
+        page = new int[initial];
+        parent = new int[initial];
+        flags = new byte[initial];
+        lockRef = new int[initial];
+        hostRef = new int[initial];
+        hitCount = new int[initial];
+        deviceChildren = new int[initial];
+        treeChildren = new int[initial];
+        dPrev = new int[initial];
+        dNext = new int[initial];
+        hPrev = new int[initial];
+        hNext = new int[initial];
+        freeSlots = new int[initial];
+    }
+
+    // ---- introspection ----------------------------------------------------------------------------------------
+
+    public int deviceCapacity()
+    {
+        return deviceCapacity;
+    }
+
+    public int hostCapacity()
+    {
+        return hostCapacity;
+    }
+
+    public int deviceTreePages()
+    {
+        return deviceTreePages;
+    }
+
+    public int hostTreePages()
+    {
+        return hostTreePages;
+    }
+
+    public long deviceFree()
+    {
+        return deviceCapacity - deviceTreePages - deviceReserved;
+    }
+
+    /** Device pages held privately by running requests (not yet in the tree). */
+    public long deviceReserved()
+    {
+        return deviceReserved;
+    }
+
+    public long hostFree()
+    {
+        return hostCapacity - hostTreePages - hostReserved;
+    }
+
+    public long deviceEvictions()
+    {
+        return deviceEvictions;
+    }
+
+    public long hostEvictions()
+    {
+        return hostEvictions;
+    }
+
+    /** Pages copied to host synchronously by write_back evictions (the caller charges their D2H time). */
+    public long writeBackPages()
+    {
+        return writeBackPages;
+    }
+
+    public boolean contains(final int pageId)
+    {
+        return index.get(pageId) >= 0;
+    }
+
+    public boolean onDevice(final int pageId)
+    {
+        final int s = index.get(pageId);
+        return s >= 0 && (flags[s] & ON_DEVICE) != 0;
+    }
+
+    public boolean onHost(final int pageId)
+    {
+        final int s = index.get(pageId);
+        return s >= 0 && (flags[s] & ON_HOST) != 0;
+    }
+
+    // ---- matching and locking ---------------------------------------------------------------------------------
+
+    /** Longest cached prefix of {@code pages[0, limit)}: device part, then host-only part. Touches what matched. */
+    public void match(final int[] pages, final int limit, final MatchResult out)
+    {
+        int device = 0;
+        int matched = 0;
+        while (matched < limit)
+        {
+            final int s = index.get(pages[matched]);
+            if (s < 0)
+            {
+                break;
+            }
+            if ((flags[s] & ON_DEVICE) != 0 && device == matched)
+            {
+                device++;
+            }
+            matched++;
+        }
+        out.devicePages = device;
+        out.hostPages = matched - device;
+        touchChain(pages, 0, matched);
+    }
+
+    /** Protects {@code pages[0, n)} from device eviction while a request uses them. */
+    public void lock(final int[] pages, final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            lockRef[slot(pages[i])]++;
+        }
+    }
+
+    public void unlock(final int[] pages, final int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            final int s = index.get(pages[i]);
+            if (s >= 0)
+            {
+                lockRef[s]--;
+            }
+        }
+    }
+
+    /** Pins a host copy (an L3 backup or a prefetch anchor holds it). */
+    public void protectHost(final int pageId)
+    {
+        final int s = index.get(pageId);
+        if (s >= 0)
+        {
+            hostRef[s]++;
+        }
+    }
+
+    public void releaseHost(final int pageId)
+    {
+        final int s = index.get(pageId);
+        if (s >= 0 && hostRef[s] > 0)
+        {
+            hostRef[s]--;
+        }
+    }
+
+    // ---- device side ------------------------------------------------------------------------------------------
+
+    /** Reserves private device pages for a request, evicting L1 if needed; false if they cannot be had. */
+    public boolean reserveDevice(final long pages)
+    {
+        if (deviceFree() < pages)
+        {
+            evictDevice(pages - deviceFree());
+        }
+        if (deviceFree() < pages)
+        {
+            return false;
+        }
+        deviceReserved += pages;
+        return true;
+    }
+
+    public void releaseDevice(final long pages)
+    {
+        deviceReserved -= pages;
+        if (deviceReserved < 0)
+        {
+            throw new IllegalStateException("device reservation went negative");
+        }
+    }
+
+    /**
+     * Loads the host-only pages {@code pages[from, to)} back to the device (their parents are already there).
+     * Returns false, changing nothing, if L1 cannot make room.
+     */
+    public boolean loadBack(final int[] pages, final int from, final int to)
+    {
+        final int n = to - from;
+        if (deviceFree() < n)
+        {
+            evictDevice(n - deviceFree());
+            if (deviceFree() < n)
+            {
+                return false;
+            }
+        }
+        for (int i = from; i < to; i++)
+        {
+            final int s = slot(pages[i]);
+            setDevice(s);
+        }
+        touchChain(pages, 0, to);
+        return true;
+    }
+
+    /**
+     * Inserts a computed chain whose first {@code n} pages are now on the device; pages not already in the tree
+     * take over {@code reservedPages} of the caller's device reservation. Counts hits, applies the write policy and
+     * returns how many leading-or-later pages want a host copy, written into {@code toBackup}.
+     */
+    public int insert(final int[] pages, final int n, final int[] toBackup)
+    {
+        int wants = 0;
+        int parentSlot = NONE;
+        for (int i = 0; i < n; i++)
+        {
+            int s = index.get(pages[i]);
+            if (s < 0)
+            {
+                s = newSlot(pages[i], parentSlot);
+                consumeDeviceReservation();
+                setDevice(s);
+                hitCount[s] = 1;
+            }
+            else
+            {
+                hitCount[s]++;
+                if ((flags[s] & ON_DEVICE) == 0)
+                {
+                    consumeDeviceReservation();
+                    setDevice(s);
+                }
+            }
+            if ((flags[s] & ON_HOST) == 0 && hitCount[s] >= writePolicy.hitThreshold())
+            {
+                toBackup[wants++] = pages[i];
+            }
+            parentSlot = s;
+        }
+        touchChain(pages, 0, n);
+        return wants;
+    }
+
+    private void consumeDeviceReservation()
+    {
+        if (deviceReserved > 0)
+        {
+            deviceReserved--;
+        }
+        else if (deviceFree() <= 0)
+        {
+            evictDevice(1);
+        }
+    }
+
+    /**
+     * Allocates host copies for {@code pages[0, n)} (L2 eviction if needed) and locks their device copies until
+     * {@link #endHostWrite}; returns how many got one, a prefix of the list.
+     */
+    public int beginHostWrite(final int[] pages, final int n)
+    {
+        int done = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int s = index.get(pages[i]);
+            if (s < 0 || (flags[s] & ON_HOST) != 0)
+            {
+                continue;
+            }
+            if (hostFree() <= 0 && evictHost(1) == 0)
+            {
+                break;
+            }
+            setHost(s);
+            lockRef[s]++;
+            pages[done++] = pages[i];
+        }
+        return done;
+    }
+
+    /** The D2H copy of {@code pages[0, n)} is acknowledged: their device copies may be evicted again. */
+    public void endHostWrite(final int[] pages, final int n)
+    {
+        unlock(pages, n);
+    }
+
+    /** Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. */
+    public long evictDevice(final long pages)
+    {
+        long freed = 0;
+        int s = dTail;
+        while (freed < pages && s != NONE)
+        {
+            final int prev = dPrev[s];
+            if (lockRef[s] == 0 && deviceChildren[s] == 0)
+            {
+                boolean evicted = true;
+                if ((flags[s] & ON_HOST) != 0)
+                {
+                    clearDevice(s);
+                }
+                else if (writePolicy == WritePolicy.WRITE_BACK && (hostFree() > 0 || evictHost(1) > 0))
+                {
+                    setHost(s);
+                    clearDevice(s);
+                    writeBackPages++;
+                }
+                else if (treeChildren[s] == 0)
+                {
+                    delete(s);
+                }
+                else
+                {
+                    evicted = false;
+                }
+                if (evicted)
+                {
+                    deviceEvictions++;
+                    freed++;
+                }
+            }
+            s = prev;
+        }
+        return freed;
+    }
+
+    // ---- host side --------------------------------------------------------------------------------------------
+
+    /** Reserves host pages for a prefetch, evicting L2 if needed; false if they cannot be had. */
+    public boolean reserveHost(final long pages)
+    {
+        if (hostFree() < pages)
+        {
+            evictHost(pages - hostFree());
+        }
+        if (hostFree() < pages)
+        {
+            return false;
+        }
+        hostReserved += pages;
+        return true;
+    }
+
+    public void releaseHostReservation(final long pages)
+    {
+        hostReserved -= pages;
+        if (hostReserved < 0)
+        {
+            throw new IllegalStateException("host reservation went negative");
+        }
+    }
+
+    /**
+     * Inserts prefetched pages {@code pages[from, to)} as host-only nodes (their parents are in the tree), using
+     * that many pages of a host reservation; pages already present give their reservation back. Returns the pages
+     * newly inserted.
+     */
+    public int insertHostOnly(final int[] pages, final int from, final int to)
+    {
+        int inserted = 0;
+        int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
+        for (int i = from; i < to; i++)
+        {
+            int s = index.get(pages[i]);
+            hostReserved--;
+            if (s < 0)
+            {
+                s = newSlot(pages[i], parentSlot);
+                setHost(s);
+                inserted++;
+            }
+            parentSlot = s;
+        }
+        touchChain(pages, 0, to);
+        return inserted;
+    }
+
+    /** Frees at least {@code pages} host pages by deleting unpinned host-only leaves, LRU first. */
+    public long evictHost(final long pages)
+    {
+        long freed = 0;
+        int s = hTail;
+        while (freed < pages && s != NONE)
+        {
+            final int prev = hPrev[s];
+            if ((flags[s] & ON_DEVICE) == 0 && hostRef[s] == 0 && lockRef[s] == 0 && treeChildren[s] == 0)
+            {
+                delete(s);
+                hostEvictions++;
+                freed++;
+            }
+            s = prev;
+        }
+        return freed;
+    }
+
+    // ---- internals --------------------------------------------------------------------------------------------
+
+    private int slot(final int pageId)
+    {
+        final int s = index.get(pageId);
+        if (s < 0)
+        {
+            throw new IllegalStateException("page " + pageId + " is not in the tree");
+        }
+        return s;
+    }
+
+    /** Touch deepest first so parents end up more recent than children, in each tier's list. */
+    private void touchChain(final int[] pages, final int from, final int to)
+    {
+        for (int i = to - 1; i >= from; i--)
+        {
+            final int s = index.get(pages[i]);
+            if (s < 0)
+            {
+                continue;
+            }
+            if ((flags[s] & ON_DEVICE) != 0)
+            {
+                deviceToHead(s);
+            }
+            if ((flags[s] & ON_HOST) != 0)
+            {
+                hostToHead(s);
+            }
+        }
+    }
+
+    private int newSlot(final int pageId, final int parentSlot)
+    {
+        final int s;
+        if (freeCount > 0)
+        {
+            s = freeSlots[--freeCount];
+        }
+        else
+        {
+            if (slotsUsed == page.length)
+            {
+                grow();
+            }
+            s = slotsUsed++;
+        }
+        page[s] = pageId;
+        parent[s] = parentSlot;
+        flags[s] = 0;
+        lockRef[s] = 0;
+        hostRef[s] = 0;
+        hitCount[s] = 0;
+        deviceChildren[s] = 0;
+        treeChildren[s] = 0;
+        dPrev[s] = dNext[s] = hPrev[s] = hNext[s] = NONE;
+        if (parentSlot != NONE)
+        {
+            treeChildren[parentSlot]++;
+        }
+        index.put(pageId, s);
+        return s;
+    }
+
+    private void delete(final int s)
+    {
+        if ((flags[s] & ON_DEVICE) != 0)
+        {
+            clearDevice(s);
+        }
+        if ((flags[s] & ON_HOST) != 0)
+        {
+            hostUnlink(s);
+            hostTreePages--;
+        }
+        flags[s] = 0;
+        if (parent[s] != NONE)
+        {
+            treeChildren[parent[s]]--;
+        }
+        index.remove(page[s]);
+        freeSlots[freeCount++] = s;
+    }
+
+    private void setDevice(final int s)
+    {
+        if ((flags[s] & ON_DEVICE) != 0)
+        {
+            return;
+        }
+        flags[s] |= ON_DEVICE;
+        deviceTreePages++;
+        if (parent[s] != NONE)
+        {
+            deviceChildren[parent[s]]++;
+        }
+        deviceToHead(s);
+    }
+
+    private void clearDevice(final int s)
+    {
+        flags[s] &= ~ON_DEVICE;
+        deviceTreePages--;
+        if (parent[s] != NONE)
+        {
+            deviceChildren[parent[s]]--;
+        }
+        deviceUnlink(s);
+    }
+
+    private void setHost(final int s)
+    {
+        flags[s] |= ON_HOST;
+        hostTreePages++;
+        hostToHead(s);
+    }
+
+    private void deviceToHead(final int s)
+    {
+        if (dHead == s)
+        {
+            return;
+        }
+        deviceUnlink(s);
+        dPrev[s] = NONE;
+        dNext[s] = dHead;
+        if (dHead != NONE)
+        {
+            dPrev[dHead] = s;
+        }
+        dHead = s;
+        if (dTail == NONE)
+        {
+            dTail = s;
+        }
+    }
+
+    private void deviceUnlink(final int s)
+    {
+        final int p = dPrev[s];
+        final int n = dNext[s];
+        if (p != NONE)
+        {
+            dNext[p] = n;
+        }
+        else if (dHead == s)
+        {
+            dHead = n;
+        }
+        if (n != NONE)
+        {
+            dPrev[n] = p;
+        }
+        else if (dTail == s)
+        {
+            dTail = p;
+        }
+        dPrev[s] = dNext[s] = NONE;
+    }
+
+    private void hostToHead(final int s)
+    {
+        if (hHead == s)
+        {
+            return;
+        }
+        hostUnlink(s);
+        hPrev[s] = NONE;
+        hNext[s] = hHead;
+        if (hHead != NONE)
+        {
+            hPrev[hHead] = s;
+        }
+        hHead = s;
+        if (hTail == NONE)
+        {
+            hTail = s;
+        }
+    }
+
+    private void hostUnlink(final int s)
+    {
+        final int p = hPrev[s];
+        final int n = hNext[s];
+        if (p != NONE)
+        {
+            hNext[p] = n;
+        }
+        else if (hHead == s)
+        {
+            hHead = n;
+        }
+        if (n != NONE)
+        {
+            hPrev[n] = p;
+        }
+        else if (hTail == s)
+        {
+            hTail = p;
+        }
+        hPrev[s] = hNext[s] = NONE;
+    }
+
+    private void grow()
+    {
+        final int n = page.length * 2;
+        page = Arrays.copyOf(page, n);
+        parent = Arrays.copyOf(parent, n);
+        flags = Arrays.copyOf(flags, n);
+        lockRef = Arrays.copyOf(lockRef, n);
+        hostRef = Arrays.copyOf(hostRef, n);
+        hitCount = Arrays.copyOf(hitCount, n);
+        deviceChildren = Arrays.copyOf(deviceChildren, n);
+        treeChildren = Arrays.copyOf(treeChildren, n);
+        dPrev = Arrays.copyOf(dPrev, n);
+        dNext = Arrays.copyOf(dNext, n);
+        hPrev = Arrays.copyOf(hPrev, n);
+        hNext = Arrays.copyOf(hNext, n);
+        freeSlots = Arrays.copyOf(freeSlots, n);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.kvtier.model.routing;
+
+import dev.kvtier.model.hicache.PageSlotMap;
+
+import java.util.Arrays;
+
+/**
+ * A set of page ids kept in LRU order, touched chain-deepest-first so the set stays prefix-closed when it is
+ * trimmed from the tail. The router keeps one per instance as its approximate picture of that instance's cache,
+ * which makes "how much of this prompt does instance i hold" a binary search over the prompt's pages.
+ */
+final class PageLru
+{
+    private static final int NONE = -1;
+
+    private final PageSlotMap index = new PageSlotMap(1024);
+    private int[] page = new int[1024];
+    private int[] prev = new int[1024];
+    private int[] next = new int[1024];
+    private int[] free = new int[1024];
+    private int freeCount;
+    private int used;
+    private int head = NONE;
+    private int tail = NONE;
+
+    int size()
+    {
+        return index.size();
+    }
+
+    boolean contains(final int pageId)
+    {
+        return index.get(pageId) >= 0;
+    }
+
+    /** Length of the longest prefix of {@code pages} held here (the set is prefix-closed). */
+    int prefixLength(final int[] pages)
+    {
+        int lo = 0;
+        int hi = pages.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi + 1) >>> 1;
+            if (contains(pages[mid - 1]))
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Inserts or refreshes {@code pages[0, n)}, deepest first. */
+    void touch(final int[] pages, final int n)
+    {
+        for (int i = n - 1; i >= 0; i--)
+        {
+            int s = index.get(pages[i]);
+            if (s < 0)
+            {
+                s = allocate(pages[i]);
+            }
+            else
+            {
+                unlink(s);
+            }
+            linkHead(s);
+        }
+    }
+
+    /** Drops least recent pages until at most {@code max} remain. */
+    void trimTo(final long max)
+    {
+        while (index.size() > max && tail != NONE)
+        {
+            final int s = tail;
+            unlink(s);
+            index.remove(page[s]);
+            free[freeCount++] = s;
+        }
+    }
+
+    private int allocate(final int pageId)
+    {
+        final int s;
+        if (freeCount > 0)
+        {
+            s = free[--freeCount];
+        }
+        else
+        {
+            if (used == page.length)
+            {
+                final int n = used * 2;
+                page = Arrays.copyOf(page, n);
+                prev = Arrays.copyOf(prev, n);
+                next = Arrays.copyOf(next, n);
+                free = Arrays.copyOf(free, n);
+            }
+            s = used++;
+        }
+        page[s] = pageId;
+        prev[s] = next[s] = NONE;
+        index.put(pageId, s);
+        return s;
+    }
+
+    private void linkHead(final int s)
+    {
+        prev[s] = NONE;
+        next[s] = head;
+        if (head != NONE)
+        {
+            prev[head] = s;
+        }
+        head = s;
+        if (tail == NONE)
+        {
+            tail = s;
+        }
+    }
+
+    private void unlink(final int s)
+    {
+        final int p = prev[s];
+        final int n = next[s];
+        if (p != NONE)
+        {
+            next[p] = n;
+        }
+        else if (head == s)
+        {
+            head = n;
+        }
+        if (n != NONE)
+        {
+            prev[n] = p;
+        }
+        else if (tail == s)
+        {
+            tail = p;
+        }
+        prev[s] = next[s] = NONE;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.kvtier.sim.cluster;
+
+/**
+ * A simulated cluster as written in JSON (snake_case keys; {@code defaults.json} beside the presets gives every
+ * default). Instances are {@code nodes × gpus_per_node / tp}; each runs one SGLang-like worker and contributes a
+ * store segment to the Mooncake pool that is everyone's L3.
+ */
+public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu, int tp, String model,
+    double hostMemoryGb, Nic nic, Serving serving, Store store, Disaggregation disaggregation, RouterSettings router)
+{
+    /** NICs of one node; {@code protocol} is rdma or tcp. */
+    public record Nic(int count, double gbps, String protocol)
+    {
+    }
+
+    /** SGLang server flags that matter to the cache and the scheduler. */
+    public record Serving(int pageSize, double memFractionStatic, int chunkedPrefillSize, int maxRunningRequests,
+        double hicacheRatio, double hicacheSizeGb, String writePolicy, boolean storage, String prefetchPolicy,
+        int prefetchThreshold, double prefetchTimeoutBaseS, double prefetchTimeoutPerKiTokenS,
+        double prefetchTimeoutMaxS, int loadBackThreshold)
+    {
+    }
+
+    /** Mooncake store: per-node segment and master flags. */
+    public record Store(double globalSegmentSizeGb, double evictionHighWatermarkRatio, double evictionRatio,
+        long defaultKvLeaseTtlMs)
+    {
+    }
+
+    /** {@code mode} none or pd; in pd the first {@code prefill_instances} instances prefill, the rest decode. */
+    public record Disaggregation(String mode, int prefillInstances, boolean decodeOffload)
+    {
+    }
+
+    /** Router policy for prefill (or combined) instances, and for decode instances in pd mode. */
+    public record RouterSettings(String policy, String decodePolicy, double cacheThreshold,
+        int balanceAbsThreshold, double balanceRelThreshold)
+    {
+    }
+}

@@ -1,0 +1,267 @@
+package dev.kvtier.transport.sim;
+
+import java.util.Arrays;
+
+/**
+ * Bulk transfers as fluid flows sharing link bandwidth max-min fairly. Every node has an egress link (its NICs
+ * sending), an ingress link (its NICs receiving) and a local link (memory-to-memory copies when source and
+ * destination are the same node). A remote flow crosses its source's egress and its destination's ingress; rates
+ * are recomputed by progressive filling whenever a flow starts or ends, which is what a processor-sharing NIC
+ * model (as in Dynamo's KVBM mocker) and RDMA's per-queue-pair fairness amount to at flow level.
+ *
+ * <p>The network is a pure state machine: time is passed in, and the host asks {@link #nextCompletionNs()} when to
+ * call {@link #advanceTo} next. Completions are reported to a {@link CompletionSink} with the tag given at start.
+ */
+public final class FlowNetwork
+{
+    /** Receives finished flows, in a deterministic order (by flow slot). */
+    @FunctionalInterface
+    public interface CompletionSink
+    {
+        void completed(long tag, long bytes);
+    }
+
+    private static final double DONE_EPSILON_BYTES = 0.5;
+
+    private final int nodes;
+    private final double[] capacity; // bytes per ns, per link: [egress 0..n) [ingress n..2n) [local 2n..3n)
+    private final long latencyNs;
+
+    private int[] linkA = new int[64];
+    private int[] linkB = new int[64];
+    private double[] remaining = new double[64];
+    private double[] rate = new double[64];
+    private long[] tags = new long[64];
+    private long[] sizes = new long[64];
+    private boolean[] active = new boolean[64];
+    private int slots;
+    private int activeCount;
+    private long lastUpdateNs;
+    private double bytesMoved;
+
+    private final double[] linkLeft;
+    private final int[] linkUnfrozen;
+    private boolean[] frozen = new boolean[64];
+
+    /**
+     * @param egressBytesPerNs  per node, what its NICs can send (bandwidth × efficiency)
+     * @param ingressBytesPerNs per node, what its NICs can receive
+     * @param localBytesPerNs   per node, memory copy bandwidth for transfers that stay on the node
+     * @param latencyNs         one-way latency added to a remote flow's completion
+     */
+    public FlowNetwork(final double[] egressBytesPerNs, final double[] ingressBytesPerNs,
+        final double[] localBytesPerNs, final long latencyNs)
+    {
+        this.nodes = egressBytesPerNs.length;
+        if (ingressBytesPerNs.length != nodes || localBytesPerNs.length != nodes)
+        {
+            throw new IllegalArgumentException("egress, ingress and local arrays must have one entry per node");
+        }
+        this.capacity = new double[3 * nodes];
+        for (int i = 0; i < nodes; i++)
+        {
+            capacity[i] = positive(egressBytesPerNs[i], "egress");
+            capacity[nodes + i] = positive(ingressBytesPerNs[i], "ingress");
+            capacity[2 * nodes + i] = positive(localBytesPerNs[i], "local");
+        }
+        this.latencyNs = latencyNs;
+        this.linkLeft = new double[3 * nodes];
+        this.linkUnfrozen = new int[3 * nodes];
+    }
+
+    private static double positive(final double v, final String what)
+    {
+        if (!(v > 0))
+        {
+            throw new IllegalArgumentException(what + " bandwidth must be > 0, got " + v);
+        }
+        return v;
+    }
+
+    public int nodeCount()
+    {
+        return nodes;
+    }
+
+    public long latencyNs(final int src, final int dst)
+    {
+        return src == dst ? 0 : latencyNs;
+    }
+
+    public int activeFlows()
+    {
+        return activeCount;
+    }
+
+    /** Total bytes delivered so far (fractional while flows are in progress). */
+    public double bytesMoved()
+    {
+        return bytesMoved;
+    }
+
+    /** Starts a flow of {@code bytes} from {@code src} to {@code dst} at {@code nowNs}; rates are re-shared. */
+    public void start(final int src, final int dst, final long bytes, final long nowNs, final long tag)
+    {
+        if (src < 0 || src >= nodes || dst < 0 || dst >= nodes)
+        {
+            throw new IllegalArgumentException("flow endpoints out of range: " + src + " -> " + dst);
+        }
+        progress(nowNs);
+        final int slot = freeSlot();
+        if (src == dst)
+        {
+            linkA[slot] = 2 * nodes + src;
+            linkB[slot] = -1;
+        }
+        else
+        {
+            linkA[slot] = src;
+            linkB[slot] = nodes + dst;
+        }
+        remaining[slot] = Math.max(bytes, 0);
+        sizes[slot] = bytes;
+        tags[slot] = tag;
+        active[slot] = true;
+        activeCount++;
+        share();
+    }
+
+    /** Absolute time of the next flow completion, or {@link Long#MAX_VALUE} when nothing flows. */
+    public long nextCompletionNs()
+    {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < slots; i++)
+        {
+            if (active[i])
+            {
+                best = Math.min(best, remaining[i] <= DONE_EPSILON_BYTES ? 0 : remaining[i] / rate[i]);
+            }
+        }
+        if (best == Double.MAX_VALUE)
+        {
+            return Long.MAX_VALUE;
+        }
+        return lastUpdateNs + (long)Math.ceil(best);
+    }
+
+    /** Moves every flow forward to {@code nowNs}, reports the finished ones, and re-shares the rest. */
+    public void advanceTo(final long nowNs, final CompletionSink sink)
+    {
+        progress(nowNs);
+        boolean any = false;
+        for (int i = 0; i < slots; i++)
+        {
+            if (active[i] && remaining[i] <= DONE_EPSILON_BYTES)
+            {
+                active[i] = false;
+                activeCount--;
+                any = true;
+                sink.completed(tags[i], sizes[i]);
+            }
+        }
+        if (any)
+        {
+            share();
+        }
+    }
+
+    private void progress(final long nowNs)
+    {
+        if (nowNs < lastUpdateNs)
+        {
+            throw new IllegalArgumentException("time went backwards: " + nowNs + " < " + lastUpdateNs);
+        }
+        final long dt = nowNs - lastUpdateNs;
+        if (dt > 0)
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                if (active[i])
+                {
+                    final double moved = Math.min(remaining[i], rate[i] * dt);
+                    remaining[i] -= moved;
+                    bytesMoved += moved;
+                }
+            }
+        }
+        lastUpdateNs = nowNs;
+    }
+
+    /** Progressive filling: repeatedly saturate the link with the smallest fair share. */
+    private void share()
+    {
+        System.arraycopy(capacity, 0, linkLeft, 0, capacity.length);
+        Arrays.fill(linkUnfrozen, 0);
+        int unfrozen = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            frozen[i] = !active[i];
+            if (active[i])
+            {
+                unfrozen++;
+                linkUnfrozen[linkA[i]]++;
+                if (linkB[i] >= 0)
+                {
+                    linkUnfrozen[linkB[i]]++;
+                }
+            }
+        }
+        while (unfrozen > 0)
+        {
+            int bottleneck = -1;
+            double share = Double.MAX_VALUE;
+            for (int l = 0; l < linkLeft.length; l++)
+            {
+                if (linkUnfrozen[l] > 0)
+                {
+                    final double s = linkLeft[l] / linkUnfrozen[l];
+                    if (s < share)
+                    {
+                        share = s;
+                        bottleneck = l;
+                    }
+                }
+            }
+            for (int i = 0; i < slots; i++)
+            {
+                if (!frozen[i] && (linkA[i] == bottleneck || linkB[i] == bottleneck))
+                {
+                    frozen[i] = true;
+                    unfrozen--;
+                    rate[i] = Math.max(share, 1e-12);
+                    linkLeft[linkA[i]] -= share;
+                    linkUnfrozen[linkA[i]]--;
+                    if (linkB[i] >= 0)
+                    {
+                        linkLeft[linkB[i]] -= share;
+                        linkUnfrozen[linkB[i]]--;
+                    }
+                }
+            }
+        }
+    }
+
+    private int freeSlot()
+    {
+        for (int i = 0; i < slots; i++)
+        {
+            if (!active[i])
+            {
+                return i;
+            }
+        }
+        if (slots == active.length)
+        {
+            final int n = slots * 2;
+            linkA = Arrays.copyOf(linkA, n);
+            linkB = Arrays.copyOf(linkB, n);
+            remaining = Arrays.copyOf(remaining, n);
+            rate = Arrays.copyOf(rate, n);
+            tags = Arrays.copyOf(tags, n);
+            sizes = Arrays.copyOf(sizes, n);
+            active = Arrays.copyOf(active, n);
+            frozen = Arrays.copyOf(frozen, n);
+        }
+        return slots++;
+    }
+}
