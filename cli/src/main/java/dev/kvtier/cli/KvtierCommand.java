@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Tiered KV caches for LLM serving: simulate clusters, replay traces, compare policies.",
-    subcommands = {SimCommand.class, GenerateCommand.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {SimCommand.class, CompareCommand.class, GenerateCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class KvtierCommand implements Runnable
 {
     @picocli.CommandLine.Spec

@@ -31,17 +31,22 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Replay a trace (default: the built-in chat workload) and compare cache policies.",
-        "Mode 'hits' counts prefix hits per eviction policy and capacity, with no timing."})
+        "Mode 'hits' counts prefix hits per eviction policy and capacity, with no timing.",
+        "Mode 'serving' (or any --cluster) replays the trace through a timed cluster: HiCache L1/L2/L3, prefetch,",
+        "write policies, PD disaggregation and routing, and reports TTFT, ITL, hits by tier and throughput."})
 public final class SimCommand implements Callable<Integer>
 {
     /** Simulation modes. */
     enum Mode
     {
-        hits
+        hits, serving
     }
 
     @Spec
     private CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    private ServingSetup serving;
 
     @Option(names = "--trace", paramLabel = "FILE",
         description = "Mooncake JSONL trace (timestamp, input_length, output_length, hash_ids). "
@@ -105,6 +110,10 @@ public final class SimCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (mode == Mode.serving || serving.cluster != null)
+        {
+            return runServing();
+        }
         validate();
         final long wallStart = System.nanoTime();
         final BlockTrace blocks = WorkloadInput.load(trace, seed, syntheticDuration);
@@ -136,6 +145,31 @@ public final class SimCommand implements Callable<Integer>
         {
             writeOutputs(report);
             spec.commandLine().getErr().println("wrote report.json, results.csv, hit_ratio.png to " + outDir);
+        }
+        return 0;
+    }
+
+    private int runServing() throws Exception
+    {
+        final var records = WorkloadInput.records(trace, seed, syntheticDuration);
+        final String source = trace == null ? WorkloadInput.syntheticName(seed, syntheticDuration)
+            : trace.getFileName().toString();
+        final var variants = List.of(new ServingVariants.Variant(
+            serving.cluster == null ? "mooncake-16" : serving.cluster, java.util.Map.of()));
+        final List<dev.kvtier.sim.report.ServingReport> reports;
+        final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
+        try (ProgressReporter progress = new ProgressReporter("sim serving", n, !noProgress))
+        {
+            reports = ServingVariants.run(serving, variants, records, source, seed, 1, progress);
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? reports.get(0).json(!serving.noTiming) : ServingVariants.table(reports));
+        out.flush();
+        if (outDir != null)
+        {
+            ServingVariants.writeOutputs(outDir, reports, !serving.noTiming);
+            spec.commandLine().getErr().println("wrote report.json, requests.csv, ttft_cdf.png, hits_by_tier.png to "
+                + outDir);
         }
         return 0;
     }

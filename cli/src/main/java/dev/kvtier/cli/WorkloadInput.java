@@ -25,6 +25,33 @@ final class WorkloadInput
         return "synthetic:chat(seed=" + seed + ",duration_s=" + (long)durationSeconds + ")";
     }
 
+    /** The requests themselves, for timed replays. */
+    static java.util.List<dev.kvtier.workloads.trace.TraceRecord> records(final Path trace, final long seed,
+        final double syntheticSeconds) throws IOException
+    {
+        if (trace == null)
+        {
+            final ChatWorkloadConfig config = ChatWorkloadConfig.defaults().withSeed(seed)
+                .withDuration(syntheticSeconds);
+            return new ChatWorkloadGenerator(config).generate();
+        }
+        if (!Files.isRegularFile(trace))
+        {
+            throw new BadInputException("--trace: no such file '" + trace + "'; give the path of a Mooncake JSONL "
+                + "trace, or leave --trace out to use the built-in workload");
+        }
+        final java.util.List<dev.kvtier.workloads.trace.TraceRecord> out = new java.util.ArrayList<>();
+        try (MooncakeTraceReader reader = MooncakeTraceReader.open(trace))
+        {
+            reader.forEachRemaining(out::add);
+        }
+        if (out.isEmpty())
+        {
+            throw new BadInputException("--trace: '" + trace + "' holds no requests; give a non-empty trace");
+        }
+        return out;
+    }
+
     static BlockTrace load(final Path trace, final long seed, final double syntheticSeconds) throws IOException
     {
         if (trace == null)

@@ -8,8 +8,8 @@ package dev.kvtier.sim.cluster;
 public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu, int tp, String model,
     double hostMemoryGb, Nic nic, Serving serving, Store store, Disaggregation disaggregation, RouterSettings router)
 {
-    /** NICs of one node; {@code protocol} is rdma or tcp. */
-    public record Nic(int count, double gbps, String protocol)
+    /** NICs of one node; {@code protocol} is rdma or tcp; {@code latency_us} −1 takes the protocol's default. */
+    public record Nic(int count, double gbps, String protocol, double latencyUs)
     {
     }
 

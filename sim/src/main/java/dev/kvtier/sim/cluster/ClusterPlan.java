@@ -107,7 +107,8 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         };
         positive(c.nic().count(), "nic.count");
         final double nicBytesPerNs = c.nic().count() * c.nic().gbps() / 8.0 * efficiency / instancesPerNode;
-        final long latency = protocol.equals("rdma") ? RDMA_LATENCY_NS : TCP_LATENCY_NS;
+        final long latency = c.nic().latencyUs() >= 0 ? (long)(c.nic().latencyUs() * 1000)
+            : protocol.equals("rdma") ? RDMA_LATENCY_NS : TCP_LATENCY_NS;
         final HiCacheConfig cache = new HiCacheConfig(s.pageSize(), devicePages,
             (int)Math.min(Integer.MAX_VALUE / 4, hostPages), parse(() -> WritePolicy.parse(s.writePolicy())),
             parse(() -> PrefetchPolicy.parse(s.prefetchPolicy())), s.storage(), s.prefetchThreshold(),

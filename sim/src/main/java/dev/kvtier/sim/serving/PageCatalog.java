@@ -133,10 +133,16 @@ public final class PageCatalog implements PageKeys
      */
     public double idealHitRatio(final List<TraceRecord> records)
     {
+        return records.isEmpty() ? 0 : (double)idealHitTokens(records.size()) / records.stream()
+            .mapToLong(TraceRecord::inputLength).sum();
+    }
+
+    /** Tokens of the first {@code n} requests covered by a chain prefix some earlier request computed. */
+    public long idealHitTokens(final int n)
+    {
         final boolean[] seen = new boolean[pageCount];
         long hit = 0;
-        long total = 0;
-        for (int r = 0; r < requestPages.length; r++)
+        for (int r = 0; r < n; r++)
         {
             final int[] chain = requestPages[r];
             int i = 0;
@@ -144,13 +150,13 @@ public final class PageCatalog implements PageKeys
             {
                 i++;
             }
-            hit += Math.min((long)i * pageSize, records.get(r).inputLength() - 1);
-            total += records.get(r).inputLength();
+            hit += (long)i * pageSize;
             for (final int p : chain)
             {
                 seen[p] = true;
             }
         }
-        return total == 0 ? 0 : (double)hit / total;
+        return hit;
     }
+
 }

@@ -1,0 +1,89 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.model.engine.RequestRecord;
+import dev.kvtier.sim.report.ServingReport;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** PNG plots of serving runs: the TTFT CDF per variant and cached tokens by tier per variant. */
+final class ServingPlot
+{
+    private static final int POINTS = 200;
+
+    private ServingPlot()
+    {
+    }
+
+    static byte[] ttftCdf(final List<ServingReport> reports) throws IOException
+    {
+        final XYChart chart = new XYChartBuilder().width(900).height(600).title("TTFT CDF")
+            .xAxisTitle("TTFT (s)").yAxisTitle("fraction of requests").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        for (final ServingReport r : reports)
+        {
+            final double[] ttft = r.result().records().stream().mapToDouble(x -> Math.max(1e-3, x.ttftNs() / 1e9))
+                .sorted().toArray();
+            if (ttft.length == 0)
+            {
+                continue;
+            }
+            final int n = Math.min(POINTS, ttft.length);
+            final double[] xs = new double[n];
+            final double[] ys = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                final int idx = (int)((long)(i + 1) * ttft.length / n) - 1;
+                xs[i] = ttft[idx];
+                ys[i] = (idx + 1.0) / ttft.length;
+            }
+            chart.addSeries(label(r), xs, ys).setMarker(SeriesMarkers.NONE);
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static byte[] hitsByTier(final List<ServingReport> reports) throws IOException
+    {
+        final CategoryChart chart = new CategoryChartBuilder().width(900).height(600)
+            .title("Prompt tokens served from cache, by tier").yAxisTitle("share of input tokens").build();
+        chart.getStyler().setStacked(true);
+        final List<String> labels = new ArrayList<>();
+        final List<Double> device = new ArrayList<>();
+        final List<Double> host = new ArrayList<>();
+        final List<Double> storage = new ArrayList<>();
+        for (final ServingReport r : reports)
+        {
+            long in = 0;
+            long d = 0;
+            long h = 0;
+            long s = 0;
+            for (final RequestRecord x : r.result().records())
+            {
+                in += x.inputTokens();
+                d += x.deviceHitTokens();
+                h += x.hostHitTokens();
+                s += x.storageHitTokens();
+            }
+            labels.add(label(r));
+            device.add(in == 0 ? 0 : (double)d / in);
+            host.add(in == 0 ? 0 : (double)h / in);
+            storage.add(in == 0 ? 0 : (double)s / in);
+        }
+        chart.addSeries("device (L1)", labels, device);
+        chart.addSeries("host (L2)", labels, host);
+        chart.addSeries("storage (L3)", labels, storage);
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String label(final ServingReport r)
+    {
+        return r.variant().isEmpty() ? "run" : r.variant();
+    }
+}
