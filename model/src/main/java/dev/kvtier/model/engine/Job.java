@@ -59,6 +59,6 @@ final class Job
         }
         return new RequestRecord(request.id(), instance, instance, request.arrivalNs(), prefillStartNs,
             firstTokenNs, finishNs, request.inputTokens(), request.outputTokens(), deviceHitTokens, hostHitTokens,
-            storageHitTokens, outcome, prefetchWaitNs);
+            storageHitTokens, outcome, prefetchWaitNs, false);
     }
 }

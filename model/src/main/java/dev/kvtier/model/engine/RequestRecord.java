@@ -12,10 +12,11 @@ import dev.kvtier.model.node.Message;
  * @param prefillStartNs   first prefill chunk starts
  * @param firstTokenNs     first output token is available to the client
  * @param prefetchWaitNs   time the scheduler held the request back only because its prefetch was not done
+ * @param aborted          rejected without being served (its KV could never fit on the instance)
  */
 public record RequestRecord(long id, int prefillInstance, int decodeInstance, long arrivalNs, long prefillStartNs,
     long firstTokenNs, long finishNs, int inputTokens, int outputTokens, int deviceHitTokens, int hostHitTokens,
-    int storageHitTokens, PrefetchOutcome prefetchOutcome, long prefetchWaitNs) implements Message
+    int storageHitTokens, PrefetchOutcome prefetchOutcome, long prefetchWaitNs, boolean aborted) implements Message
 {
     public long ttftNs()
     {
@@ -42,13 +43,19 @@ public record RequestRecord(long id, int prefillInstance, int decodeInstance, lo
     {
         return new RequestRecord(id, prefillInstance, decode, arrivalNs, prefillStartNs, firstTokenNs, finish,
             inputTokens, outputTokens, deviceHitTokens, hostHitTokens, storageHitTokens, prefetchOutcome,
-            prefetchWaitNs);
+            prefetchWaitNs, aborted);
+    }
+
+    public RequestRecord asAborted()
+    {
+        return new RequestRecord(id, prefillInstance, decodeInstance, arrivalNs, prefillStartNs, firstTokenNs,
+            finishNs, inputTokens, outputTokens, 0, 0, 0, prefetchOutcome, prefetchWaitNs, true);
     }
 
     public RequestRecord withFirstToken(final long at)
     {
         return new RequestRecord(id, prefillInstance, decodeInstance, arrivalNs, prefillStartNs, at, finishNs,
             inputTokens, outputTokens, deviceHitTokens, hostHitTokens, storageHitTokens, prefetchOutcome,
-            prefetchWaitNs);
+            prefetchWaitNs, aborted);
     }
 }

@@ -283,6 +283,12 @@ public final class ServingWorker implements Node
                 i++;
                 continue;
             }
+            if (neverFits(job))
+            {
+                waiting.remove(i);
+                abort(job);
+                continue;
+            }
             final int loaded = admit(job);
             if (loaded < 0)
             {
@@ -381,6 +387,27 @@ public final class ServingWorker implements Node
         job.hostHitTokens = (loaded - storage) * pageSize;
         job.cachedTokens = Math.min(cachedPages * pageSize, input - 1);
         return loaded;
+    }
+
+    /** A request whose KV can never fit in this instance's GPU memory is rejected, as SGLang rejects it. */
+    private boolean neverFits(final Job job)
+    {
+        final long tokens = job.request.inputTokens()
+            + (config.role() == WorkerRole.COMBINED ? job.request.outputTokens() : 0);
+        return (tokens + pageSize - 1) / pageSize > cacheConfig.devicePages();
+    }
+
+    private void abort(final Job job)
+    {
+        if (job.prefetch != null)
+        {
+            prefetch.terminate(job.prefetch);
+        }
+        stats.requestsAborted++;
+        job.prefillStartNs = ctx.now();
+        job.firstTokenNs = ctx.now();
+        ctx.send(config.router(), new PrefillDone(job.request.id()));
+        ctx.send(config.router(), job.record(config.instance(), ctx.now()).asAborted());
     }
 
     private void finishPrefill()

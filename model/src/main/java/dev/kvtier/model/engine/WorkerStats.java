@@ -7,6 +7,7 @@ public final class WorkerStats
 {
     public long requestsQueued;
     public long requestsFinished;
+    public long requestsAborted;
     public long prefillBatches;
     public long prefillTokens;
     public long prefillBusyNs;

@@ -104,8 +104,14 @@ public final class ServingReport
         long first = Long.MAX_VALUE;
         long last = 0;
         final long[] outcomes = new long[PrefetchOutcome.values().length];
+        long aborted = 0;
         for (final RequestRecord r : recs)
         {
+            if (r.aborted())
+            {
+                aborted++;
+                continue;
+            }
             ttft.recordValue(Math.max(1, r.ttftNs() / 1000));
             e2e.recordValue(Math.max(1, r.e2eNs() / 1000));
             if (r.outputTokens() > 1)
@@ -126,6 +132,7 @@ public final class ServingReport
             first = Math.min(first, r.arrivalNs());
             last = Math.max(last, r.finishNs());
         }
+        root.put("aborted", aborted);
         root.set("ttft_ms", percentiles(ttft));
         root.set("itl_ms", percentiles(itl));
         root.set("e2e_ms", percentiles(e2e));
@@ -235,7 +242,7 @@ public final class ServingReport
     {
         final StringBuilder sb = new StringBuilder(
             "id,prefill_instance,decode_instance,arrival_ms,ttft_ms,itl_ms,e2e_ms,input_tokens,output_tokens,"
-                + "device_hit_tokens,host_hit_tokens,storage_hit_tokens,prefetch,prefetch_wait_ms\n");
+                + "device_hit_tokens,host_hit_tokens,storage_hit_tokens,prefetch,prefetch_wait_ms,aborted\n");
         for (final RequestRecord r : result.records())
         {
             sb.append(r.id()).append(',').append(r.prefillInstance()).append(',').append(r.decodeInstance())
@@ -243,7 +250,8 @@ public final class ServingReport
                 .append(ms(r.itlNs())).append(',').append(ms(r.e2eNs())).append(',').append(r.inputTokens())
                 .append(',').append(r.outputTokens()).append(',').append(r.deviceHitTokens()).append(',')
                 .append(r.hostHitTokens()).append(',').append(r.storageHitTokens()).append(',')
-                .append(r.prefetchOutcome().key()).append(',').append(ms(r.prefetchWaitNs())).append('\n');
+                .append(r.prefetchOutcome().key()).append(',').append(ms(r.prefetchWaitNs())).append(',')
+                .append(r.aborted()).append('\n');
         }
         return sb.toString();
     }

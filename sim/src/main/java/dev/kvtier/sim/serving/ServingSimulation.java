@@ -36,6 +36,9 @@ import java.util.function.LongConsumer;
  */
 public final class ServingSimulation
 {
+    /** How long after the last arrival a run may keep draining before it stops with requests unfinished. */
+    public static final long MAX_DRAIN_NS = 24L * 3600 * 1_000_000_000L;
+
     private ServingSimulation()
     {
     }
@@ -128,7 +131,9 @@ public final class ServingSimulation
             }
         });
         final int expected = records.size();
-        runtime.stopWhen(() -> done.size() >= expected);
+        // a request that can never be served must not keep the run (and the master's timers) going forever
+        final long horizon = (arrivals.length == 0 ? 0 : arrivals[arrivals.length - 1]) + MAX_DRAIN_NS;
+        runtime.stopWhen(() -> done.size() >= expected || runtime.now() > horizon);
         final double ideal = pages.idealHitRatio(records);
         final long runStart = System.nanoTime();
         runtime.run();
