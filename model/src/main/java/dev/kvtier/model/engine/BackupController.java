@@ -67,11 +67,6 @@ final class BackupController
         pump();
     }
 
-    int pending()
-    {
-        return queue.size() + (busy ? 1 : 0);
-    }
-
     private void pump()
     {
         if (busy || queue.isEmpty())

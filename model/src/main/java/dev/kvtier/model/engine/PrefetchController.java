@@ -27,7 +27,6 @@ final class PrefetchController
     private final HiCacheConfig config;
     private final HiRadixCache cache;
     private final StoreClient store;
-    private final long pageBytes;
     private final Runnable onProgress;
     private final ArrayDeque<PrefetchOp> queryQueue = new ArrayDeque<>();
     private final ArrayDeque<PrefetchOp> ioQueue = new ArrayDeque<>();
@@ -43,13 +42,12 @@ final class PrefetchController
     long pagesUsed;
 
     PrefetchController(final NodeContext ctx, final HiCacheConfig config, final HiRadixCache cache,
-        final StoreClient store, final long pageBytes, final Runnable onProgress)
+        final StoreClient store, final Runnable onProgress)
     {
         this.ctx = ctx;
         this.config = config;
         this.cache = cache;
         this.store = store;
-        this.pageBytes = pageBytes;
         this.onProgress = onProgress;
     }
 
@@ -316,10 +314,5 @@ final class PrefetchController
             keys.add(op.job.request.keys().key(pages[i]));
         }
         return keys;
-    }
-
-    long pageBytes()
-    {
-        return pageBytes;
     }
 }

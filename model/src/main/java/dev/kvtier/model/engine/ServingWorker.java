@@ -68,9 +68,9 @@ public final class ServingWorker implements Node
     private long[] cumulative = new long[1024];
     private long epochStartNs;
     private int epochSteps;
-    private long stepStartNs;
     private long wakeAtNs = Long.MAX_VALUE;
     private long ackSeq;
+    private long writeBackPagesCharged;
     private int[] backupBuffer = new int[256];
 
     private final WorkerStats stats = new WorkerStats();
@@ -142,7 +142,7 @@ public final class ServingWorker implements Node
             backup = new BackupController(cache, store, pageBytes);
             if (cacheConfig.storage() && !decodeOnly)
             {
-                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, pageBytes, this::kick);
+                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, this::kick);
             }
         }
     }
@@ -315,8 +315,8 @@ public final class ServingWorker implements Node
         }
         final long compute = config.cost().prefillNs(newTokens, pairs);
         final long load = loadTokens > 0 ? config.cost().hostToDeviceNs(loadTokens) : 0;
-        final long writeBack = cache.writeBackPages() - stats.writeBackPagesCharged;
-        stats.writeBackPagesCharged = cache.writeBackPages();
+        final long writeBack = cache.writeBackPages() - writeBackPagesCharged;
+        writeBackPagesCharged = cache.writeBackPages();
         final long sync = writeBack > 0 ? config.cost().deviceToHostNs(writeBack * pageSize) : 0;
         // load-back copies layer by layer under the compute of the previous layer: only the excess shows
         final long duration = Math.max(compute, load) + sync;
@@ -325,7 +325,6 @@ public final class ServingWorker implements Node
         stats.loadBackTokens += loadTokens;
         stats.prefillBusyNs += duration;
         activity = Activity.PREFILL;
-        stepStartNs = ctx.now();
         ctx.schedule(duration, STEP_TIMER);
         return true;
     }
@@ -359,16 +358,13 @@ public final class ServingWorker implements Node
         cache.match(pages, pages.length, match);
         final int d = match.devicePages();
         final int h = match.hostPages();
-        cache.lock(pages, d + h);
+        cache.lock(pages, 0, d + h);
         int loaded = 0;
         if (h > 0 && (long)h * pageSize >= cacheConfig.loadBackThresholdTokens() && cache.loadBack(pages, d, d + h))
         {
             loaded = h;
         }
-        if (loaded < h)
-        {
-            cache.unlock(Arrays.copyOfRange(pages, d, d + h), h);
-        }
+        cache.unlock(pages, d + loaded, d + h);
         final int cachedPages = d + loaded;
         final int input = job.request.inputTokens();
         final int uncached = input - cachedPages * pageSize;
@@ -376,7 +372,7 @@ public final class ServingWorker implements Node
         final long reserve = (uncached + output + pageSize - 1) / pageSize;
         if (!cache.reserveDevice(reserve))
         {
-            cache.unlock(pages, cachedPages);
+            cache.unlock(pages, 0, cachedPages);
             return -1;
         }
         job.reservedPages = reserve;
@@ -441,7 +437,7 @@ public final class ServingWorker implements Node
         final long reservedBefore = cache.deviceReserved();
         final int wants = cache.insert(pages, n, backupBuffer);
         job.reservedPages = Math.max(0, job.reservedPages - (reservedBefore - cache.deviceReserved()));
-        cache.lock(Arrays.copyOfRange(pages, job.lockedPages, n), n - job.lockedPages);
+        cache.lock(pages, job.lockedPages, n);
         job.lockedPages = n;
         final int written = cache.beginHostWrite(backupBuffer, wants);
         if (written > 0)
@@ -485,7 +481,7 @@ public final class ServingWorker implements Node
 
     private void release(final Job job)
     {
-        cache.unlock(job.request.pages(), job.lockedPages);
+        cache.unlock(job.request.pages(), 0, job.lockedPages);
         job.lockedPages = 0;
         cache.releaseDevice(job.reservedPages);
         job.reservedPages = 0;

@@ -23,7 +23,6 @@ public final class WorkerStats
     public long deviceEvictions;
     public long hostEvictions;
     public long writeBackPages;
-    long writeBackPagesCharged;
     public long deviceTreePages;
     public long hostTreePages;
     public long[] prefetchOutcomes = new long[PrefetchOutcome.values().length];

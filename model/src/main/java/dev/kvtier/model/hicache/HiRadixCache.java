@@ -32,14 +32,8 @@ public final class HiRadixCache
     private int[] hitCount;
     private int[] deviceChildren;
     private int[] treeChildren;
-    private int[] dPrev;
-    private int[] dNext;
-    private int[] hPrev;
-    private int[] hNext;
-    private int dHead = NONE;
-    private int dTail = NONE;
-    private int hHead = NONE;
-    private int hTail = NONE;
+    private final RecencyList deviceLru;
+    private final RecencyList hostLru;
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
@@ -68,10 +62,8 @@ public final class HiRadixCache
         hitCount = new int[initial];
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
-        dPrev = new int[initial];
-        dNext = new int[initial];
-        hPrev = new int[initial];
-        hNext = new int[initial];
+        deviceLru = new RecencyList(initial);
+        hostLru = new RecencyList(initial);
         freeSlots = new int[initial];
     }
 
@@ -171,18 +163,18 @@ public final class HiRadixCache
         touchChain(pages, 0, matched);
     }
 
-    /** Protects {@code pages[0, n)} from device eviction while a request uses them. */
-    public void lock(final int[] pages, final int n)
+    /** Protects {@code pages[from, to)} from device eviction while a request uses them. */
+    public void lock(final int[] pages, final int from, final int to)
     {
-        for (int i = 0; i < n; i++)
+        for (int i = from; i < to; i++)
         {
             lockRef[slot(pages[i])]++;
         }
     }
 
-    public void unlock(final int[] pages, final int n)
+    public void unlock(final int[] pages, final int from, final int to)
     {
-        for (int i = 0; i < n; i++)
+        for (int i = from; i < to; i++)
         {
             final int s = index.get(pages[i]);
             if (s >= 0)
@@ -339,17 +331,17 @@ public final class HiRadixCache
     /** The D2H copy of {@code pages[0, n)} is acknowledged: their device copies may be evicted again. */
     public void endHostWrite(final int[] pages, final int n)
     {
-        unlock(pages, n);
+        unlock(pages, 0, n);
     }
 
     /** Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. */
     public long evictDevice(final long pages)
     {
         long freed = 0;
-        int s = dTail;
+        int s = deviceLru.tail();
         while (freed < pages && s != NONE)
         {
-            final int prev = dPrev[s];
+            final int prev = deviceLru.previous(s);
             if (lockRef[s] == 0 && deviceChildren[s] == 0)
             {
                 boolean evicted = true;
@@ -437,10 +429,10 @@ public final class HiRadixCache
     public long evictHost(final long pages)
     {
         long freed = 0;
-        int s = hTail;
+        int s = hostLru.tail();
         while (freed < pages && s != NONE)
         {
-            final int prev = hPrev[s];
+            final int prev = hostLru.previous(s);
             if ((flags[s] & ON_DEVICE) == 0 && hostRef[s] == 0 && lockRef[s] == 0 && treeChildren[s] == 0)
             {
                 delete(s);
@@ -476,11 +468,11 @@ public final class HiRadixCache
             }
             if ((flags[s] & ON_DEVICE) != 0)
             {
-                deviceToHead(s);
+                deviceLru.moveToHead(s);
             }
             if ((flags[s] & ON_HOST) != 0)
             {
-                hostToHead(s);
+                hostLru.moveToHead(s);
             }
         }
     }
@@ -508,7 +500,6 @@ public final class HiRadixCache
         hitCount[s] = 0;
         deviceChildren[s] = 0;
         treeChildren[s] = 0;
-        dPrev[s] = dNext[s] = hPrev[s] = hNext[s] = NONE;
         if (parentSlot != NONE)
         {
             treeChildren[parentSlot]++;
@@ -525,7 +516,7 @@ public final class HiRadixCache
         }
         if ((flags[s] & ON_HOST) != 0)
         {
-            hostUnlink(s);
+            hostLru.unlink(s);
             hostTreePages--;
         }
         flags[s] = 0;
@@ -549,7 +540,7 @@ public final class HiRadixCache
         {
             deviceChildren[parent[s]]++;
         }
-        deviceToHead(s);
+        deviceLru.moveToHead(s);
     }
 
     private void clearDevice(final int s)
@@ -560,100 +551,14 @@ public final class HiRadixCache
         {
             deviceChildren[parent[s]]--;
         }
-        deviceUnlink(s);
+        deviceLru.unlink(s);
     }
 
     private void setHost(final int s)
     {
         flags[s] |= ON_HOST;
         hostTreePages++;
-        hostToHead(s);
-    }
-
-    private void deviceToHead(final int s)
-    {
-        if (dHead == s)
-        {
-            return;
-        }
-        deviceUnlink(s);
-        dPrev[s] = NONE;
-        dNext[s] = dHead;
-        if (dHead != NONE)
-        {
-            dPrev[dHead] = s;
-        }
-        dHead = s;
-        if (dTail == NONE)
-        {
-            dTail = s;
-        }
-    }
-
-    private void deviceUnlink(final int s)
-    {
-        final int p = dPrev[s];
-        final int n = dNext[s];
-        if (p != NONE)
-        {
-            dNext[p] = n;
-        }
-        else if (dHead == s)
-        {
-            dHead = n;
-        }
-        if (n != NONE)
-        {
-            dPrev[n] = p;
-        }
-        else if (dTail == s)
-        {
-            dTail = p;
-        }
-        dPrev[s] = dNext[s] = NONE;
-    }
-
-    private void hostToHead(final int s)
-    {
-        if (hHead == s)
-        {
-            return;
-        }
-        hostUnlink(s);
-        hPrev[s] = NONE;
-        hNext[s] = hHead;
-        if (hHead != NONE)
-        {
-            hPrev[hHead] = s;
-        }
-        hHead = s;
-        if (hTail == NONE)
-        {
-            hTail = s;
-        }
-    }
-
-    private void hostUnlink(final int s)
-    {
-        final int p = hPrev[s];
-        final int n = hNext[s];
-        if (p != NONE)
-        {
-            hNext[p] = n;
-        }
-        else if (hHead == s)
-        {
-            hHead = n;
-        }
-        if (n != NONE)
-        {
-            hPrev[n] = p;
-        }
-        else if (hTail == s)
-        {
-            hTail = p;
-        }
-        hPrev[s] = hNext[s] = NONE;
+        hostLru.moveToHead(s);
     }
 
     private void grow()
@@ -667,10 +572,6 @@ public final class HiRadixCache
         hitCount = Arrays.copyOf(hitCount, n);
         deviceChildren = Arrays.copyOf(deviceChildren, n);
         treeChildren = Arrays.copyOf(treeChildren, n);
-        dPrev = Arrays.copyOf(dPrev, n);
-        dNext = Arrays.copyOf(dNext, n);
-        hPrev = Arrays.copyOf(hPrev, n);
-        hNext = Arrays.copyOf(hNext, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kvtier.model.routing;
 
 import dev.kvtier.model.hicache.PageSlotMap;
+import dev.kvtier.model.hicache.RecencyList;
 
 import java.util.Arrays;
 
@@ -11,17 +12,12 @@ import java.util.Arrays;
  */
 final class PageLru
 {
-    private static final int NONE = -1;
-
     private final PageSlotMap index = new PageSlotMap(1024);
+    private final RecencyList order = new RecencyList(1024);
     private int[] page = new int[1024];
-    private int[] prev = new int[1024];
-    private int[] next = new int[1024];
     private int[] free = new int[1024];
     private int freeCount;
     private int used;
-    private int head = NONE;
-    private int tail = NONE;
 
     int size()
     {
@@ -63,21 +59,17 @@ final class PageLru
             {
                 s = allocate(pages[i]);
             }
-            else
-            {
-                unlink(s);
-            }
-            linkHead(s);
+            order.moveToHead(s);
         }
     }
 
     /** Drops least recent pages until at most {@code max} remain. */
     void trimTo(final long max)
     {
-        while (index.size() > max && tail != NONE)
+        while (index.size() > max && order.tail() >= 0)
         {
-            final int s = tail;
-            unlink(s);
+            final int s = order.tail();
+            order.unlink(s);
             index.remove(page[s]);
             free[freeCount++] = s;
         }
@@ -94,55 +86,13 @@ final class PageLru
         {
             if (used == page.length)
             {
-                final int n = used * 2;
-                page = Arrays.copyOf(page, n);
-                prev = Arrays.copyOf(prev, n);
-                next = Arrays.copyOf(next, n);
-                free = Arrays.copyOf(free, n);
+                page = Arrays.copyOf(page, used * 2);
+                free = Arrays.copyOf(free, used * 2);
             }
             s = used++;
         }
         page[s] = pageId;
-        prev[s] = next[s] = NONE;
         index.put(pageId, s);
         return s;
-    }
-
-    private void linkHead(final int s)
-    {
-        prev[s] = NONE;
-        next[s] = head;
-        if (head != NONE)
-        {
-            prev[head] = s;
-        }
-        head = s;
-        if (tail == NONE)
-        {
-            tail = s;
-        }
-    }
-
-    private void unlink(final int s)
-    {
-        final int p = prev[s];
-        final int n = next[s];
-        if (p != NONE)
-        {
-            next[p] = n;
-        }
-        else if (head == s)
-        {
-            head = n;
-        }
-        if (n != NONE)
-        {
-            prev[n] = p;
-        }
-        else if (tail == s)
-        {
-            tail = p;
-        }
-        prev[s] = next[s] = NONE;
     }
 }

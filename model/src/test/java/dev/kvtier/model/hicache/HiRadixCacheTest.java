@@ -9,7 +9,7 @@ class HiRadixCacheTest
 {
     private final MatchResult match = new MatchResult();
 
-    private static void computeAndInsert(final HiRadixCache cache, final int[] pages, final WritePolicy policy)
+    private static void computeAndInsert(final HiRadixCache cache, final int[] pages)
     {
         assertThat(cache.reserveDevice(pages.length)).isTrue();
         final int[] backup = new int[pages.length];
@@ -22,8 +22,8 @@ class HiRadixCacheTest
     void shouldKeepBackedUpPagesOnHostWhenTheGpuEvictsThem()
     {
         final HiRadixCache cache = new HiRadixCache(4, 8, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {1, 2, 3, 4}, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {5, 6}, WritePolicy.WRITE_THROUGH);
+        computeAndInsert(cache, new int[] {1, 2, 3, 4});
+        computeAndInsert(cache, new int[] {5, 6});
         assertThat(cache.deviceTreePages()).isEqualTo(4);
         cache.match(new int[] {1, 2, 3, 4}, 4, match);
         assertThat(match.devicePages() + match.hostPages()).isEqualTo(4);
@@ -37,8 +37,8 @@ class HiRadixCacheTest
     void shouldLoadHostOnlyPagesBackAfterTheDevicePrefix()
     {
         final HiRadixCache cache = new HiRadixCache(2, 8, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {1, 2}, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {7, 8}, WritePolicy.WRITE_THROUGH);
+        computeAndInsert(cache, new int[] {1, 2});
+        computeAndInsert(cache, new int[] {7, 8});
         cache.match(new int[] {1, 2}, 2, match);
         assertThat(match.devicePages()).isZero();
         assertThat(match.hostPages()).isEqualTo(2);
@@ -51,11 +51,11 @@ class HiRadixCacheTest
     void shouldDeleteUnbackedPagesAndNeverEvictLockedOrPinnedOnes()
     {
         final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH_SELECTIVE);
-        computeAndInsert(cache, new int[] {1, 2}, WritePolicy.WRITE_THROUGH_SELECTIVE);
+        computeAndInsert(cache, new int[] {1, 2});
         assertThat(cache.hostTreePages()).isZero();
-        cache.lock(new int[] {1, 2}, 2);
+        cache.lock(new int[] {1, 2}, 0, 2);
         assertThat(cache.reserveDevice(1)).isFalse();
-        cache.unlock(new int[] {1, 2}, 2);
+        cache.unlock(new int[] {1, 2}, 0, 2);
         assertThat(cache.reserveDevice(1)).isTrue();
         assertThat(cache.contains(2)).isFalse();
         assertThat(cache.contains(1)).isTrue();
@@ -65,9 +65,9 @@ class HiRadixCacheTest
     void shouldBackUpOnlyOnTheSecondHitUnderWriteThroughSelective()
     {
         final HiRadixCache cache = new HiRadixCache(8, 8, WritePolicy.WRITE_THROUGH_SELECTIVE);
-        computeAndInsert(cache, new int[] {1, 2}, WritePolicy.WRITE_THROUGH_SELECTIVE);
+        computeAndInsert(cache, new int[] {1, 2});
         assertThat(cache.onHost(1)).isFalse();
-        computeAndInsert(cache, new int[] {1, 2}, WritePolicy.WRITE_THROUGH_SELECTIVE);
+        computeAndInsert(cache, new int[] {1, 2});
         assertThat(cache.onHost(1) && cache.onHost(2)).isTrue();
     }
 
@@ -75,7 +75,7 @@ class HiRadixCacheTest
     void shouldWriteToHostOnlyAtEvictionUnderWriteBack()
     {
         final HiRadixCache cache = new HiRadixCache(2, 4, WritePolicy.WRITE_BACK);
-        computeAndInsert(cache, new int[] {1, 2}, WritePolicy.WRITE_BACK);
+        computeAndInsert(cache, new int[] {1, 2});
         assertThat(cache.onHost(1)).isFalse();
         assertThat(cache.reserveDevice(2)).isTrue();
         assertThat(cache.onHost(1) && cache.onHost(2)).isTrue();
@@ -87,8 +87,8 @@ class HiRadixCacheTest
     void shouldSpareHostPagesPinnedByABackupOrAPrefetch()
     {
         final HiRadixCache cache = new HiRadixCache(1, 2, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {1}, WritePolicy.WRITE_THROUGH);
-        computeAndInsert(cache, new int[] {2}, WritePolicy.WRITE_THROUGH);
+        computeAndInsert(cache, new int[] {1});
+        computeAndInsert(cache, new int[] {2});
         assertThat(cache.onDevice(1)).isFalse();
         cache.protectHost(1);
         assertThat(cache.reserveHost(1)).isFalse();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -208,10 +207,5 @@ public final class ClusterLoader
     public static JsonNode toTree(final ClusterConfig config)
     {
         return MAPPER.valueToTree(config);
-    }
-
-    static JsonNodeFactory nodes()
-    {
-        return MAPPER.getNodeFactory();
     }
 }

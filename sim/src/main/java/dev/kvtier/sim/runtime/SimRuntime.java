@@ -45,6 +45,7 @@ public final class SimRuntime
     private long flowEventTime = Long.MAX_VALUE;
     private int[] transferNode = new int[256];
     private long[] transferIds = new long[256];
+    private long[] transferLatency = new long[256];
     private int[] freeTransfers = new int[256];
     private int freeTransferCount;
     private int transfersUsed;
@@ -265,6 +266,7 @@ public final class SimRuntime
             {
                 transferNode = Arrays.copyOf(transferNode, transfersUsed * 2);
                 transferIds = Arrays.copyOf(transferIds, transfersUsed * 2);
+                transferLatency = Arrays.copyOf(transferLatency, transfersUsed * 2);
                 freeTransfers = Arrays.copyOf(freeTransfers, transfersUsed * 2);
             }
             t = transfersUsed++;
@@ -273,17 +275,15 @@ public final class SimRuntime
         transferIds[t] = transferId;
         final int src = read ? peer.index() : self;
         final int dst = read ? self : peer.index();
-        flows.start(src, dst, bytes, now, ((long)(src * flows.nodeCount() + dst) << 32) | t);
+        transferLatency[t] = flows.latencyNs(src, dst);
+        flows.start(src, dst, bytes, now, t);
         armFlowEvent();
     }
 
     private void flowCompleted(final long tag, final long bytes)
     {
         final int t = (int)tag;
-        final int pair = (int)(tag >>> 32);
-        final int src = pair / flows.nodeCount();
-        final int dst = pair % flows.nodeCount();
-        final long at = now + flows.latencyNs(src, dst);
+        final long at = now + transferLatency[t];
         queue.push(at, allocate(TRANSFER_DONE, transferNode[t], transferNode[t], transferIds[t], null));
         freeTransfers[freeTransferCount++] = t;
     }
