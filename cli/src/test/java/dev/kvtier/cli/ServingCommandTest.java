@@ -73,4 +73,30 @@ class ServingCommandTest
         assertThat(noFile.exitCode()).isEqualTo(2);
         assertThat(noFile.err()).contains("neither a preset");
     }
+
+    @Test
+    void shouldRejectMalformedClusterFilesAndBadTimingFlags(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.nio.file.Path broken = dir.resolve("broken.json");
+        java.nio.file.Files.writeString(broken, "{\"nodes\": 2,\n \"gpu\": }");
+        final CliRun malformed = CliRun.of("sim", "--cluster", broken.toString());
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("malformed JSON at line 2");
+        final java.nio.file.Path unknown = dir.resolve("unknown.json");
+        java.nio.file.Files.writeString(unknown, "{\"serving\": {\"page_sise\": 64}}");
+        final CliRun typo = CliRun.of("sim", "--cluster", unknown.toString());
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("serving.page_sise");
+        assertThat(java.nio.file.Files.readString(unknown)).isEqualTo("{\"serving\": {\"page_sise\": 64}}");
+        final CliRun rate = CliRun.of("sim", "--cluster", "small-4", "--rate-scale", "0");
+        assertThat(rate.exitCode()).isEqualTo(2);
+        assertThat(rate.err()).contains("--rate-scale");
+        final CliRun model = CliRun.of("sim", "--cluster", "small-4", "--model-path", dir.resolve("none").toString());
+        assertThat(model.exitCode()).isEqualTo(2);
+        assertThat(model.err()).contains("--model-path");
+        final CliRun vary = CliRun.of("compare", "--cluster", "small-4", "--vary", "serving.write_policy");
+        assertThat(vary.exitCode()).isEqualTo(2);
+        assertThat(vary.err()).contains("PATH=VALUE1,VALUE2");
+    }
 }

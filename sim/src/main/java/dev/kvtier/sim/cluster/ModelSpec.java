@@ -17,14 +17,14 @@ import java.util.List;
 public record ModelSpec(String name, int layers, int hidden, int heads, int kvHeads, int headDim,
     int intermediate, int vocab, int dtypeBytes, int kvLoraRank, int qkRopeHeadDim, int qkNopeHeadDim,
     int vHeadDim, int routedExperts, int activeExperts, int sharedExperts, int moeIntermediate, int denseLayers,
-    boolean tiedEmbeddings, int weightDtypeBytes)
+    boolean tiedEmbeddings, int weightDtypeBytes, int qLoraRank)
 {
     public static final List<ModelSpec> PRESETS = List.of(
-        new ModelSpec("llama-3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 2, 0, 0, 0, 0, 0, 0, 0, 0, 32, false, 2),
-        new ModelSpec("llama-3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 2, 0, 0, 0, 0, 0, 0, 0, 0, 80, false, 2),
-        new ModelSpec("qwen2.5-72b", 80, 8192, 64, 8, 128, 29568, 152064, 2, 0, 0, 0, 0, 0, 0, 0, 0, 80, false, 2),
+        new ModelSpec("llama-3-8b", 32, 4096, 32, 8, 128, 14336, 128256, 2, 0, 0, 0, 0, 0, 0, 0, 0, 32, false, 2, 0),
+        new ModelSpec("llama-3-70b", 80, 8192, 64, 8, 128, 28672, 128256, 2, 0, 0, 0, 0, 0, 0, 0, 0, 80, false, 2, 0),
+        new ModelSpec("qwen2.5-72b", 80, 8192, 64, 8, 128, 29568, 152064, 2, 0, 0, 0, 0, 0, 0, 0, 0, 80, false, 2, 0),
         new ModelSpec("deepseek-v3", 61, 7168, 128, 128, 192, 18432, 129280, 2, 512, 64, 128, 128, 256, 8, 1,
-            2048, 3, false, 1));
+            2048, 3, false, 1, 1536));
 
     public boolean mla()
     {
@@ -45,7 +45,8 @@ public record ModelSpec(String name, int layers, int hidden, int heads, int kvHe
     {
         if (mla())
         {
-            final double q = (double)hidden * heads * (qkNopeHeadDim + qkRopeHeadDim);
+            final double qOut = (double)heads * (qkNopeHeadDim + qkRopeHeadDim);
+            final double q = qLoraRank > 0 ? (double)hidden * qLoraRank + qLoraRank * qOut : hidden * qOut;
             final double kvDown = (double)hidden * (kvLoraRank + qkRopeHeadDim);
             final double kvUp = (double)kvLoraRank * heads * (qkNopeHeadDim + vHeadDim);
             final double o = (double)heads * vHeadDim * hidden;
@@ -132,7 +133,8 @@ public record ModelSpec(String name, int layers, int hidden, int heads, int kvHe
             c.path("qk_nope_head_dim").asInt(0), c.path("v_head_dim").asInt(0), experts,
             c.path("num_experts_per_tok").asInt(0), c.path("n_shared_experts").asInt(0),
             c.path("moe_intermediate_size").asInt(0), moeLayersStart,
-            c.path("tie_word_embeddings").asBoolean(false), c.has("quantization_config") ? 1 : dtypeBytes);
+            c.path("tie_word_embeddings").asBoolean(false), c.has("quantization_config") ? 1 : dtypeBytes,
+            c.path("q_lora_rank").asInt(0));
     }
 
     private static int required(final JsonNode c, final String field, final Path file)

@@ -112,4 +112,35 @@ class ServingPropertiesTest
         final String b = new ServingReport("t", "", run(Map.of(), 1.0), 30_000, 100).json(false);
         assertThat(a).isEqualTo(b).contains("\"ttft_ms\"", "\"storage_tokens\"");
     }
+
+    @Test
+    void disaggregatedServingShouldPrefillAndDecodeOnSeparatePoolsAndOffloadDecodedPages()
+    {
+        final ServingResult r = run(trace.subList(0, 300), Map.of("disaggregation.mode", "pd",
+            "disaggregation.prefill_instances", "2", "disaggregation.decode_offload", "true",
+            "router.policy", "cache_aware"), 1.0);
+        assertThat(r.records()).hasSize(300).allSatisfy(x ->
+        {
+            assertThat(x.prefillInstance()).isLessThan(2);
+            assertThat(x.decodeInstance()).isGreaterThanOrEqualTo(2);
+            assertThat(x.firstTokenNs()).isGreaterThan(x.prefillStartNs());
+            assertThat(x.finishNs()).isGreaterThanOrEqualTo(x.firstTokenNs());
+        });
+        final long handoff = r.workers().stream().mapToLong(w -> w.handoffBytes).sum();
+        final long inputTokens = r.records().stream().mapToLong(RequestRecord::inputTokens).sum();
+        assertThat(handoff).isEqualTo(inputTokens * r.plan().cost().kvBytes(1));
+        assertThat(r.workers().get(2).offloadPages + r.workers().get(3).offloadPages).isPositive();
+        assertThat(r.workers().get(0).decodeTokens + r.workers().get(1).decodeTokens).isZero();
+    }
+
+    @Test
+    void requestsThatCanNeverFitShouldBeAbortedWithoutStallingTheRun()
+    {
+        final ServingResult r = run(trace.subList(0, 300), Map.of("serving.mem_fraction_static", "0.215"), 1.0);
+        assertThat(r.records()).hasSize(300);
+        final long aborted = r.records().stream().filter(RequestRecord::aborted).count();
+        assertThat(aborted).isPositive().isLessThan(300);
+        assertThat(r.records().stream().filter(RequestRecord::aborted))
+            .allSatisfy(x -> assertThat(x.cachedTokens()).isZero());
+    }
 }
