@@ -37,7 +37,7 @@ public final class Main
             final CommandLine cmd = ex.getCommandLine();
             err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
-            return EXIT_BAD_INPUT;
+            return "hugepages".equals(cmd.getCommandName()) ? HugepagesCommand.EXIT_USAGE : EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> handle(ex, cmd, err));
         return cli.execute(args);
@@ -60,6 +60,12 @@ public final class Main
             err.println(who + ": no such file: " + file + "; check the path");
             debug(ex, err);
             return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof IllegalStateException)
+        {
+            err.println(who + ": " + ex.getMessage());
+            debug(ex, err);
+            return 1;
         }
         if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException)
         {

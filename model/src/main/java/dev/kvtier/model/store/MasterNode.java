@@ -5,6 +5,8 @@ import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 
+import java.util.List;
+
 /**
  * The Mooncake master as a node: answers {@link MasterRequest}s from {@link MasterService} and drives its two
  * periodic jobs from timers, the eviction pass every 10 ms and the client monitor every second. The runtime
@@ -17,6 +19,7 @@ public final class MasterNode implements Node
     private static final long NANOS_PER_MS = 1_000_000;
 
     private final MasterConfig config;
+    private final MasterRpcCounters rpcCounters = new MasterRpcCounters();
     private NodeContext ctx;
     private MasterService service;
 
@@ -65,82 +68,120 @@ public final class MasterNode implements Node
         ctx.send(from, handle(request, nowMs()));
     }
 
-    /** Executes one request against the state machine at {@code nowMs}. */
+    /** Per-RPC counts, named as upstream's metrics. */
+    public MasterRpcCounters rpcCounters()
+    {
+        return rpcCounters;
+    }
+
+    /** Executes one request against the state machine at {@code nowMs}, counting it per RPC. */
     public MasterReply handle(final MasterRequest request, final long nowMs)
     {
         final long id = request.requestId();
         if (request instanceof MasterRequest.PutStart r)
         {
-            return reply(id, service.putStart(r.clientId(), r.key(), r.length(), r.config(), nowMs));
+            return single("put_start", id, service.putStart(r.clientId(), r.key(), r.length(), r.config(), nowMs));
         }
         if (request instanceof MasterRequest.PutEnd r)
         {
-            return reply(id, service.putEnd(r.clientId(), r.key(), nowMs));
+            return single("put_end", id, service.putEnd(r.clientId(), r.key(), nowMs));
         }
         if (request instanceof MasterRequest.PutRevoke r)
         {
-            return reply(id, service.putRevoke(r.clientId(), r.key(), nowMs));
+            return single("put_revoke", id, service.putRevoke(r.clientId(), r.key(), nowMs));
         }
         if (request instanceof MasterRequest.GetReplicaList r)
         {
-            return reply(id, service.getReplicaList(r.key(), nowMs));
+            return single("get_replica_list", id, service.getReplicaList(r.key(), nowMs));
         }
         if (request instanceof MasterRequest.ExistKey r)
         {
+            rpcCounters.recordSingle("exist_key", false);
             return new MasterReply(id, ErrorCode.OK, service.existKey(r.key(), nowMs, true));
+        }
+        if (request instanceof MasterRequest.GetSize r)
+        {
+            return single("get_size", id, service.getSize(r.key()));
         }
         if (request instanceof MasterRequest.BatchExistKey r)
         {
+            rpcCounters.recordBatch("exist_key", r.keys().size(), 0);
             return new MasterReply(id, ErrorCode.OK, service.batchExistKey(r.keys(), nowMs));
         }
         if (request instanceof MasterRequest.BatchPutStart r)
         {
-            return new MasterReply(id, ErrorCode.OK,
-                service.batchPutStart(r.clientId(), r.keys(), r.lengths(), r.config(), nowMs));
+            return batch("put_start", id, service.batchPutStart(r.clientId(), r.keys(), r.lengths(), r.config(),
+                nowMs));
         }
         if (request instanceof MasterRequest.BatchPutEnd r)
         {
-            return new MasterReply(id, ErrorCode.OK, service.batchPutEnd(r.clientId(), r.keys(), nowMs));
+            return batch("put_end", id, service.batchPutEnd(r.clientId(), r.keys(), nowMs));
+        }
+        if (request instanceof MasterRequest.BatchPutRevoke r)
+        {
+            return batch("put_revoke", id, service.batchPutRevoke(r.clientId(), r.keys(), nowMs));
         }
         if (request instanceof MasterRequest.BatchGetReplicaList r)
         {
-            return new MasterReply(id, ErrorCode.OK, service.batchGetReplicaList(r.keys(), nowMs));
+            return batch("get_replica_list", id, service.batchGetReplicaList(r.keys(), nowMs));
+        }
+        if (request instanceof MasterRequest.BatchRemove r)
+        {
+            return batch("remove", id, service.batchRemove(r.keys(), r.force(), nowMs));
         }
         if (request instanceof MasterRequest.Remove r)
         {
-            return reply(id, service.remove(r.key(), r.force(), nowMs));
+            return single("remove", id, service.remove(r.key(), r.force(), nowMs));
         }
         if (request instanceof MasterRequest.RemoveByRegex r)
         {
+            rpcCounters.recordSingle("remove_by_regex", false);
             return new MasterReply(id, ErrorCode.OK, service.removeByRegex(r.regex(), r.force(), nowMs));
         }
         if (request instanceof MasterRequest.RemoveAll r)
         {
+            rpcCounters.recordSingle("remove_all", false);
             return new MasterReply(id, ErrorCode.OK, service.removeAll(r.force(), nowMs));
         }
         if (request instanceof MasterRequest.MountSegment r)
         {
-            return reply(id, service.mountSegment(r.segment(), r.clientId(), nowMs));
+            return single("mount_segment", id, service.mountSegment(r.segment(), r.clientId(), nowMs));
         }
         if (request instanceof MasterRequest.ReMountSegment r)
         {
-            return reply(id, service.remountSegments(r.segments(), r.clientId(), nowMs));
+            return single("remount_segment", id, service.remountSegments(r.segments(), r.clientId(), nowMs));
         }
         if (request instanceof MasterRequest.UnmountSegment r)
         {
-            return reply(id, service.unmountSegment(r.segmentId(), r.clientId()));
+            return single("unmount_segment", id, service.unmountSegment(r.segmentId(), r.clientId()));
         }
         final MasterRequest.Ping r = (MasterRequest.Ping)request;
+        rpcCounters.recordSingle("ping", false);
         return new MasterReply(id, ErrorCode.OK, service.ping(r.clientId(), nowMs));
+    }
+
+    private MasterReply single(final String op, final long id, final Result<?> result)
+    {
+        rpcCounters.recordSingle(op, !result.isOk());
+        return new MasterReply(id, result.error(), result.value());
+    }
+
+    private MasterReply batch(final String op, final long id, final List<? extends Result<?>> results)
+    {
+        int failed = 0;
+        for (final Result<?> r : results)
+        {
+            if (!r.isOk())
+            {
+                failed++;
+            }
+        }
+        rpcCounters.recordBatch(op, results.size(), failed);
+        return new MasterReply(id, ErrorCode.OK, results);
     }
 
     private long nowMs()
     {
         return ctx.now() / NANOS_PER_MS;
-    }
-
-    private static MasterReply reply(final long id, final Result<?> result)
-    {
-        return new MasterReply(id, result.error(), result.value());
     }
 }

@@ -77,4 +77,16 @@ public sealed interface MasterRequest extends Message
     record Ping(long requestId, long clientId) implements MasterRequest
     {
     }
+
+    record GetSize(long requestId, String key) implements MasterRequest
+    {
+    }
+
+    record BatchPutRevoke(long requestId, long clientId, List<String> keys) implements MasterRequest
+    {
+    }
+
+    record BatchRemove(long requestId, List<String> keys, boolean force) implements MasterRequest
+    {
+    }
 }

@@ -1,0 +1,97 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.live.config.Durations;
+import dev.kvtier.live.master.MasterOptions;
+import dev.kvtier.live.master.MasterServer;
+import dev.kvtier.model.store.AllocationStrategy;
+import dev.kvtier.model.store.MasterConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code kvtier master}: the store's master as a process, with upstream's flags (dashes or underscores). */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = "Run the store master: RPC server, optional HTTP metadata service, /metrics and admin HTTP.")
+public final class MasterCommand implements Callable<Integer>
+{
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"--rpc-port", "--rpc_port", "--port"}, defaultValue = "50051",
+        description = "RPC port (0 = any free port). Default ${DEFAULT-VALUE}.")
+    int rpcPort;
+
+    @Option(names = {"--rpc-address", "--rpc_address"}, defaultValue = "0.0.0.0",
+        description = "RPC bind address. Default ${DEFAULT-VALUE}.")
+    String rpcAddress;
+
+    @Option(names = {"--enable-http-metadata-server", "--enable_http_metadata_server"}, arity = "0..1",
+        fallbackValue = "true", defaultValue = "false",
+        description = "Embed the transfer engine's HTTP metadata service.")
+    boolean enableHttpMetadataServer;
+
+    @Option(names = {"--http-metadata-server-port", "--http_metadata_server_port"}, defaultValue = "8080",
+        description = "Metadata service port, path /metadata. Default ${DEFAULT-VALUE}.")
+    int httpMetadataServerPort;
+
+    @Option(names = {"--http-metadata-server-host", "--http_metadata_server_host"}, defaultValue = "0.0.0.0",
+        description = "Metadata service bind address. Default ${DEFAULT-VALUE}.")
+    String httpMetadataServerHost;
+
+    @Option(names = {"--metrics-port", "--metrics_port"}, defaultValue = "9003",
+        description = "Admin HTTP port: /metrics, /health, /get_all_segments, /query_key. Default ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(names = {"--metrics-host", "--metrics_host"}, defaultValue = "0.0.0.0",
+        description = "Admin HTTP bind address. Default ${DEFAULT-VALUE}.")
+    String metricsHost;
+
+    @Option(names = {"--default-kv-lease-ttl", "--default_kv_lease_ttl"}, defaultValue = "10000",
+        description = "Read lease granted by Exist/Get, ms or with a unit (10s). Default ${DEFAULT-VALUE}.")
+    String defaultKvLeaseTtl;
+
+    @Option(names = {"--eviction-high-watermark-ratio", "--eviction_high_watermark_ratio"}, defaultValue = "0.90",
+        description = "Evict above this used fraction. Default ${DEFAULT-VALUE}.")
+    double evictionHighWatermarkRatio;
+
+    @Option(names = {"--eviction-ratio", "--eviction_ratio"}, defaultValue = "0.05",
+        description = "Fraction of objects one eviction pass aims to free. Default ${DEFAULT-VALUE}.")
+    double evictionRatio;
+
+    @Option(names = {"--client-ttl", "--client_ttl"}, defaultValue = "10",
+        description = "Seconds without a ping before a client's segments are unmounted. Default ${DEFAULT-VALUE}.")
+    long clientTtlSeconds;
+
+    @Option(names = {"--allocation-strategy", "--allocation_strategy"}, defaultValue = "random",
+        description = "random, free_ratio_first or local_first. Default ${DEFAULT-VALUE}.")
+    String allocationStrategy;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (clientTtlSeconds <= 0)
+        {
+            throw new BadInputException("--client-ttl must be > 0 seconds, got " + clientTtlSeconds);
+        }
+        final MasterConfig defaults = MasterConfig.defaults();
+        final MasterConfig config = new MasterConfig(
+            Durations.parseMs("--default-kv-lease-ttl", defaultKvLeaseTtl), defaults.maxKvSoftPinTtlMs(),
+            defaults.allowEvictSoftPinnedObjects(), evictionRatio, evictionHighWatermarkRatio,
+            clientTtlSeconds * 1000, defaults.putStartDiscardTimeoutMs(), defaults.putStartReleaseTimeoutMs(),
+            AllocationStrategy.parse(allocationStrategy));
+        final MasterOptions options = new MasterOptions(rpcAddress, rpcPort, enableHttpMetadataServer,
+            httpMetadataServerHost, httpMetadataServerPort, metricsHost, metricsPort, config);
+        final MasterServer server = new MasterServer(options).start();
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("kvtier master: rpc " + rpcAddress + ":" + server.rpcPort()
+            + (server.metadataPort() > 0 ? ", metadata http://" + httpMetadataServerHost + ":" + server.metadataPort()
+                + "/metadata" : "")
+            + ", admin http://" + metricsHost + ":" + server.metricsPort()
+            + " (/metrics /health /get_all_segments /query_key)");
+        out.flush();
+        return LiveProcess.runUntilStopped(server::close);
+    }
+}

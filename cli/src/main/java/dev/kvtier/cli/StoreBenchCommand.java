@@ -1,0 +1,84 @@
+package dev.kvtier.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.live.bench.StoreBench;
+import dev.kvtier.live.config.ByteSizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code kvtier store-bench}: write then read back and verify values through the live store. */
+@Command(name = "store-bench", mixinStandardHelpOptions = true,
+    description = "Benchmark a running store: N clients put then get and verify every byte.")
+public final class StoreBenchCommand implements Callable<Integer>
+{
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--master", defaultValue = "127.0.0.1:50051", description = "Master host:port. Default ${DEFAULT-VALUE}.")
+    String master;
+
+    @Option(names = "--metadata-server", defaultValue = "http://127.0.0.1:8080/metadata",
+        description = "Metadata service URL or P2PHANDSHAKE. Default ${DEFAULT-VALUE}.")
+    String metadataServer;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients. Default ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(names = "--value-size", defaultValue = "1mb", description = "Bytes per value (4kb, 1mb ...). Default ${DEFAULT-VALUE}.")
+    String valueSize;
+
+    @Option(names = "--ops", defaultValue = "1024", description = "Values written, then read. Default ${DEFAULT-VALUE}.")
+    int ops;
+
+    @Option(names = "--json", description = "Print the JSON report instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final StoreBench.Options o = new StoreBench.Options(master, metadataServer, clients,
+            ByteSizes.parse("--value-size", valueSize), ops);
+        final StoreBench.Result r = StoreBench.run(o);
+        final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            final ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            final ObjectNode root = m.createObjectNode();
+            phase(root.putObject("put"), r.put());
+            phase(root.putObject("get"), r.get());
+            root.put("errors", r.errors()).put("mismatches", r.mismatches()).put("clients", r.clients())
+                .put("value_size", r.valueSize()).put("ops", ops);
+            out.println(m.writeValueAsString(root));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "%-4s %10s %12s %10s %10s %10s%n", "op", "ops/s", "MiB/s", "p50 us", "p99 us",
+                "p999 us");
+            row(out, "put", r.put());
+            row(out, "get", r.get());
+            out.printf(Locale.ROOT, "errors %d, mismatches %d (%d clients, %s values, %d ops)%n", r.errors(),
+                r.mismatches(), r.clients(), ByteSizes.format(r.valueSize()), ops);
+        }
+        out.flush();
+        return r.errors() == 0 && r.mismatches() == 0 ? 0 : 1;
+    }
+
+    private static void phase(final ObjectNode n, final StoreBench.Phase p)
+    {
+        n.put("ops_per_s", p.opsPerS()).put("bytes_per_s", p.bytesPerS());
+        n.putObject("latency_us").put("p50", p.p50Us()).put("p99", p.p99Us()).put("p999", p.p999Us());
+    }
+
+    private static void row(final PrintWriter out, final String name, final StoreBench.Phase p)
+    {
+        out.printf(Locale.ROOT, "%-4s %10.0f %12.1f %10.0f %10.0f %10.0f%n", name, p.opsPerS(),
+            p.bytesPerS() / (1 << 20), p.p50Us(), p.p99Us(), p.p999Us());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.live.client.DistributedStore;
+import dev.kvtier.live.config.ByteSizes;
+import dev.kvtier.live.config.StoreConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvtier store}: a store service contributing {@code global_segment_size} bytes of memory to the pool,
+ * configured by the reference store service's JSON ({@code MOONCAKE_*} environment variables override it).
+ */
+@Command(name = "store", mixinStandardHelpOptions = true,
+    description = "Run a store service: mount a memory segment at the master and serve reads and writes into it.")
+public final class StoreCommand implements Callable<Integer>
+{
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", description = "store.json (fields of the reference store service); "
+        + "default: $MOONCAKE_CONFIG_PATH.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        Path file = config;
+        if (file == null && System.getenv("MOONCAKE_CONFIG_PATH") != null)
+        {
+            file = Path.of(System.getenv("MOONCAKE_CONFIG_PATH"));
+        }
+        if (file == null)
+        {
+            throw new BadInputException("--config is required (or set MOONCAKE_CONFIG_PATH); see examples/store.json");
+        }
+        final StoreConfig cfg = StoreConfig.load(file, System.getenv());
+        if (cfg.globalSegmentSize() == 0)
+        {
+            throw new BadInputException(file + ": global_segment_size is 0, so this store would contribute nothing; "
+                + "set it, e.g. \"4gb\"");
+        }
+        final DistributedStore store = DistributedStore.setup(cfg);
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("kvtier store: segment " + store.segmentName() + " (" + ByteSizes.format(cfg.globalSegmentSize())
+            + ") mounted at master " + cfg.masterServerAddress() + ", metadata " + cfg.metadataServer());
+        out.flush();
+        return LiveProcess.runUntilStopped(store::close);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.kvtier.live.bench;
+
+import dev.kvtier.live.client.DistributedStore;
+import dev.kvtier.live.config.StoreConfig;
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code kvtier store-bench}: N clients (one thread and one connection set each) write {@code ops} values
+ * zero-copy into the store, then read every one back and compare every byte. Each value is a distinct window of a
+ * random pattern (up to 65,536 distinct values), so a value returned under the wrong key is caught as a mismatch,
+ * not only a corrupted one. Bandwidth is bytes over the wall time of a phase, verification included.
+ */
+public final class StoreBench
+{
+    private static final int DISTINCT = 65_536;
+
+    /** What to run. */
+    public record Options(String master, String metadataServer, int clients, long valueSize, int ops)
+    {
+        public Options
+        {
+            if (clients < 1)
+            {
+                throw new IllegalArgumentException("--clients must be >= 1, got " + clients);
+            }
+            if (valueSize < 1 || valueSize > (1L << 30))
+            {
+                throw new IllegalArgumentException("--value-size must be in [1 B, 1 GiB], got " + valueSize);
+            }
+            if (ops < clients)
+            {
+                throw new IllegalArgumentException("--ops must be >= --clients (" + clients + "), got " + ops);
+            }
+        }
+    }
+
+    /** One phase's figures. */
+    public record Phase(long ops, double opsPerS, double bytesPerS, double p50Us, double p99Us, double p999Us)
+    {
+    }
+
+    /** The whole run. */
+    public record Result(Phase put, Phase get, long errors, long mismatches, int clients, long valueSize)
+    {
+    }
+
+    private StoreBench()
+    {
+    }
+
+    public static Result run(final Options o) throws Exception
+    {
+        final ByteBuffer pattern = ByteBuffer.allocateDirect((int)(o.valueSize() + DISTINCT));
+        final SplittableRandom rnd = new SplittableRandom(42);
+        while (pattern.remaining() >= 8)
+        {
+            pattern.putLong(rnd.nextLong());
+        }
+        pattern.clear();
+        final String prefix = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
+        final List<DistributedStore> stores = new ArrayList<>();
+        try
+        {
+            for (int c = 0; c < o.clients(); c++)
+            {
+                stores.add(DistributedStore.setup(StoreConfig.of(o.master(), o.metadataServer(), 0, 0)));
+            }
+            final AtomicLong errors = new AtomicLong();
+            final AtomicLong mismatches = new AtomicLong();
+            final Phase put = phase(o, stores, (store, i, dst, h) ->
+            {
+                final ByteBuffer src = window(pattern, i, o.valueSize());
+                final long t0 = System.nanoTime();
+                final int rc = store.putFrom(prefix + i, src);
+                h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                if (rc != 0)
+                {
+                    errors.incrementAndGet();
+                }
+            }, pattern);
+            final Phase get = phase(o, stores, (store, i, dst, h) ->
+            {
+                dst.clear();
+                final long t0 = System.nanoTime();
+                final long n = store.getInto(prefix + i, dst);
+                h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                if (n != o.valueSize())
+                {
+                    errors.incrementAndGet();
+                    return;
+                }
+                dst.limit((int)n);
+                if (dst.mismatch(window(pattern, i, o.valueSize())) != -1)
+                {
+                    mismatches.incrementAndGet();
+                }
+            }, pattern);
+            stores.get(0).removeByRegex(java.util.regex.Pattern.quote(prefix) + ".*", true);
+            return new Result(put, get, errors.get(), mismatches.get(), o.clients(), o.valueSize());
+        }
+        finally
+        {
+            for (final DistributedStore s : stores)
+            {
+                s.close();
+            }
+        }
+    }
+
+    private static ByteBuffer window(final ByteBuffer pattern, final int i, final long size)
+    {
+        final int offset = (int)((i * 7919L) % DISTINCT);
+        return pattern.duplicate().position(offset).limit(offset + (int)size);
+    }
+
+    private interface Op
+    {
+        void run(DistributedStore store, int i, ByteBuffer dst, Histogram h);
+    }
+
+    private static Phase phase(final Options o, final List<DistributedStore> stores, final Op op,
+        final ByteBuffer pattern) throws Exception
+    {
+        final Histogram all = new Histogram(3_600_000_000L, 3);
+        final CyclicBarrier start = new CyclicBarrier(o.clients() + 1);
+        final List<Thread> threads = new ArrayList<>();
+        final List<Histogram> hs = new ArrayList<>();
+        final List<Throwable> failures = new ArrayList<>();
+        for (int c = 0; c < o.clients(); c++)
+        {
+            final int client = c;
+            final Histogram h = new Histogram(3_600_000_000L, 3);
+            hs.add(h);
+            final DistributedStore store = stores.get(c);
+            final ByteBuffer dst = ByteBuffer.allocateDirect((int)o.valueSize());
+            store.registerBuffer(dst);
+            store.registerBuffer(pattern);
+            final Thread t = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    for (int i = client; i < o.ops(); i += o.clients())
+                    {
+                        op.run(store, i, dst, h);
+                    }
+                }
+                catch (final Exception e)
+                {
+                    synchronized (failures)
+                    {
+                        failures.add(e);
+                    }
+                }
+            }, "kvtier-bench-client-" + c);
+            threads.add(t);
+            t.start();
+        }
+        start.await();
+        final long t0 = System.nanoTime();
+        for (final Thread t : threads)
+        {
+            t.join();
+        }
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        for (final DistributedStore s : stores)
+        {
+            s.unregisterBuffer(pattern);
+        }
+        if (!failures.isEmpty())
+        {
+            throw new IllegalStateException("bench client failed: " + failures.get(0), failures.get(0));
+        }
+        for (final Histogram h : hs)
+        {
+            all.add(h);
+        }
+        return new Phase(o.ops(), o.ops() / seconds, o.ops() * (double)o.valueSize() / seconds,
+            all.getValueAtPercentile(50), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9));
+    }
+}

@@ -1,0 +1,159 @@
+package dev.kvtier.live.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where a segment's bytes can be reached: publishes this process's transfer-engine descriptors
+ * ({@code mooncake/ram/<segment>}, {@code mooncake/rpc_meta/<segment>}) to the metadata service and resolves other
+ * segments' data ports from it, cached. With {@code P2PHANDSHAKE} there is no service and the segment name itself
+ * is {@code host:port}.
+ */
+public final class SegmentDirectory
+{
+    public static final String P2P = "P2PHANDSHAKE";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String metadataUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
+    private final Map<String, InetSocketAddress> cache = new ConcurrentHashMap<>();
+
+    public SegmentDirectory(final String metadataServer)
+    {
+        if (!P2P.equals(metadataServer) && !metadataServer.startsWith("http://"))
+        {
+            throw new IllegalArgumentException("metadata_server: '" + metadataServer + "' is not supported; use "
+                + "http://host:port/metadata or P2PHANDSHAKE");
+        }
+        this.metadataUrl = metadataServer;
+    }
+
+    /** Publishes the descriptors of a segment served on {@code host:dataPort}. */
+    public void publish(final String segment, final String host, final int dataPort, final long base,
+        final long length) throws IOException
+    {
+        if (P2P.equals(metadataUrl))
+        {
+            return;
+        }
+        final ObjectNode ram = JSON.createObjectNode();
+        ram.put("name", segment).put("protocol", "tcp");
+        ram.putArray("buffers").addObject().put("name", "cpu:0").put("addr", base).put("length", length);
+        ram.put("tcp_data_port", dataPort).put("tcp_proto_version", 2).put("timestamp", Instant.now().toString());
+        put("mooncake/ram/" + segment, JSON.writeValueAsString(ram));
+        final ObjectNode rpc = JSON.createObjectNode().put("ip_or_host_name", host).put("rpc_port", dataPort);
+        put("mooncake/rpc_meta/" + segment, JSON.writeValueAsString(rpc));
+    }
+
+    /** Removes a segment's descriptors (on a clean close). */
+    public void unpublish(final String segment)
+    {
+        if (P2P.equals(metadataUrl))
+        {
+            return;
+        }
+        for (final String key : new String[] {"mooncake/ram/" + segment, "mooncake/rpc_meta/" + segment})
+        {
+            try
+            {
+                http.send(request(key).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            }
+            catch (final IOException e)
+            {
+                // best effort: the service may already be gone
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The data-plane address of {@code segment}. */
+    public InetSocketAddress resolve(final String segment) throws IOException
+    {
+        final InetSocketAddress known = cache.get(segment);
+        if (known != null)
+        {
+            return known;
+        }
+        final InetSocketAddress addr;
+        if (P2P.equals(metadataUrl))
+        {
+            final int colon = segment.lastIndexOf(':');
+            addr = new InetSocketAddress(segment.substring(0, colon), Integer.parseInt(segment.substring(colon + 1)));
+        }
+        else
+        {
+            final JsonNode rpc = JSON.readTree(get("mooncake/rpc_meta/" + segment));
+            final JsonNode ram = JSON.readTree(get("mooncake/ram/" + segment));
+            addr = new InetSocketAddress(rpc.path("ip_or_host_name").asText(), ram.path("tcp_data_port").asInt());
+        }
+        cache.put(segment, addr);
+        return addr;
+    }
+
+    /** Forgets a cached address (after a transfer to it failed). */
+    public void invalidate(final String segment)
+    {
+        cache.remove(segment);
+    }
+
+    private HttpRequest.Builder request(final String key)
+    {
+        return HttpRequest.newBuilder(URI.create(metadataUrl + "?key=" + URLEncoder.encode(key,
+            StandardCharsets.UTF_8))).timeout(Duration.ofMillis(3000));
+    }
+
+    private void put(final String key, final String value) throws IOException
+    {
+        final HttpResponse<String> r = send(request(key).PUT(HttpRequest.BodyPublishers.ofString(value)).build());
+        if (r.statusCode() != 200)
+        {
+            throw new IOException("metadata PUT " + key + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    private String get(final String key) throws IOException
+    {
+        final HttpResponse<String> r = send(request(key).GET().build());
+        if (r.statusCode() != 200)
+        {
+            throw new IOException("segment not published at " + metadataUrl + " (" + key + " answered "
+                + r.statusCode() + ")");
+        }
+        return r.body();
+    }
+
+    private HttpResponse<String> send(final HttpRequest req) throws IOException
+    {
+        try
+        {
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("metadata service " + metadataUrl + " unreachable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.kvtier.live.master;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.kvtier.live.http.HttpExchanges;
+import dev.kvtier.live.runtime.NodeRunner;
+import dev.kvtier.model.store.MasterNode;
+import dev.kvtier.model.store.ReplicaDescriptor;
+import dev.kvtier.model.store.Segment;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The master's admin HTTP server ({@code --metrics_port}, 9003): {@code /metrics} in Prometheus text format,
+ * {@code /health}, {@code /get_all_segments} (one segment name per line; SGLang polls it to wait for the store)
+ * and {@code /query_key?key=}. Every read of master state runs on the master's own thread.
+ */
+public final class MasterAdminService implements AutoCloseable
+{
+    private final HttpServer server;
+    private final MasterNode node;
+    private final NodeRunner runner;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    public MasterAdminService(final String host, final int port, final MasterNode node, final NodeRunner runner)
+        throws IOException
+    {
+        this.node = node;
+        this.runner = runner;
+        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server.createContext("/metrics", this::metrics);
+        server.createContext("/health", ex -> HttpExchanges.respond(ex, 200, "application/json",
+            "{\"status\":\"ok\",\"role\":\"leader\",\"ha\":false,\"ready\":true}".getBytes()));
+        server.createContext("/get_all_segments", this::segments);
+        server.createContext("/query_key", this::queryKey);
+        server.setExecutor(Executors.newFixedThreadPool(2, r ->
+        {
+            final Thread t = new Thread(r, "kvtier-master-admin");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    public MasterAdminService start()
+    {
+        server.start();
+        return this;
+    }
+
+    public int port()
+    {
+        return server.getAddress().getPort();
+    }
+
+    private <T> T onMaster(final Supplier<T> query) throws IOException
+    {
+        try
+        {
+            return runner.query(query).get(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IOException("master did not answer: " + e, e);
+        }
+    }
+
+    private void metrics(final HttpExchange ex) throws IOException
+    {
+        final MetricSnapshots snapshots = onMaster(() -> MasterMetrics.snapshot(node));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, snapshots);
+        HttpExchanges.respond(ex, 200, writer.getContentType(), out.toByteArray());
+    }
+
+    private void segments(final HttpExchange ex) throws IOException
+    {
+        final List<Segment> segments = onMaster(() -> node.service().allSegments());
+        final StringBuilder sb = new StringBuilder();
+        for (final Segment s : segments)
+        {
+            sb.append(s.name()).append('\n');
+        }
+        HttpExchanges.text(ex, 200, sb.toString());
+    }
+
+    private void queryKey(final HttpExchange ex) throws IOException
+    {
+        final String key = HttpExchanges.query(ex, "key");
+        if (key == null || key.isEmpty())
+        {
+            HttpExchanges.text(ex, 400, "Missing key parameter");
+            return;
+        }
+        final List<ReplicaDescriptor> replicas = onMaster(() -> node.service().queryKey(key));
+        if (replicas == null || replicas.isEmpty())
+        {
+            HttpExchanges.text(ex, 404, "key not found: " + key);
+            return;
+        }
+        final StringBuilder sb = new StringBuilder("{\"key\":\"").append(jsonEscape(key)).append("\",\"replicas\":[");
+        for (int i = 0; i < replicas.size(); i++)
+        {
+            final ReplicaDescriptor d = replicas.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"segment\":\"").append(jsonEscape(d.segmentName()))
+                .append("\",\"buffer_address\":").append(d.bufferAddress()).append(",\"size\":").append(d.size())
+                .append(",\"status\":\"").append(d.status()).append("\"}");
+        }
+        sb.append("]}");
+        HttpExchanges.respond(ex, 200, "application/json", sb.toString().getBytes());
+    }
+
+    private static String jsonEscape(final String s)
+    {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+    }
+}

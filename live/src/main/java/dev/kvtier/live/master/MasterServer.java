@@ -1,0 +1,171 @@
+package dev.kvtier.live.master;
+
+import dev.kvtier.live.http.MetadataService;
+import dev.kvtier.live.runtime.LiveRuntime;
+import dev.kvtier.live.runtime.NodeRunner;
+import dev.kvtier.live.runtime.RemoteLink;
+import dev.kvtier.model.node.Message;
+import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.store.MasterNode;
+import dev.kvtier.model.store.MasterReply;
+import dev.kvtier.model.store.MasterRequest;
+import dev.kvtier.transport.tcp.frame.ControlFrame;
+import dev.kvtier.transport.tcp.frame.FrameException;
+import dev.kvtier.transport.tcp.frame.MasterMessageCodec;
+import dev.kvtier.transport.tcp.frame.WireWriter;
+import dev.kvtier.transport.tcp.rpc.RpcConnection;
+import dev.kvtier.transport.tcp.rpc.RpcServer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The master process: the model's {@link MasterNode} — the same class the simulator runs — hosted by a
+ * {@link LiveRuntime}, fed by an {@link RpcServer} whose connections become remote node addresses, plus the
+ * optional embedded HTTP metadata service and the admin/metrics HTTP endpoints.
+ */
+public final class MasterServer implements AutoCloseable
+{
+    private final MasterNode node;
+    private final LiveRuntime runtime = new LiveRuntime();
+    private final NodeRunner runner;
+    private final RpcServer rpc;
+    private final MetadataService metadata;
+    private final MasterAdminService admin;
+    private final Map<Integer, RpcConnection> connections = new ConcurrentHashMap<>();
+    private final WireWriter replyWriter = new WireWriter(4096);
+
+    public MasterServer(final MasterOptions options) throws IOException
+    {
+        node = new MasterNode(options.config());
+        runner = runtime.add("master", node);
+        runtime.remote(new ConnectionLink());
+        rpc = new RpcServer(options.rpcAddress(), options.rpcPort(), ControlFrame.DEFAULT_MAX_FRAME_BYTES,
+            new RpcServer.Handler()
+            {
+                @Override
+                public void onFrame(final RpcConnection c, final ControlFrame f)
+                {
+                    accept(c, f);
+                }
+
+                @Override
+                public void onClose(final RpcConnection c, final String reason)
+                {
+                    connections.remove(addressOf(c));
+                }
+            });
+        metadata = options.enableHttpMetadataServer()
+            ? new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(), "/metadata")
+            : null;
+        admin = new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner);
+    }
+
+    public MasterServer start()
+    {
+        runtime.start();
+        rpc.start("kvtier-master-rpc");
+        if (metadata != null)
+        {
+            metadata.start();
+        }
+        admin.start();
+        return this;
+    }
+
+    private static int addressOf(final RpcConnection c)
+    {
+        return LiveRuntime.REMOTE_BASE + (int)c.id();
+    }
+
+    private void accept(final RpcConnection c, final ControlFrame f)
+    {
+        if (f.kind() != ControlFrame.KIND_REQUEST)
+        {
+            rpc.reject(c, "expected a request frame, got kind " + f.kind());
+            return;
+        }
+        final MasterRequest request;
+        try
+        {
+            request = MasterMessageCodec.decodeRequest(f);
+        }
+        catch (final FrameException e)
+        {
+            rpc.reject(c, "malformed request: " + e.getMessage());
+            return;
+        }
+        final int address = addressOf(c);
+        connections.putIfAbsent(address, c);
+        final long deadline = f.timeoutMs() > 0 ? System.nanoTime() + f.timeoutMs() * 1_000_000L : 0;
+        runner.deliver(new NodeId(address, c.remote()), request, deadline);
+    }
+
+    /** Routes the master node's replies to the connection that asked (runs on the master's thread). */
+    private final class ConnectionLink implements RemoteLink
+    {
+        @Override
+        public void send(final NodeId to, final Message message)
+        {
+            final RpcConnection c = connections.get(to.index());
+            if (c == null || !(message instanceof MasterReply reply))
+            {
+                return;
+            }
+            replyWriter.clear();
+            MasterMessageCodec.encodeReply(replyWriter, reply);
+            c.send(replyWriter.copy());
+        }
+
+        @Override
+        public void expired(final NodeId from, final Message message)
+        {
+            final RpcConnection c = connections.get(from.index());
+            if (c != null && message instanceof MasterRequest r)
+            {
+                c.send(ControlFrame.error(r.requestId(), MasterMessageCodec.typeOf(r),
+                    "deadline exceeded before the master took the request"));
+            }
+        }
+    }
+
+    public int rpcPort()
+    {
+        return rpc.port();
+    }
+
+    public int metricsPort()
+    {
+        return admin.port();
+    }
+
+    /** The metadata service's port, or -1 when it is not enabled. */
+    public int metadataPort()
+    {
+        return metadata == null ? -1 : metadata.port();
+    }
+
+    /** The hosted node, for tests that compare it with a simulated one; read it only through {@link #runner()}. */
+    public MasterNode node()
+    {
+        return node;
+    }
+
+    public NodeRunner runner()
+    {
+        return runner;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        admin.close();
+        if (metadata != null)
+        {
+            metadata.close();
+        }
+        rpc.close();
+        runtime.close();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.kvtier.transport.tcp.rpc;
+
+import dev.kvtier.model.store.ErrorCode;
+import dev.kvtier.model.store.MasterReply;
+import dev.kvtier.model.store.MasterRequest;
+import dev.kvtier.transport.tcp.frame.ControlFrame;
+import dev.kvtier.transport.tcp.frame.FrameException;
+import dev.kvtier.transport.tcp.frame.MasterMessageCodec;
+import dev.kvtier.transport.tcp.frame.WireWriter;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client's one connection to the master. Any number of threads call it at once: requests are pipelined on the
+ * socket and replies matched by request id on a reader thread. Each call carries its deadline to the master
+ * (which drops requests whose budget ran out) and fails locally with {@code RPC_TIMEOUT} when it passes.
+ */
+public final class MasterRpcClient implements AutoCloseable
+{
+    /** Upstream's {@code MC_RPC_TIMEOUT_MS}. */
+    public static final int DEFAULT_TIMEOUT_MS = 30_000;
+
+    private final SocketChannel ch;
+    private final String address;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Map<Long, CompletableFuture<MasterReply>> pending = new ConcurrentHashMap<>();
+    private final WireWriter writer = new WireWriter(4096);
+    private final Thread reader;
+    private volatile String closedReason;
+
+    private MasterRpcClient(final SocketChannel ch, final String address)
+    {
+        this.ch = ch;
+        this.address = address;
+        this.reader = new Thread(this::readLoop, "kvtier-rpc-reader-" + address);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Connects to {@code host:port}; fails with {@code RPC_FAIL} naming the address when nobody listens. */
+    public static MasterRpcClient connect(final String hostPort)
+    {
+        final int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new IllegalArgumentException("master address must be host:port, got '" + hostPort + "'");
+        }
+        final String host = hostPort.substring(0, colon);
+        final int port;
+        try
+        {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("master address must be host:port, got '" + hostPort + "'");
+        }
+        try
+        {
+            final SocketChannel ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(new InetSocketAddress(host, port), 30_000);
+            return new MasterRpcClient(ch, hostPort);
+        }
+        catch (final IOException e)
+        {
+            throw new RpcException(ErrorCode.RPC_FAIL, "cannot connect to master " + hostPort + ": "
+                + e.getMessage());
+        }
+    }
+
+    /** The id to put on the next request. */
+    public long nextRequestId()
+    {
+        return nextId.getAndIncrement();
+    }
+
+    /** Sends {@code request} and waits for its reply. */
+    public MasterReply call(final MasterRequest request, final int timeoutMs)
+    {
+        final CompletableFuture<MasterReply> f = send(request, timeoutMs);
+        try
+        {
+            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException e)
+        {
+            pending.remove(request.requestId());
+            throw new RpcException(ErrorCode.RPC_TIMEOUT, "master " + address + " did not answer "
+                + request.getClass().getSimpleName() + " within " + timeoutMs + " ms");
+        }
+        catch (final ExecutionException e)
+        {
+            if (e.getCause() instanceof RpcException r)
+            {
+                throw new RpcException(r.code(), r.getMessage());
+            }
+            throw new RpcException(ErrorCode.RPC_FAIL, String.valueOf(e.getCause()));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new RpcException(ErrorCode.RPC_FAIL, "interrupted");
+        }
+    }
+
+    public MasterReply call(final MasterRequest request)
+    {
+        return call(request, DEFAULT_TIMEOUT_MS);
+    }
+
+    /** Sends without waiting; the future completes with the reply or an {@link RpcException}. */
+    public CompletableFuture<MasterReply> send(final MasterRequest request, final int timeoutMs)
+    {
+        final CompletableFuture<MasterReply> f = new CompletableFuture<>();
+        if (closedReason != null)
+        {
+            f.completeExceptionally(new RpcException(ErrorCode.RPC_FAIL, closedReason));
+            return f;
+        }
+        pending.put(request.requestId(), f);
+        try
+        {
+            synchronized (writer)
+            {
+                writer.clear();
+                MasterMessageCodec.encodeRequest(writer, request, timeoutMs);
+                final ByteBuffer b = writer.view();
+                while (b.hasRemaining())
+                {
+                    ch.write(b);
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            fail("connection to master " + address + " failed: " + e.getMessage());
+        }
+        return f;
+    }
+
+    private void readLoop()
+    {
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+        try
+        {
+            while (true)
+            {
+                if (ch.read(in) < 0)
+                {
+                    fail("connection to master " + address + " closed");
+                    return;
+                }
+                in.flip();
+                ControlFrame f;
+                while ((f = ControlFrame.decode(in, Integer.MAX_VALUE - 8)) != null)
+                {
+                    dispatch(f);
+                }
+                in.compact();
+                if (!in.hasRemaining())
+                {
+                    final ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    in.flip();
+                    bigger.put(in);
+                    in = bigger;
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            fail("connection to master " + address + " failed: " + e.getMessage());
+        }
+        catch (final FrameException e)
+        {
+            fail("bad frame from master " + address + ": " + e.getMessage());
+            close();
+        }
+    }
+
+    private void dispatch(final ControlFrame f)
+    {
+        if (f.kind() == ControlFrame.KIND_ERROR)
+        {
+            final String text = f.errorText();
+            if (f.requestId() == 0)
+            {
+                fail("master " + address + " closed the connection: " + text);
+                return;
+            }
+            final CompletableFuture<MasterReply> p = pending.remove(f.requestId());
+            if (p != null)
+            {
+                final ErrorCode code = text.startsWith("deadline") ? ErrorCode.RPC_TIMEOUT : ErrorCode.RPC_FAIL;
+                p.completeExceptionally(new RpcException(code, "master " + address + ": " + text));
+            }
+            return;
+        }
+        final MasterReply reply = MasterMessageCodec.decodeReply(f);
+        final CompletableFuture<MasterReply> p = pending.remove(reply.requestId());
+        if (p != null)
+        {
+            p.complete(reply);
+        }
+    }
+
+    private void fail(final String reason)
+    {
+        if (closedReason == null)
+        {
+            closedReason = reason;
+        }
+        for (final Long id : pending.keySet())
+        {
+            final CompletableFuture<MasterReply> p = pending.remove(id);
+            if (p != null)
+            {
+                p.completeExceptionally(new RpcException(ErrorCode.RPC_FAIL, reason));
+            }
+        }
+    }
+
+    public boolean isOpen()
+    {
+        return closedReason == null && ch.isOpen();
+    }
+
+    @Override
+    public void close()
+    {
+        fail("client closed");
+        try
+        {
+            ch.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing anyway
+        }
+    }
+}
