@@ -37,6 +37,10 @@ public final class StoreBenchCommand implements Callable<Integer>
     @Option(names = "--ops", defaultValue = "1024", description = "Values written, then read. Default ${DEFAULT-VALUE}.")
     int ops;
 
+    @Option(names = "--get-rounds", defaultValue = "1",
+        description = "Read every value back this many times (each verified). Default ${DEFAULT-VALUE}.")
+    int getRounds;
+
     @Option(names = "--json", description = "Print the JSON report instead of the table.")
     boolean json;
 
@@ -44,7 +48,7 @@ public final class StoreBenchCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final StoreBench.Options o = new StoreBench.Options(master, metadataServer, clients,
-            ByteSizes.parse("--value-size", valueSize), ops);
+            ByteSizes.parse("--value-size", valueSize), ops, getRounds);
         final StoreBench.Result r = StoreBench.run(o);
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -54,7 +58,7 @@ public final class StoreBenchCommand implements Callable<Integer>
             phase(root.putObject("put"), r.put());
             phase(root.putObject("get"), r.get());
             root.put("errors", r.errors()).put("mismatches", r.mismatches()).put("clients", r.clients())
-                .put("value_size", r.valueSize()).put("ops", ops);
+                .put("value_size", r.valueSize()).put("ops", ops).put("get_rounds", getRounds);
             out.println(m.writeValueAsString(root));
         }
         else

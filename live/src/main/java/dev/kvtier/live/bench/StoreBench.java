@@ -16,17 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code kvtier store-bench}: N clients (one thread and one connection set each) write {@code ops} values
  * zero-copy into the store, then read every one back and compare every byte. Each value is a distinct window of a
  * random pattern (up to 65,536 distinct values), so a value returned under the wrong key is caught as a mismatch,
- * not only a corrupted one. Bandwidth is bytes over the wall time of a phase, verification included.
+ * not only a corrupted one. Bandwidth is bytes over the wall time of a phase, verification included. With
+ * {@code getRounds > 1} every value is read back (and verified) that many times, for a longer, steadier GET
+ * measurement without a larger segment.
  */
 public final class StoreBench
 {
     private static final int DISTINCT = 65_536;
 
     /** What to run. */
-    public record Options(String master, String metadataServer, int clients, long valueSize, int ops)
+    public record Options(String master, String metadataServer, int clients, long valueSize, int ops, int getRounds)
     {
         public Options
         {
+            if (getRounds < 1)
+            {
+                throw new IllegalArgumentException("--get-rounds must be >= 1, got " + getRounds);
+            }
             if (clients < 1)
             {
                 throw new IllegalArgumentException("--clients must be >= 1, got " + clients);
@@ -75,7 +81,7 @@ public final class StoreBench
             }
             final AtomicLong errors = new AtomicLong();
             final AtomicLong mismatches = new AtomicLong();
-            final Phase put = phase(o, stores, (store, i, dst, h) ->
+            final Phase put = phase(o, 1, stores, (store, i, dst, h) ->
             {
                 final ByteBuffer src = window(pattern, i, o.valueSize());
                 final long t0 = System.nanoTime();
@@ -86,7 +92,7 @@ public final class StoreBench
                     errors.incrementAndGet();
                 }
             }, pattern);
-            final Phase get = phase(o, stores, (store, i, dst, h) ->
+            final Phase get = phase(o, o.getRounds(), stores, (store, i, dst, h) ->
             {
                 dst.clear();
                 final long t0 = System.nanoTime();
@@ -126,7 +132,7 @@ public final class StoreBench
         void run(DistributedStore store, int i, ByteBuffer dst, Histogram h);
     }
 
-    private static Phase phase(final Options o, final List<DistributedStore> stores, final Op op,
+    private static Phase phase(final Options o, final int rounds, final List<DistributedStore> stores, final Op op,
         final ByteBuffer pattern) throws Exception
     {
         final Histogram all = new Histogram(3_600_000_000L, 3);
@@ -148,9 +154,12 @@ public final class StoreBench
                 try
                 {
                     start.await();
-                    for (int i = client; i < o.ops(); i += o.clients())
+                    for (int round = 0; round < rounds; round++)
                     {
-                        op.run(store, i, dst, h);
+                        for (int i = client; i < o.ops(); i += o.clients())
+                        {
+                            op.run(store, i, dst, h);
+                        }
                     }
                 }
                 catch (final Exception e)
@@ -183,7 +192,8 @@ public final class StoreBench
         {
             all.add(h);
         }
-        return new Phase(o.ops(), o.ops() / seconds, o.ops() * (double)o.valueSize() / seconds,
+        final long ops = (long)o.ops() * rounds;
+        return new Phase(ops, ops / seconds, ops * (double)o.valueSize() / seconds,
             all.getValueAtPercentile(50), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9));
     }
 }

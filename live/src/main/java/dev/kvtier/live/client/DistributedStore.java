@@ -99,7 +99,7 @@ public final class DistributedStore implements AutoCloseable
     private void mountOwnSegment() throws IOException
     {
         segmentMemory = SegmentMemory.map(config.globalSegmentSize(), System.getenv());
-        served.register(segmentMemory.base(), config.globalSegmentSize());
+        served.register(segmentMemory.base(), config.globalSegmentSize(), segmentMemory.file());
         final String hostname = config.localHostname();
         final int colon = hostname.lastIndexOf(':');
         final String host = colon > 0 ? hostname.substring(0, colon) : hostname;

@@ -2,7 +2,7 @@ package dev.kvtier.live.runtime;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.LiteBlockingWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import dev.kvtier.model.node.Message;
@@ -41,7 +41,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         this.self = self;
         this.node = node;
         this.runtime = runtime;
-        this.ring = RingBuffer.createMultiProducer(NodeEvent::new, ringSize, new LiteBlockingWaitStrategy());
+        this.ring = RingBuffer.createMultiProducer(NodeEvent::new, ringSize, PhasedBackoffWaitStrategy.withLiteLock(2, 50, java.util.concurrent.TimeUnit.MICROSECONDS));
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), this);
         ring.addGatingSequences(processor.getSequence());
         this.random = new SplittableRandom(seed ^ self.name().hashCode());

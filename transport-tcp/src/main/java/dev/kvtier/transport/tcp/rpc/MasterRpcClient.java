@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,11 +23,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A client's one connection to the master. Any number of threads call it at once: requests are pipelined on the
- * socket and replies matched by request id on a reader thread. Each call carries its deadline to the master
- * (which drops requests whose budget ran out) and fails locally with {@code RPC_TIMEOUT} when it passes.
+ * socket and replies matched by request id. There is no reader thread: a waiting caller becomes the reader
+ * (leader/follower) and dispatches every reply it reads, so the common case — one call in flight — costs no
+ * thread hand-off on the way back. Each call carries its deadline to the master (which drops requests whose
+ * budget ran out) and fails locally with {@code RPC_TIMEOUT} when it passes.
  */
 public final class MasterRpcClient implements AutoCloseable
 {
@@ -37,16 +42,18 @@ public final class MasterRpcClient implements AutoCloseable
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, CompletableFuture<MasterReply>> pending = new ConcurrentHashMap<>();
     private final WireWriter writer = new WireWriter(4096);
-    private final Thread reader;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final Selector selector;
+    private ByteBuffer in = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private volatile String closedReason;
 
-    private MasterRpcClient(final SocketChannel ch, final String address)
+    private MasterRpcClient(final SocketChannel ch, final String address) throws IOException
     {
         this.ch = ch;
         this.address = address;
-        this.reader = new Thread(this::readLoop, "kvtier-rpc-reader-" + address);
-        reader.setDaemon(true);
-        reader.start();
+        ch.configureBlocking(false);
+        this.selector = Selector.open();
+        ch.register(selector, SelectionKey.OP_READ);
     }
 
     /** Connects to {@code host:port}; fails with {@code RPC_FAIL} naming the address when nobody listens. */
@@ -87,21 +94,53 @@ public final class MasterRpcClient implements AutoCloseable
         return nextId.getAndIncrement();
     }
 
-    /** Sends {@code request} and waits for its reply. */
+    /** Sends {@code request} and waits for its reply, reading the socket itself when no other caller is. */
     public MasterReply call(final MasterRequest request, final int timeoutMs)
     {
         final CompletableFuture<MasterReply> f = send(request, timeoutMs);
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!f.isDone())
+        {
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                pending.remove(request.requestId());
+                throw new RpcException(ErrorCode.RPC_TIMEOUT, "master " + address + " did not answer "
+                    + request.getClass().getSimpleName() + " within " + timeoutMs + " ms");
+            }
+            if (readLock.tryLock())
+            {
+                try
+                {
+                    pump(f, deadline);
+                }
+                finally
+                {
+                    readLock.unlock();
+                }
+            }
+            else
+            {
+                try
+                {
+                    f.get(Math.min(left, 1_000_000L), TimeUnit.NANOSECONDS);
+                }
+                catch (final TimeoutException | ExecutionException e)
+                {
+                    // loop: done, or take over the reading
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new RpcException(ErrorCode.RPC_FAIL, "interrupted");
+                }
+            }
+        }
         try
         {
-            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return f.join();
         }
-        catch (final TimeoutException e)
-        {
-            pending.remove(request.requestId());
-            throw new RpcException(ErrorCode.RPC_TIMEOUT, "master " + address + " did not answer "
-                + request.getClass().getSimpleName() + " within " + timeoutMs + " ms");
-        }
-        catch (final ExecutionException e)
+        catch (final java.util.concurrent.CompletionException e)
         {
             if (e.getCause() instanceof RpcException r)
             {
@@ -109,56 +148,24 @@ public final class MasterRpcClient implements AutoCloseable
             }
             throw new RpcException(ErrorCode.RPC_FAIL, String.valueOf(e.getCause()));
         }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new RpcException(ErrorCode.RPC_FAIL, "interrupted");
-        }
     }
 
-    public MasterReply call(final MasterRequest request)
+    /** As the reader: reads and dispatches replies until {@code mine} is done or the deadline passes. */
+    private void pump(final CompletableFuture<MasterReply> mine, final long deadline)
     {
-        return call(request, DEFAULT_TIMEOUT_MS);
-    }
-
-    /** Sends without waiting; the future completes with the reply or an {@link RpcException}. */
-    public CompletableFuture<MasterReply> send(final MasterRequest request, final int timeoutMs)
-    {
-        final CompletableFuture<MasterReply> f = new CompletableFuture<>();
-        if (closedReason != null)
-        {
-            f.completeExceptionally(new RpcException(ErrorCode.RPC_FAIL, closedReason));
-            return f;
-        }
-        pending.put(request.requestId(), f);
         try
         {
-            synchronized (writer)
+            while (!mine.isDone() && closedReason == null)
             {
-                writer.clear();
-                MasterMessageCodec.encodeRequest(writer, request, timeoutMs);
-                final ByteBuffer b = writer.view();
-                while (b.hasRemaining())
+                final long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+                if (leftMs <= 0)
                 {
-                    ch.write(b);
+                    return;
                 }
-            }
-        }
-        catch (final IOException e)
-        {
-            fail("connection to master " + address + " failed: " + e.getMessage());
-        }
-        return f;
-    }
-
-    private void readLoop()
-    {
-        ByteBuffer in = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-        try
-        {
-            while (true)
-            {
-                if (ch.read(in) < 0)
+                selector.select(Math.min(leftMs, 1000));
+                selector.selectedKeys().clear();
+                final int n = ch.read(in);
+                if (n < 0)
                 {
                     fail("connection to master " + address + " closed");
                     return;
@@ -188,6 +195,43 @@ public final class MasterRpcClient implements AutoCloseable
             fail("bad frame from master " + address + ": " + e.getMessage());
             close();
         }
+    }
+
+    public MasterReply call(final MasterRequest request)
+    {
+        return call(request, DEFAULT_TIMEOUT_MS);
+    }
+
+    private CompletableFuture<MasterReply> send(final MasterRequest request, final int timeoutMs)
+    {
+        final CompletableFuture<MasterReply> f = new CompletableFuture<>();
+        if (closedReason != null)
+        {
+            f.completeExceptionally(new RpcException(ErrorCode.RPC_FAIL, closedReason));
+            return f;
+        }
+        pending.put(request.requestId(), f);
+        try
+        {
+            synchronized (writer)
+            {
+                writer.clear();
+                MasterMessageCodec.encodeRequest(writer, request, timeoutMs);
+                final ByteBuffer b = writer.view();
+                while (b.hasRemaining())
+                {
+                    if (ch.write(b) == 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        }
+        catch (final IOException e)
+        {
+            fail("connection to master " + address + " failed: " + e.getMessage());
+        }
+        return f;
     }
 
     private void dispatch(final ControlFrame f)
@@ -244,6 +288,7 @@ public final class MasterRpcClient implements AutoCloseable
         try
         {
             ch.close();
+            selector.close();
         }
         catch (final IOException ignored)
         {

@@ -16,9 +16,13 @@ public final class NativeMemory
 {
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
+    private static final int MAP_SHARED = 0x01;
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_NORESERVE = 0x4000;
+    private static final int MAP_POPULATE = 0x8000;
+    private static final int MADV_HUGEPAGE = 14;
+    private static final int MADV_POPULATE_WRITE = 23;
     private static final int MAP_HUGETLB = 0x40000;
     private static final int MAP_HUGE_SHIFT = 26;
 
@@ -27,6 +31,8 @@ public final class NativeMemory
         Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 
         int munmap(Pointer addr, long length);
+
+        int madvise(Pointer addr, long length, int advice);
     }
 
     private static final class Holder
@@ -47,7 +53,17 @@ public final class NativeMemory
      */
     public static long map(final long bytes, final long hugePageBytes)
     {
-        int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+        return map(bytes, hugePageBytes, false);
+    }
+
+    /**
+     * As {@link #map(long, long)}; with {@code populate} every page is faulted in now ({@code MAP_POPULATE}), as
+     * the reference populates segments before registering them, so the first writes into a segment do not pay
+     * a page fault per 4 KiB.
+     */
+    public static long map(final long bytes, final long hugePageBytes, final boolean populate)
+    {
+        int flags = MAP_PRIVATE | MAP_ANONYMOUS | (populate && hugePageBytes > 0 ? MAP_POPULATE : 0);
         long length = bytes;
         if (hugePageBytes > 0)
         {
@@ -65,12 +81,52 @@ public final class NativeMemory
             final int errno = Native.getLastError();
             if (hugePageBytes > 0)
             {
-                throw new IllegalStateException("cannot map " + length + " bytes of " + (hugePageBytes >> 20)
-                    + " MiB huge pages (errno " + errno + "): reserve them first, e.g. echo N > /sys/kernel/mm/"
-                    + "hugepages/hugepages-" + (hugePageBytes >> 10) + "kB/nr_hugepages, or unset "
-                    + "MC_STORE_USE_HUGEPAGE");
+                throw new IllegalStateException("cannot map " + length + " bytes of huge pages (errno " + errno + ")"
+                    + hugePageHint(hugePageBytes));
             }
             throw new IllegalStateException("cannot map " + length + " bytes (errno " + errno + ")");
+        }
+        if (hugePageBytes == 0 && populate)
+        {
+            populateTransparentHuge(addr, length);
+        }
+        return addr;
+    }
+
+    /**
+     * Asks for transparent huge pages (fewer TLB misses when the kernel copies a value out of a large segment),
+     * then faults every page in; kernels without {@code MADV_POPULATE_WRITE} get one write per 4 KiB page.
+     */
+    private static void populateTransparentHuge(final long addr, final long length)
+    {
+        final Pointer p = new Pointer(addr);
+        Holder.LIBC.madvise(p, length, MADV_HUGEPAGE);
+        if (Holder.LIBC.madvise(p, length, MADV_POPULATE_WRITE) != 0)
+        {
+            for (long off = 0; off < length; off += 4096)
+            {
+                p.setByte(off, (byte)0);
+            }
+        }
+    }
+
+    /** The one-line fix for a failed huge page allocation. */
+    static String hugePageHint(final long hugePageBytes)
+    {
+        return ": reserve " + (hugePageBytes >> 20) + " MiB huge pages first, e.g. echo N > /sys/kernel/mm/hugepages/"
+            + "hugepages-" + (hugePageBytes >> 10) + "kB/nr_hugepages, or unset MC_STORE_USE_HUGEPAGE";
+    }
+
+    /** Maps {@code length} bytes of the file {@code fd} shared and populated; HugeTLB files need the page size. */
+    static long mapShared(final int fd, final long length, final long hugePageBytes)
+    {
+        final Pointer p = Holder.LIBC.mmap(null, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+        final long addr = Pointer.nativeValue(p);
+        if (addr == -1L || addr == 0)
+        {
+            final int errno = Native.getLastError();
+            throw new IllegalStateException("cannot map a " + length + "-byte segment (errno " + errno + ")"
+                + (hugePageBytes > 0 ? hugePageHint(hugePageBytes) : ""));
         }
         return addr;
     }

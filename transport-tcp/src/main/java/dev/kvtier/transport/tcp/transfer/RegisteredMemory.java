@@ -1,31 +1,44 @@
 package dev.kvtier.transport.tcp.transfer;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The address ranges a process exposes to remote reads and writes ({@code registerLocalMemory}). The transfer
  * server resolves every request against it and rejects any range that is not wholly inside one registration, so a
- * peer can never touch memory the process did not offer.
+ * peer can never touch memory the process did not offer. A range backed by a shared-memory file (see
+ * {@link SharedSegment}) also carries that file, so reads can be served with {@code sendfile} instead of a copy.
  */
 public final class RegisteredMemory
 {
-    private final ConcurrentSkipListMap<Long, Long> ranges = new ConcurrentSkipListMap<>();
+    /** One registration; {@code file} maps offset 0 to {@code base}, or is null for plain memory. */
+    public record Region(long base, long length, FileChannel file)
+    {
+    }
+
+    private final ConcurrentSkipListMap<Long, Region> ranges = new ConcurrentSkipListMap<>();
 
     /** Registers {@code [base, base + length)}. */
     public void register(final long base, final long length)
+    {
+        register(base, length, null);
+    }
+
+    /** Registers {@code [base, base + length)}, backed by {@code file} from its offset 0 (or null). */
+    public void register(final long base, final long length, final FileChannel file)
     {
         if (length <= 0)
         {
             throw new IllegalArgumentException("registered length must be > 0, got " + length);
         }
-        final Map.Entry<Long, Long> below = ranges.floorEntry(base + length - 1);
-        if (below != null && below.getKey() + below.getValue() > base)
+        final Map.Entry<Long, Region> below = ranges.floorEntry(base + length - 1);
+        if (below != null && below.getKey() + below.getValue().length() > base)
         {
             throw new IllegalArgumentException("range at 0x" + Long.toHexString(base) + " overlaps a registration");
         }
-        ranges.put(base, length);
+        ranges.put(base, new Region(base, length, file));
     }
 
     /** Registers a direct buffer's whole capacity and returns its base address. */
@@ -41,23 +54,29 @@ public final class RegisteredMemory
         return ranges.remove(base) != null;
     }
 
-    /** True when {@code [addr, addr + size)} lies inside one registered range (overflow-safe). */
-    public boolean contains(final long addr, final long size)
+    /** The registration wholly containing {@code [addr, addr + size)}, or null (overflow-safe). */
+    public Region find(final long addr, final long size)
     {
         if (size < 0)
         {
-            return false;
+            return null;
         }
-        final Map.Entry<Long, Long> e = ranges.floorEntry(addr);
+        final Map.Entry<Long, Region> e = ranges.floorEntry(addr);
         if (e == null)
         {
-            return false;
+            return null;
         }
         final long offset = addr - e.getKey();
-        return offset >= 0 && size <= e.getValue() - offset;
+        return offset >= 0 && size <= e.getValue().length() - offset ? e.getValue() : null;
     }
 
-    /** A buffer over a range already checked with {@link #contains}; {@code size} fits an int by construction. */
+    /** True when {@code [addr, addr + size)} lies inside one registered range. */
+    public boolean contains(final long addr, final long size)
+    {
+        return find(addr, size) != null;
+    }
+
+    /** A buffer over a range already checked with {@link #contains}. */
     public ByteBuffer view(final long addr, final long size)
     {
         if (size > Integer.MAX_VALUE)

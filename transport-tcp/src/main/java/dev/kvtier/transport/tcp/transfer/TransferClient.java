@@ -8,21 +8,22 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The initiator side of the data plane: a pool of at most {@code lanesPerPeer} persistent lanes per peer
- * ({@code MC_TCP_LANES_PER_PEER}, default 4), reused across requests instead of a socket per request. Every batch
- * runs under a watchdog that closes its lane after the status timeout ({@code MC_TCP_STATUS_TIMEOUT_SEC}, 30 s),
- * so a hung peer turns into a clean error.
+ * ({@code MC_TCP_LANES_PER_PEER}, default 4), reused across requests instead of a socket per request. A watchdog
+ * sweeps the busy lanes and closes any whose batch has run past the status timeout ({@code
+ * MC_TCP_STATUS_TIMEOUT_SEC}, 30 s), so a hung peer turns into a clean error; marking a lane busy costs two
+ * volatile writes, not a scheduled task per batch.
  */
 public final class TransferClient implements AutoCloseable
 {
     private final int lanesPerPeer;
     private final long timeoutMs;
     private final Map<InetSocketAddress, Pool> pools = new ConcurrentHashMap<>();
+    private final java.util.Set<TransferLane> busy = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r ->
     {
         final Thread t = new Thread(r, "kvtier-transfer-watchdog");
@@ -49,6 +50,22 @@ public final class TransferClient implements AutoCloseable
         }
         this.lanesPerPeer = lanesPerPeer;
         this.timeoutMs = timeoutMs;
+        final long period = Math.max(10, Math.min(100, timeoutMs / 4));
+        watchdog.scheduleWithFixedDelay(this::abortOverdue, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One sweep of the watchdog: lanes busy for longer than the timeout are closed, failing their batch. */
+    private void abortOverdue()
+    {
+        final long now = System.nanoTime();
+        for (final TransferLane lane : busy)
+        {
+            final long since = lane.busySinceNs();
+            if (since != 0 && now - since > timeoutMs * 1_000_000L)
+            {
+                lane.abort("no answer within " + timeoutMs + " ms");
+            }
+        }
     }
 
     /** Runs a pipelined batch against {@code peer}; see {@link TransferLane#run}. */
@@ -60,8 +77,8 @@ public final class TransferClient implements AutoCloseable
         }
         final Pool pool = pools.computeIfAbsent(peer, p -> new Pool(lanesPerPeer));
         final TransferLane lane = acquire(peer, pool);
-        final ScheduledFuture<?> timer = watchdog.schedule(
-            () -> lane.abort("no answer within " + timeoutMs + " ms"), timeoutMs, TimeUnit.MILLISECONDS);
+        lane.markBusy(System.nanoTime());
+        busy.add(lane);
         boolean ok = false;
         try
         {
@@ -71,7 +88,8 @@ public final class TransferClient implements AutoCloseable
         }
         finally
         {
-            timer.cancel(false);
+            lane.markBusy(0);
+            busy.remove(lane);
             if (ok && lane.isOpen())
             {
                 pool.idle.offer(lane);

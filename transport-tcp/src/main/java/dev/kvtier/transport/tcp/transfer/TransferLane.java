@@ -21,6 +21,7 @@ public final class TransferLane implements AutoCloseable
     private final ByteBuffer header = ByteBuffer.allocateDirect(TransferHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer status = ByteBuffer.allocateDirect(TransferStatus.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private volatile String abortReason;
+    private volatile long busySinceNs;
 
     public TransferLane(final InetSocketAddress peer) throws IOException
     {
@@ -65,12 +66,28 @@ public final class TransferLane implements AutoCloseable
             {
                 final TransferOp op = ops.get(i);
                 status.clear();
-                readFully(status);
+                final ByteBuffer data = op.write() ? null : op.local().duplicate();
+                if (data != null && i == ops.size() - 1)
+                {
+                    // nothing follows the last answer on this lane, so its status and data may be read together
+                    final ByteBuffer[] both = {status, data};
+                    while (status.hasRemaining())
+                    {
+                        if (ch.read(both) < 0)
+                        {
+                            throw new IOException("connection closed by peer");
+                        }
+                    }
+                }
+                else
+                {
+                    readFully(status);
+                }
                 status.flip();
                 codes[i] = TransferStatus.decode(status);
-                if (!op.write() && codes[i] == TransferStatus.OK)
+                if (data != null && codes[i] == TransferStatus.OK)
                 {
-                    readFully(op.local().duplicate());
+                    readFully(data);
                 }
             }
             return codes;
@@ -100,6 +117,16 @@ public final class TransferLane implements AutoCloseable
                 throw new IOException("connection closed by peer");
             }
         }
+    }
+
+    void markBusy(final long sinceNs)
+    {
+        busySinceNs = sinceNs;
+    }
+
+    long busySinceNs()
+    {
+        return busySinceNs;
     }
 
     /** Closes the socket from another thread, failing a blocked {@link #run} with {@code reason}. */

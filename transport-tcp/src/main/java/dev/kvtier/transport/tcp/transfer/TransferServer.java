@@ -179,6 +179,21 @@ public final class TransferServer implements AutoCloseable
             LOG.log(System.Logger.Level.WARNING, "transfer request rejected: " + why);
             return sendStatus(ch, status, TransferStatus.ADDRESS_REJECTED);
         }
+        final RegisteredMemory.Region backing = memory.find(h.addr(), h.size());
+        if (op == TransferHeader.READ && h.v2() && backing.file() != null)
+        {
+            sendStatus(ch, status, TransferStatus.OK);
+            long position = h.addr() - backing.base();
+            long left = h.size();
+            while (left > 0)
+            {
+                final long sent = backing.file().transferTo(position, left, ch);
+                position += sent;
+                left -= sent;
+            }
+            bytesOut.addAndGet(h.size());
+            return null;
+        }
         final ByteBuffer region = memory.view(h.addr(), h.size());
         if (op == TransferHeader.WRITE)
         {

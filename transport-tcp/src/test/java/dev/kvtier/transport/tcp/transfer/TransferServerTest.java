@@ -73,6 +73,34 @@ class TransferServerTest
     }
 
     @Test
+    void aSharedMemorySegmentServesReadsThroughSendfileWithTheSameBytes() throws Exception
+    {
+        try (SharedSegment shared = SharedSegment.create("test-segment", 3 << 20, 0))
+        {
+            memory.register(shared.base(), shared.length(), shared.file());
+            try (TransferLane lane = new TransferLane(address))
+            {
+                final ByteBuffer a = pattern(1 << 20, 5);
+                final ByteBuffer b = pattern(5000, 6);
+                assertThat(lane.run(List.of(new TransferOp(true, shared.base() + 4096, a),
+                    new TransferOp(true, shared.base() + (2 << 20), b)))).containsExactly(0, 0);
+                assertThat(NativeMemory.view(shared.base() + 4096, 16).get(3)).as("written through the mapping")
+                    .isEqualTo(a.get(3));
+                final ByteBuffer ra = ByteBuffer.allocateDirect(1 << 20);
+                final ByteBuffer rb = ByteBuffer.allocateDirect(5000);
+                assertThat(lane.run(List.of(new TransferOp(false, shared.base() + 4096, ra),
+                    new TransferOp(false, shared.base() + (2 << 20), rb),
+                    new TransferOp(false, shared.base() + shared.length() - 10, ByteBuffer.allocateDirect(20)))))
+                    .containsExactly(0, 0, 1);
+                assertThat(ra.mismatch(a)).isEqualTo(-1);
+                assertThat(rb.mismatch(b)).isEqualTo(-1);
+            }
+            memory.unregister(shared.base());
+            server.closeAndAwait();
+        }
+    }
+
+    @Test
     void rangesOutsideTheRegistrationAreRejectedAndTheLaneStaysUsable() throws IOException
     {
         try (TransferLane lane = new TransferLane(address))
