@@ -1,7 +1,6 @@
 package dev.kvtier.live.client;
 
 import dev.kvtier.live.config.StoreConfig;
-import dev.kvtier.model.store.ClientStatus;
 import dev.kvtier.model.store.ErrorCode;
 import dev.kvtier.model.store.MasterReply;
 import dev.kvtier.model.store.MasterRequest;
@@ -10,70 +9,64 @@ import dev.kvtier.model.store.ReplicaStatus;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Result;
 import dev.kvtier.model.store.Segment;
-import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
 import dev.kvtier.transport.tcp.rpc.RpcException;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
 import dev.kvtier.transport.tcp.transfer.RegisteredMemory;
 import dev.kvtier.transport.tcp.transfer.TransferClient;
-import dev.kvtier.transport.tcp.transfer.TransferException;
-import dev.kvtier.transport.tcp.transfer.TransferOp;
-import dev.kvtier.transport.tcp.transfer.TransferServer;
-import dev.kvtier.transport.tcp.transfer.TransferStatus;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 /**
  * The store's client library, after the reference's {@code MooncakeDistributedStore}: objects are written straight
  * into the segment the master allocated ({@code PutStart} → TCP WRITE → {@code PutEnd}) and read straight from a
  * replica ({@code GetReplicaList} → TCP READ); the master never sees bytes. A client with
  * {@code global_segment_size > 0} also serves its own segment, as a store service or serving worker does, and
- * keeps itself alive at the master (ping every second, remount on {@code NEED_REMOUNT}, reconnect after three
- * failed pings). Return values follow the reference: 0 or a count on success, a negative {@link ErrorCode} value.
- * Thread-safe; the zero-copy calls take direct buffers registered with {@link #registerBuffer}.
+ * stays alive at the master through its {@link Heartbeat}. Return values follow the reference: 0 or a count on
+ * success, a negative {@link ErrorCode} value. Thread-safe; the zero-copy calls take slices of direct buffers
+ * registered with {@link #registerBuffer}.
  */
 public final class DistributedStore implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(DistributedStore.class.getName());
-    private static final long PING_PERIOD_MS = 1000;
-    private static final int PING_FAILURES_BEFORE_RECONNECT = 3;
 
-    private final StoreConfig config;
     private final long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    private final SegmentDirectory directory;
-    private final TransferClient transfers;
+    private final MasterLink master;
+    private final ReplicaIo io;
     private final RegisteredMemory localBuffers = new RegisteredMemory();
-    private final RegisteredMemory served = new RegisteredMemory();
-    private final List<Segment> segments = new ArrayList<>();
     private final ByteBuffer staging;
-    private volatile MasterRpcClient master;
-    private TransferServer transferServer;
-    private SegmentMemory segmentMemory;
-    private String segmentName;
-    private Thread heartbeat;
+    private final List<Segment> mounted = new ArrayList<>();
+    private final Heartbeat heartbeat;
+    private OwnSegment own;
     private volatile boolean closed;
 
     private DistributedStore(final StoreConfig config)
     {
-        this.config = config;
-        this.directory = new SegmentDirectory(config.metadataServer());
-        this.transfers = new TransferClient(lanesPerPeer(), statusTimeoutMs());
-        this.master = MasterRpcClient.connect(config.masterServerAddress());
+        this.master = new MasterLink(config.masterServerAddress());
+        this.io = new ReplicaIo(new SegmentDirectory(config.metadataServer()),
+            new TransferClient(envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L));
         this.staging = config.localBufferSize() > 0 ? ByteBuffer.allocateDirect((int)config.localBufferSize()) : null;
         if (staging != null)
         {
             localBuffers.register(staging);
         }
+        this.heartbeat = new Heartbeat(master, clientId, () ->
+        {
+            synchronized (mounted)
+            {
+                return List.copyOf(mounted);
+            }
+        });
     }
 
     /**
-     * Connects to the master and, with a segment, maps, serves, publishes and mounts it.
+     * Connects to the master and, with a segment, maps, serves, publishes and mounts it (the first ping then
+     * remounts it, which puts this client in the master's OK set).
      *
      * @throws IllegalStateException naming what failed (master unreachable, metadata service, huge pages)
      */
@@ -84,127 +77,26 @@ public final class DistributedStore implements AutoCloseable
         {
             if (config.globalSegmentSize() > 0)
             {
-                s.mountOwnSegment();
+                s.own = OwnSegment.serve(config, s.clientId, new SegmentDirectory(config.metadataServer()));
+                final Segment seg = s.own.segment();
+                final MasterReply r = s.master.call(id -> new MasterRequest.MountSegment(id, seg, s.clientId));
+                if (r.error() != ErrorCode.OK)
+                {
+                    throw new IllegalStateException("MountSegment failed: " + r.error());
+                }
+                synchronized (s.mounted)
+                {
+                    s.mounted.add(seg);
+                }
             }
-            s.startHeartbeat();
+            s.heartbeat.pingOnce();
+            s.heartbeat.start();
             return s;
         }
         catch (final IOException | RuntimeException e)
         {
             s.close();
             throw new IllegalStateException("store setup failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void mountOwnSegment() throws IOException
-    {
-        segmentMemory = SegmentMemory.map(config.globalSegmentSize(), System.getenv());
-        served.register(segmentMemory.base(), config.globalSegmentSize(), segmentMemory.file());
-        final String hostname = config.localHostname();
-        final int colon = hostname.lastIndexOf(':');
-        final String host = colon > 0 ? hostname.substring(0, colon) : hostname;
-        transferServer = bindTransferServer(host, colon > 0 ? Integer.parseInt(hostname.substring(colon + 1)) : -1);
-        segmentName = host + ":" + transferServer.port();
-        directory.publish(segmentName, host, transferServer.port(), segmentMemory.base(), config.globalSegmentSize());
-        final Segment seg = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), segmentName,
-            segmentMemory.base(), config.globalSegmentSize(), clientId, host);
-        check("MountSegment", call(new MasterRequest.MountSegment(master.nextRequestId(), seg, clientId)));
-        synchronized (segments)
-        {
-            segments.add(seg);
-        }
-        pingOnce();
-    }
-
-    /** Binds the data port: the one in {@code local_hostname}, else one in [12300, 14300] (20 tries). */
-    private TransferServer bindTransferServer(final String host, final int port) throws IOException
-    {
-        if (port >= 0)
-        {
-            return new TransferServer(served, host, port, reason -> { }).start();
-        }
-        IOException last = null;
-        for (int attempt = 0; attempt < 20; attempt++)
-        {
-            final int p = ThreadLocalRandom.current().nextInt(12300, 14301);
-            try
-            {
-                return new TransferServer(served, host, p, reason -> { }).start();
-            }
-            catch (final IOException e)
-            {
-                last = e;
-            }
-        }
-        throw new IOException("no free data port in [12300, 14300] on " + host + ": " + last.getMessage());
-    }
-
-    private void startHeartbeat()
-    {
-        heartbeat = new Thread(() ->
-        {
-            int failures = 0;
-            while (!closed)
-            {
-                try
-                {
-                    Thread.sleep(PING_PERIOD_MS);
-                    pingOnce();
-                    failures = 0;
-                }
-                catch (final InterruptedException e)
-                {
-                    return;
-                }
-                catch (final RuntimeException e)
-                {
-                    if (closed)
-                    {
-                        return;
-                    }
-                    failures++;
-                    LOG.log(System.Logger.Level.WARNING, "ping failed (" + failures + "): " + e.getMessage());
-                    if (failures >= PING_FAILURES_BEFORE_RECONNECT)
-                    {
-                        reconnect();
-                        failures = 0;
-                    }
-                }
-            }
-        }, "kvtier-store-heartbeat");
-        heartbeat.setDaemon(true);
-        heartbeat.start();
-    }
-
-    /** One ping; remounts every own segment when the master answers NEED_REMOUNT. */
-    private void pingOnce()
-    {
-        final MasterReply r = master.call(new MasterRequest.Ping(master.nextRequestId(), clientId), 5000);
-        if (r.value() == ClientStatus.NEED_REMOUNT)
-        {
-            final List<Segment> mine;
-            synchronized (segments)
-            {
-                mine = List.copyOf(segments);
-            }
-            check("ReMountSegment", master.call(new MasterRequest.ReMountSegment(master.nextRequestId(), mine,
-                clientId), 5000));
-        }
-    }
-
-    private void reconnect()
-    {
-        try
-        {
-            final MasterRpcClient fresh = MasterRpcClient.connect(config.masterServerAddress());
-            final MasterRpcClient old = master;
-            master = fresh;
-            old.close();
-            LOG.log(System.Logger.Level.INFO, "reconnected to master " + config.masterServerAddress());
-        }
-        catch (final RuntimeException e)
-        {
-            LOG.log(System.Logger.Level.WARNING, "reconnect failed: " + e.getMessage());
         }
     }
 
@@ -265,19 +157,19 @@ public final class DistributedStore implements AutoCloseable
         }
         try
         {
-            final MasterReply start = call(new MasterRequest.PutStart(master.nextRequestId(), clientId, key,
-                src.remaining(), replicate));
+            final MasterReply start = call(id -> new MasterRequest.PutStart(id, clientId, key, src.remaining(),
+                replicate));
             if (start.error() != ErrorCode.OK)
             {
                 return start.error().code();
             }
-            final int[] codes = writeAll(List.of(replicas(start.value())), List.of(src));
-            if (codes[0] != 0)
+            final int code = io.writeAll(List.of(replicas(start.value())), List.of(src))[0];
+            if (code != 0)
             {
-                call(new MasterRequest.PutRevoke(master.nextRequestId(), clientId, key));
-                return codes[0];
+                call(id -> new MasterRequest.PutRevoke(id, clientId, key));
+                return code;
             }
-            return call(new MasterRequest.PutEnd(master.nextRequestId(), clientId, key)).error().code();
+            return call(id -> new MasterRequest.PutEnd(id, clientId, key)).error().code();
         }
         catch (final RpcException e)
         {
@@ -292,137 +184,86 @@ public final class DistributedStore implements AutoCloseable
         final int[] out = new int[n];
         if (srcs.size() != n)
         {
-            java.util.Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
+            Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
         try
         {
+            final List<String> startKeys = new ArrayList<>(n);
             final List<Long> lengths = new ArrayList<>(n);
-            for (final ByteBuffer b : srcs)
-            {
-                lengths.add((long)b.remaining());
-            }
-            final List<Result<?>> starts = results(call(new MasterRequest.BatchPutStart(master.nextRequestId(),
-                clientId, keys, lengths, ReplicateConfig.defaults())));
-            final List<List<ReplicaDescriptor>> placements = new ArrayList<>(n);
-            final List<ByteBuffer> sources = new ArrayList<>(n);
-            final List<Integer> index = new ArrayList<>(n);
+            final List<Integer> started = new ArrayList<>(n);
             for (int i = 0; i < n; i++)
             {
-                final Result<?> r = starts.get(i);
-                if (!registered(srcs.get(i)))
+                if (registered(srcs.get(i)))
                 {
-                    out[i] = ErrorCode.INVALID_PARAMS.code();
-                }
-                else if (!r.isOk())
-                {
-                    out[i] = r.error().code();
-                    continue;
+                    startKeys.add(keys.get(i));
+                    lengths.add((long)srcs.get(i).remaining());
+                    started.add(i);
                 }
                 else
                 {
-                    placements.add(replicas(r.value()));
+                    out[i] = ErrorCode.INVALID_PARAMS.code();
+                }
+            }
+            final List<Result<?>> starts = results(call(id -> new MasterRequest.BatchPutStart(id, clientId,
+                startKeys, lengths, ReplicateConfig.defaults())));
+            final List<List<ReplicaDescriptor>> placements = new ArrayList<>();
+            final List<ByteBuffer> sources = new ArrayList<>();
+            final List<Integer> placed = new ArrayList<>();
+            for (int j = 0; j < started.size(); j++)
+            {
+                final int i = started.get(j);
+                if (starts.get(j).isOk())
+                {
+                    placements.add(replicas(starts.get(j).value()));
                     sources.add(srcs.get(i));
-                    index.add(i);
-                    continue;
+                    placed.add(i);
                 }
-                if (r.isOk())
+                else
                 {
-                    call(new MasterRequest.PutRevoke(master.nextRequestId(), clientId, keys.get(i)));
+                    out[i] = starts.get(j).error().code();
                 }
             }
-            final int[] codes = writeAll(placements, sources);
-            final List<String> done = new ArrayList<>();
-            final List<String> failed = new ArrayList<>();
-            for (int j = 0; j < index.size(); j++)
-            {
-                out[index.get(j)] = codes[j];
-                (codes[j] == 0 ? done : failed).add(keys.get(index.get(j)));
-            }
-            if (!failed.isEmpty())
-            {
-                call(new MasterRequest.BatchPutRevoke(master.nextRequestId(), clientId, failed));
-            }
-            if (!done.isEmpty())
-            {
-                final List<Result<?>> ends = results(call(new MasterRequest.BatchPutEnd(master.nextRequestId(),
-                    clientId, done)));
-                int d = 0;
-                for (int j = 0; j < index.size(); j++)
-                {
-                    if (codes[j] == 0)
-                    {
-                        out[index.get(j)] = ends.get(d++).error().code();
-                    }
-                }
-            }
+            finish(keys, placed, io.writeAll(placements, sources), out);
         }
         catch (final RpcException e)
         {
-            java.util.Arrays.fill(out, e.code().code());
+            Arrays.fill(out, e.code().code());
         }
         return out;
     }
 
-    /** Writes every source to every one of its replicas, pipelined per peer; a code per source. */
-    private int[] writeAll(final List<List<ReplicaDescriptor>> placements, final List<ByteBuffer> sources)
+    /** Ends the written keys and revokes the failed ones, each in one batch call. */
+    private void finish(final List<String> keys, final List<Integer> placed, final int[] codes, final int[] out)
     {
-        final int[] codes = new int[sources.size()];
-        final Map<String, List<int[]>> bySegment = new LinkedHashMap<>();
-        for (int i = 0; i < placements.size(); i++)
+        final List<String> done = new ArrayList<>();
+        final List<Integer> doneIndex = new ArrayList<>();
+        final List<String> failed = new ArrayList<>();
+        for (int j = 0; j < placed.size(); j++)
         {
-            for (int r = 0; r < placements.get(i).size(); r++)
+            out[placed.get(j)] = codes[j];
+            if (codes[j] == 0)
             {
-                bySegment.computeIfAbsent(placements.get(i).get(r).segmentName(), k -> new ArrayList<>())
-                    .add(new int[] {i, r});
+                done.add(keys.get(placed.get(j)));
+                doneIndex.add(placed.get(j));
+            }
+            else
+            {
+                failed.add(keys.get(placed.get(j)));
             }
         }
-        for (final Map.Entry<String, List<int[]>> e : bySegment.entrySet())
+        if (!failed.isEmpty())
         {
-            final List<TransferOp> ops = new ArrayList<>();
-            for (final int[] ir : e.getValue())
+            call(id -> new MasterRequest.BatchPutRevoke(id, clientId, failed));
+        }
+        if (!done.isEmpty())
+        {
+            final List<Result<?>> ends = results(call(id -> new MasterRequest.BatchPutEnd(id, clientId, done)));
+            for (int d = 0; d < done.size(); d++)
             {
-                final ReplicaDescriptor d = placements.get(ir[0]).get(ir[1]);
-                ops.add(new TransferOp(true, d.bufferAddress(), sources.get(ir[0])));
-            }
-            final int[] status = run(e.getKey(), ops);
-            for (int k = 0; k < status.length; k++)
-            {
-                if (status[k] != 0)
-                {
-                    codes[e.getValue().get(k)[0]] = status[k];
-                }
+                out[doneIndex.get(d)] = ends.get(d).error().code();
             }
         }
-        return codes;
-    }
-
-    /** Runs ops on one segment's peer; per op 0, or TRANSFER_FAIL / INVALID_WRITE as a negative code. */
-    private int[] run(final String segment, final List<TransferOp> ops)
-    {
-        final int[] out = new int[ops.size()];
-        InetSocketAddress peer = null;
-        try
-        {
-            peer = directory.resolve(segment);
-            final int[] status = transfers.run(peer, ops);
-            for (int i = 0; i < status.length; i++)
-            {
-                out[i] = status[i] == TransferStatus.OK ? 0 : (ops.get(i).write() ? ErrorCode.INVALID_WRITE.code()
-                    : ErrorCode.INVALID_READ.code());
-            }
-        }
-        catch (final IOException | TransferException e)
-        {
-            LOG.log(System.Logger.Level.WARNING, "transfer to segment " + segment + " failed: " + e.getMessage());
-            directory.invalidate(segment);
-            if (peer != null)
-            {
-                transfers.forget(peer);
-            }
-            java.util.Arrays.fill(out, ErrorCode.TRANSFER_FAIL.code());
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------------------------------------- reads
@@ -449,23 +290,22 @@ public final class DistributedStore implements AutoCloseable
     }
 
     /**
-     * Reads the object into {@code dst} (registered direct buffer) from its position, without moving the
-     * position; the number of bytes read or a negative code. Bytes are only ever those the replica holds: a
-     * failed transfer is an error, never a partial value.
+     * Reads the object into {@code dst} (a registered direct buffer) from its position, without moving the
+     * position; the bytes read or a negative code. A failed transfer is an error, never a partial value.
      */
     public long getInto(final String key, final ByteBuffer dst)
     {
         return batchGetInto(List.of(key), List.of(dst))[0];
     }
 
-    /** One BatchGetReplicaList, then reads pipelined per peer; bytes read or a negative code per key. */
+    /** One replica lookup for all keys, then reads pipelined per holding peer; bytes or a negative code per key. */
     public long[] batchGetInto(final List<String> keys, final List<ByteBuffer> dsts)
     {
         final int n = keys.size();
         final long[] out = new long[n];
         if (dsts.size() != n)
         {
-            java.util.Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
+            Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
         try
@@ -473,25 +313,25 @@ public final class DistributedStore implements AutoCloseable
             final List<Result<?>> lists;
             if (n == 1)
             {
-                final MasterReply r = call(new MasterRequest.GetReplicaList(master.nextRequestId(), keys.get(0)));
+                final MasterReply r = call(id -> new MasterRequest.GetReplicaList(id, keys.get(0)));
                 lists = List.of(r.error() == ErrorCode.OK ? Result.ok(r.value()) : Result.fail(r.error()));
             }
             else
             {
-                lists = results(call(new MasterRequest.BatchGetReplicaList(master.nextRequestId(), keys)));
+                lists = results(call(id -> new MasterRequest.BatchGetReplicaList(id, keys)));
             }
-            final Map<String, List<Integer>> bySegment = new LinkedHashMap<>();
-            final List<List<ReplicaDescriptor>> candidates = new ArrayList<>(n);
+            final List<List<ReplicaDescriptor>> readable = new ArrayList<>(n);
+            final List<Integer> todo = new ArrayList<>(n);
             for (int i = 0; i < n; i++)
             {
                 final Result<?> r = lists.get(i);
-                final List<ReplicaDescriptor> replicas = r.isOk() ? readable(replicas(r.value())) : List.of();
-                candidates.add(replicas);
+                final List<ReplicaDescriptor> complete = r.isOk() ? complete(replicas(r.value())) : List.of();
+                readable.add(complete);
                 if (!r.isOk())
                 {
                     out[i] = r.error().code();
                 }
-                else if (replicas.isEmpty())
+                else if (complete.isEmpty())
                 {
                     out[i] = ErrorCode.REPLICA_IS_NOT_READY.code();
                 }
@@ -499,59 +339,25 @@ public final class DistributedStore implements AutoCloseable
                 {
                     out[i] = ErrorCode.INVALID_PARAMS.code();
                 }
-                else if (replicas.get(0).size() > dsts.get(i).remaining())
+                else if (complete.get(0).size() > dsts.get(i).remaining())
                 {
                     out[i] = ErrorCode.BUFFER_OVERFLOW.code();
                 }
                 else
                 {
-                    bySegment.computeIfAbsent(replicas.get(0).segmentName(), k -> new ArrayList<>()).add(i);
+                    todo.add(i);
                 }
             }
-            for (final Map.Entry<String, List<Integer>> e : bySegment.entrySet())
-            {
-                final List<TransferOp> ops = new ArrayList<>();
-                for (final int i : e.getValue())
-                {
-                    ops.add(readOp(candidates.get(i).get(0), dsts.get(i)));
-                }
-                final int[] status = run(e.getKey(), ops);
-                for (int k = 0; k < status.length; k++)
-                {
-                    final int i = e.getValue().get(k);
-                    out[i] = status[k] == 0 ? candidates.get(i).get(0).size() : retryOtherReplicas(candidates.get(i),
-                        dsts.get(i), status[k]);
-                }
-            }
+            io.readAll(readable, dsts, todo, out);
         }
         catch (final RpcException e)
         {
-            java.util.Arrays.fill(out, e.code().code());
+            Arrays.fill(out, e.code().code());
         }
         return out;
     }
 
-    private long retryOtherReplicas(final List<ReplicaDescriptor> replicas, final ByteBuffer dst, final int firstError)
-    {
-        for (int r = 1; r < replicas.size(); r++)
-        {
-            final ReplicaDescriptor d = replicas.get(r);
-            if (run(d.segmentName(), List.of(readOp(d, dst)))[0] == 0)
-            {
-                return d.size();
-            }
-        }
-        return firstError;
-    }
-
-    private static TransferOp readOp(final ReplicaDescriptor d, final ByteBuffer dst)
-    {
-        final ByteBuffer slice = dst.duplicate();
-        slice.limit(slice.position() + (int)d.size());
-        return new TransferOp(false, d.bufferAddress(), slice);
-    }
-
-    private static List<ReplicaDescriptor> readable(final List<ReplicaDescriptor> replicas)
+    private static List<ReplicaDescriptor> complete(final List<ReplicaDescriptor> replicas)
     {
         final List<ReplicaDescriptor> out = new ArrayList<>(replicas.size());
         for (final ReplicaDescriptor d : replicas)
@@ -566,12 +372,12 @@ public final class DistributedStore implements AutoCloseable
 
     // ---------------------------------------------------------------------------------------------- queries
 
-    /** 1 if a readable replica exists (granting a read lease, as the reference), 0 if not, negative on error. */
+    /** 1 if a readable replica exists (granting a read lease, as the reference), 0 if not, -1 on error. */
     public int isExist(final String key)
     {
         try
         {
-            final MasterReply r = call(new MasterRequest.ExistKey(master.nextRequestId(), key));
+            final MasterReply r = call(id -> new MasterRequest.ExistKey(id, key));
             return r.error() != ErrorCode.OK ? -1 : Boolean.TRUE.equals(r.value()) ? 1 : 0;
         }
         catch (final RpcException e)
@@ -586,8 +392,7 @@ public final class DistributedStore implements AutoCloseable
         final int[] out = new int[keys.size()];
         try
         {
-            final MasterReply r = call(new MasterRequest.BatchExistKey(master.nextRequestId(), keys));
-            final List<?> flags = (List<?>)r.value();
+            final List<?> flags = (List<?>)call(id -> new MasterRequest.BatchExistKey(id, keys)).value();
             for (int i = 0; i < out.length; i++)
             {
                 out[i] = Boolean.TRUE.equals(flags.get(i)) ? 1 : 0;
@@ -595,7 +400,7 @@ public final class DistributedStore implements AutoCloseable
         }
         catch (final RpcException | ClassCastException | IndexOutOfBoundsException e)
         {
-            java.util.Arrays.fill(out, -1);
+            Arrays.fill(out, -1);
         }
         return out;
     }
@@ -603,15 +408,7 @@ public final class DistributedStore implements AutoCloseable
     /** The object's size in bytes, or a negative code. */
     public long getSize(final String key)
     {
-        try
-        {
-            final MasterReply r = call(new MasterRequest.GetSize(master.nextRequestId(), key));
-            return r.error() == ErrorCode.OK ? (Long)r.value() : r.error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
+        return count(id -> new MasterRequest.GetSize(id, key));
     }
 
     public int remove(final String key)
@@ -624,7 +421,7 @@ public final class DistributedStore implements AutoCloseable
     {
         try
         {
-            return call(new MasterRequest.Remove(master.nextRequestId(), key, force)).error().code();
+            return call(id -> new MasterRequest.Remove(id, key, force)).error().code();
         }
         catch (final RpcException e)
         {
@@ -635,29 +432,13 @@ public final class DistributedStore implements AutoCloseable
     /** Objects removed, or a negative code. */
     public long removeByRegex(final String regex, final boolean force)
     {
-        try
-        {
-            final MasterReply r = call(new MasterRequest.RemoveByRegex(master.nextRequestId(), regex, force));
-            return r.error() == ErrorCode.OK ? (Long)r.value() : r.error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
+        return count(id -> new MasterRequest.RemoveByRegex(id, regex, force));
     }
 
     /** Objects removed (without force only lease-expired, complete ones), or a negative code. */
     public long removeAll(final boolean force)
     {
-        try
-        {
-            final MasterReply r = call(new MasterRequest.RemoveAll(master.nextRequestId(), force));
-            return r.error() == ErrorCode.OK ? (Long)r.value() : r.error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
+        return count(id -> new MasterRequest.RemoveAll(id, force));
     }
 
     /** This client's id at the master. */
@@ -669,21 +450,27 @@ public final class DistributedStore implements AutoCloseable
     /** The name of the segment this client serves, or null for a pure client. */
     public String segmentName()
     {
-        return segmentName;
+        return own == null ? null : own.segment().name();
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing
 
-    private MasterReply call(final MasterRequest request)
+    private MasterReply call(final LongFunction<MasterRequest> request)
     {
         return master.call(request);
     }
 
-    private static void check(final String what, final MasterReply r)
+    /** A call answering a count (or size): the value, or the negative code. */
+    private long count(final LongFunction<MasterRequest> request)
     {
-        if (r.error() != ErrorCode.OK)
+        try
         {
-            throw new IllegalStateException(what + " failed: " + r.error() + " (" + r.error().code() + ")");
+            final MasterReply r = call(request);
+            return r.error() == ErrorCode.OK ? (Long)r.value() : r.error().code();
+        }
+        catch (final RpcException e)
+        {
+            return e.code().code();
         }
     }
 
@@ -703,17 +490,20 @@ public final class DistributedStore implements AutoCloseable
         return (List<Result<?>>)r.value();
     }
 
-    private static int lanesPerPeer()
+    private static int envInt(final String name, final int fallback)
     {
-        return Integer.parseInt(System.getenv().getOrDefault("MC_TCP_LANES_PER_PEER", "4"));
+        final String v = System.getenv(name);
+        try
+        {
+            return v == null ? fallback : Integer.parseInt(v.trim());
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException(name + ": expected an integer, got '" + v + "'");
+        }
     }
 
-    private static long statusTimeoutMs()
-    {
-        return Long.parseLong(System.getenv().getOrDefault("MC_TCP_STATUS_TIMEOUT_SEC", "30")) * 1000;
-    }
-
-    /** Unmounts and unpublishes the own segment, then releases everything. */
+    /** Unmounts the own segment, stops serving it, then releases everything. */
     @Override
     public void close()
     {
@@ -722,46 +512,27 @@ public final class DistributedStore implements AutoCloseable
             return;
         }
         closed = true;
-        if (heartbeat != null)
+        heartbeat.close();
+        synchronized (mounted)
         {
-            heartbeat.interrupt();
-        }
-        synchronized (segments)
-        {
-            for (final Segment s : segments)
+            for (final Segment s : mounted)
             {
                 try
                 {
-                    master.call(new MasterRequest.UnmountSegment(master.nextRequestId(), s.id(), clientId), 5000);
+                    master.call(id -> new MasterRequest.UnmountSegment(id, s.id(), clientId), 5000);
                 }
                 catch (final RpcException e)
                 {
                     LOG.log(System.Logger.Level.WARNING, "unmount at close failed: " + e.getMessage());
                 }
             }
-            segments.clear();
+            mounted.clear();
         }
-        if (segmentName != null)
+        if (own != null)
         {
-            directory.unpublish(segmentName);
+            own.close();
         }
-        boolean quiet = true;
-        try
-        {
-            if (transferServer != null)
-            {
-                quiet = transferServer.closeAndAwait();
-            }
-        }
-        catch (final IOException ignored)
-        {
-            // closing anyway
-        }
-        transfers.close();
+        io.close();
         master.close();
-        if (segmentMemory != null && quiet)
-        {
-            segmentMemory.release();
-        }
     }
 }

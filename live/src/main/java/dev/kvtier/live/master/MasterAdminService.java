@@ -1,5 +1,8 @@
 package dev.kvtier.live.master;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kvtier.live.http.HttpExchanges;
@@ -27,6 +30,8 @@ import java.util.function.Supplier;
  */
 public final class MasterAdminService implements AutoCloseable
 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final MasterNode node;
     private final NodeRunner runner;
@@ -112,21 +117,14 @@ public final class MasterAdminService implements AutoCloseable
             HttpExchanges.text(ex, 404, "key not found: " + key);
             return;
         }
-        final StringBuilder sb = new StringBuilder("{\"key\":\"").append(jsonEscape(key)).append("\",\"replicas\":[");
-        for (int i = 0; i < replicas.size(); i++)
+        final ObjectNode root = JSON.createObjectNode().put("key", key);
+        final ArrayNode list = root.putArray("replicas");
+        for (final ReplicaDescriptor d : replicas)
         {
-            final ReplicaDescriptor d = replicas.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"segment\":\"").append(jsonEscape(d.segmentName()))
-                .append("\",\"buffer_address\":").append(d.bufferAddress()).append(",\"size\":").append(d.size())
-                .append(",\"status\":\"").append(d.status()).append("\"}");
+            list.addObject().put("segment", d.segmentName()).put("buffer_address", d.bufferAddress())
+                .put("size", d.size()).put("status", d.status().name());
         }
-        sb.append("]}");
-        HttpExchanges.respond(ex, 200, "application/json", sb.toString().getBytes());
-    }
-
-    private static String jsonEscape(final String s)
-    {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        HttpExchanges.respond(ex, 200, "application/json", JSON.writeValueAsBytes(root));
     }
 
     @Override
