@@ -5,7 +5,6 @@ import dev.kvtier.model.store.SegmentTable.Placement;
 import dev.kvtier.model.store.StoreObject.Replica;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +23,8 @@ public final class MasterService
     private final MasterConfig config;
     private final RandomGenerator random;
     private final SegmentTable segments = new SegmentTable();
-    private final Map<String, StoreObject> objects = new HashMap<>();
+    private final ObjectTable objects = new ObjectTable();
+    private final WatermarkEviction.Scratch evictionScratch = new WatermarkEviction.Scratch();
     private final TreeMap<Long, Long> clientDeadlines = new TreeMap<>();
     private final TreeSet<Long> okClients = new TreeSet<>();
     private final List<Replica> discarded = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class MasterService
         {
             o.replicas.add(new Replica(p.segment().segment.id(), p.offset(), p.size()));
         }
-        objects.put(key, o);
+        objects.put(o);
         return Result.ok(describe(o, false));
     }
 
@@ -111,6 +111,7 @@ public final class MasterService
         {
             r.status = ReplicaStatus.COMPLETE;
         }
+        o.refreshComplete();
         if (o.softPinTtlMs > 0)
         {
             o.softPinDeadlineMs = nowMs + o.softPinTtlMs;
@@ -141,6 +142,7 @@ public final class MasterService
             }
             return false;
         });
+        o.refreshComplete();
         if (o.replicas.isEmpty())
         {
             objects.remove(key);
@@ -243,7 +245,7 @@ public final class MasterService
     {
         final Pattern p = Pattern.compile(regex);
         long n = 0;
-        for (final String key : new ArrayList<>(objects.keySet()))
+        for (final String key : objects.keySnapshot())
         {
             if (p.matcher(key).matches() && remove(key, force, nowMs).isOk())
             {
@@ -257,7 +259,7 @@ public final class MasterService
     public long removeAll(final boolean force, final long nowMs)
     {
         long n = 0;
-        for (final StoreObject o : new ArrayList<>(objects.values()))
+        for (final StoreObject o : objects.snapshot())
         {
             if (o.allComplete() && (force || !o.leaseActive(nowMs)))
             {
@@ -398,11 +400,15 @@ public final class MasterService
     private void unmount(final long segmentId)
     {
         segments.unmount(segmentId);
-        for (final StoreObject o : new ArrayList<>(objects.values()))
+        for (final StoreObject o : objects.snapshot())
         {
-            if (o.replicas.removeIf(r -> r.segmentId == segmentId) && o.replicas.isEmpty())
+            if (o.replicas.removeIf(r -> r.segmentId == segmentId))
             {
-                objects.remove(o.key);
+                o.refreshComplete();
+                if (o.replicas.isEmpty())
+                {
+                    objects.remove(o.key);
+                }
             }
         }
         for (int i = discarded.size() - 1; i >= 0; i--)
@@ -430,7 +436,7 @@ public final class MasterService
             return 0;
         }
         counters.evictionAttempts++;
-        final WatermarkEviction plan = WatermarkEviction.plan(objects.values(), used, config, nowMs);
+        final WatermarkEviction plan = WatermarkEviction.plan(objects, used, config, nowMs, evictionScratch);
         for (final StoreObject o : plan.victims())
         {
             counters.evictedKeys++;
@@ -468,6 +474,7 @@ public final class MasterService
             free(r);
         }
         o.replicas.clear();
+        o.refreshComplete();
         objects.remove(o.key);
     }
 

@@ -21,7 +21,7 @@ public final class OffsetAllocator
     private final TreeSet<long[]> freeBySize = new TreeSet<>((a, b) ->
         a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(a[0], b[0]));
     /** Allocated ranges by start offset, value = length. */
-    private final Map<Long, Long> allocated = new TreeMap<>();
+    private final AllocatedRanges allocated = new AllocatedRanges();
     private long allocatedBytes;
 
     public OffsetAllocator(final long capacity)
@@ -59,8 +59,8 @@ public final class OffsetAllocator
     /** Returns a range obtained from {@link #allocate}; merges it with free neighbours. */
     public void free(final long offset)
     {
-        final Long size = allocated.remove(offset);
-        if (size == null)
+        final long size = offset < 0 ? -1 : allocated.remove(offset);
+        if (size < 0)
         {
             throw new IllegalArgumentException("offset " + offset + " is not an allocated range");
         }

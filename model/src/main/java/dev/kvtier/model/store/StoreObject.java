@@ -33,7 +33,14 @@ final class StoreObject
     final long softPinTtlMs;
     long leaseTimeoutMs;
     long softPinDeadlineMs = -1;
-    final List<Replica> replicas = new ArrayList<>();
+    final List<Replica> replicas = new ArrayList<>(1);
+    /** Position in {@link ObjectTable}'s dense array. */
+    int denseIndex = -1;
+    /**
+     * {@link #allComplete()} as of the last replica change, kept so the eviction scan reads one object per key
+     * instead of walking its replica list; refreshed by {@link #refreshComplete()} wherever replicas change.
+     */
+    boolean complete;
 
     StoreObject(final String key, final long clientId, final long size, final long putStartTimeMs,
         final boolean hardPin, final long softPinTtlMs)
@@ -56,6 +63,11 @@ final class StoreObject
             }
         }
         return false;
+    }
+
+    void refreshComplete()
+    {
+        complete = allComplete();
     }
 
     boolean allComplete()

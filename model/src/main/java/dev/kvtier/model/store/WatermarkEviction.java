@@ -1,7 +1,6 @@
 package dev.kvtier.model.store;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -18,18 +17,38 @@ record WatermarkEviction(List<StoreObject> victims)
     private static final Comparator<StoreObject> LEASE_ORDER =
         Comparator.comparingLong((StoreObject o) -> o.leaseTimeoutMs).thenComparing(o -> o.key);
 
-    static WatermarkEviction plan(final Collection<StoreObject> objects, final double usedRatio,
-        final MasterConfig config, final long nowMs)
+    /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
+    static final class Scratch
+    {
+        StoreObject[] ordinary = new StoreObject[0];
+        long[] leases = new long[0];
+
+        void ensure(final int n)
+        {
+            if (ordinary.length < n)
+            {
+                ordinary = new StoreObject[n];
+                leases = new long[n];
+            }
+        }
+    }
+
+    static WatermarkEviction plan(final ObjectTable objects, final double usedRatio, final MasterConfig config,
+        final long nowMs, final Scratch scratch)
     {
         final double hw = config.evictionHighWatermarkRatio();
         final double target = Math.max(config.evictionRatio(), usedRatio - hw + config.evictionRatio());
         final double lowerbound = Math.max(target * 0.5, usedRatio - hw);
-        final List<StoreObject> ordinary = new ArrayList<>();
+        final int n = objects.size();
+        scratch.ensure(n);
+        final StoreObject[] ordinary = scratch.ordinary;
+        int ordinaryCount = 0;
         final List<StoreObject> softPinned = new ArrayList<>();
         long evictable = 0;
-        for (final StoreObject o : objects)
+        for (int i = 0; i < n; i++)
         {
-            if (o.hardPin || !o.allComplete())
+            final StoreObject o = objects.at(i);
+            if (o.hardPin || !o.complete)
             {
                 continue;
             }
@@ -38,12 +57,20 @@ record WatermarkEviction(List<StoreObject> victims)
             {
                 continue;
             }
-            (o.softPinned(nowMs) ? softPinned : ordinary).add(o);
+            if (o.softPinned(nowMs))
+            {
+                softPinned.add(o);
+            }
+            else
+            {
+                ordinary[ordinaryCount++] = o;
+            }
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
         final List<StoreObject> victims = new ArrayList<>();
-        takeOldest(ordinary, ideal, victims);
+        takeOldest(ordinary, ordinaryCount, scratch.leases, ideal, victims);
+        java.util.Arrays.fill(ordinary, 0, ordinaryCount, null);
         softPinned.sort(LEASE_ORDER);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
@@ -56,28 +83,31 @@ record WatermarkEviction(List<StoreObject> victims)
      * Pass 1: the {@code limit} oldest leases and every object tied with the last of them. Ties are all taken, so
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
-    private static void takeOldest(final List<StoreObject> candidates, final long limit, final List<StoreObject> out)
+    private static void takeOldest(final StoreObject[] candidates, final int count, final long[] leases,
+        final long limit, final List<StoreObject> out)
     {
-        if (limit <= 0 || candidates.isEmpty())
+        if (limit <= 0 || count == 0)
         {
             return;
         }
-        if (candidates.size() <= limit)
+        if (count <= limit)
         {
-            out.addAll(candidates);
-            return;
-        }
-        final long[] leases = new long[candidates.size()];
-        for (int i = 0; i < leases.length; i++)
-        {
-            leases[i] = candidates.get(i).leaseTimeoutMs;
-        }
-        final long threshold = select(leases, (int)limit - 1);
-        for (final StoreObject o : candidates)
-        {
-            if (o.leaseTimeoutMs <= threshold)
+            for (int i = 0; i < count; i++)
             {
-                out.add(o);
+                out.add(candidates[i]);
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            leases[i] = candidates[i].leaseTimeoutMs;
+        }
+        final long threshold = select(leases, count, (int)limit - 1);
+        for (int i = 0; i < count; i++)
+        {
+            if (candidates[i].leaseTimeoutMs <= threshold)
+            {
+                out.add(candidates[i]);
             }
         }
     }
@@ -85,8 +115,14 @@ record WatermarkEviction(List<StoreObject> victims)
     /** The k-th smallest value (0-based); reorders {@code a}. Deterministic middle pivots. */
     static long select(final long[] a, final int k)
     {
+        return select(a, a.length, k);
+    }
+
+    /** The k-th smallest of the first {@code n} values (0-based); reorders them. Deterministic middle pivots. */
+    static long select(final long[] a, final int n, final int k)
+    {
         int lo = 0;
-        int hi = a.length - 1;
+        int hi = n - 1;
         while (lo < hi)
         {
             final long pivot = a[(lo + hi) >>> 1];
