@@ -111,12 +111,12 @@ public final class MasterService
         {
             r.status = ReplicaStatus.COMPLETE;
         }
-        o.refreshComplete();
+        objects.refreshComplete(o);
         if (o.softPinTtlMs > 0)
         {
-            o.softPinDeadlineMs = nowMs + o.softPinTtlMs;
+            objects.softPin(o, nowMs + o.softPinTtlMs);
         }
-        o.leaseTimeoutMs = Math.max(o.leaseTimeoutMs, nowMs);
+        objects.lease(o, Math.max(o.leaseTimeoutMs, nowMs));
         return Result.ok(null);
     }
 
@@ -142,7 +142,7 @@ public final class MasterService
             }
             return false;
         });
-        o.refreshComplete();
+        objects.refreshComplete(o);
         if (o.replicas.isEmpty())
         {
             objects.remove(key);
@@ -215,7 +215,7 @@ public final class MasterService
 
     private void grantLease(final StoreObject o, final long nowMs)
     {
-        o.leaseTimeoutMs = Math.max(o.leaseTimeoutMs, nowMs + config.defaultKvLeaseTtlMs());
+        objects.lease(o, Math.max(o.leaseTimeoutMs, nowMs + config.defaultKvLeaseTtlMs()));
     }
 
     // ---- removal ----------------------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ public final class MasterService
         {
             if (o.replicas.removeIf(r -> r.segmentId == segmentId))
             {
-                o.refreshComplete();
+                objects.refreshComplete(o);
                 if (o.replicas.isEmpty())
                 {
                     objects.remove(o.key);

@@ -20,14 +20,14 @@ record WatermarkEviction(List<StoreObject> victims)
     /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
     static final class Scratch
     {
-        StoreObject[] ordinary = new StoreObject[0];
+        int[] ordinary = new int[0];
         long[] leases = new long[0];
 
         void ensure(final int n)
         {
             if (ordinary.length < n)
             {
-                ordinary = new StoreObject[n];
+                ordinary = new int[n];
                 leases = new long[n];
             }
         }
@@ -41,36 +41,37 @@ record WatermarkEviction(List<StoreObject> victims)
         final double lowerbound = Math.max(target * 0.5, usedRatio - hw);
         final int n = objects.size();
         scratch.ensure(n);
-        final StoreObject[] ordinary = scratch.ordinary;
+        final long[] leases = objects.leases();
+        final long[] softPins = objects.softPins();
+        final byte[] states = objects.states();
+        final int[] ordinary = scratch.ordinary;
         int ordinaryCount = 0;
         final List<StoreObject> softPinned = new ArrayList<>();
         long evictable = 0;
         for (int i = 0; i < n; i++)
         {
-            final StoreObject o = objects.at(i);
-            if (o.hardPin || !o.complete)
+            if (states[i] != ObjectTable.COMPLETE)
             {
-                continue;
+                continue; // hard-pinned, or a replica not complete
             }
             evictable++;
-            if (o.leaseActive(nowMs))
+            if (leases[i] > nowMs)
             {
                 continue;
             }
-            if (o.softPinned(nowMs))
+            if (softPins[i] > nowMs)
             {
-                softPinned.add(o);
+                softPinned.add(objects.at(i));
             }
             else
             {
-                ordinary[ordinaryCount++] = o;
+                ordinary[ordinaryCount++] = i;
             }
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
         final List<StoreObject> victims = new ArrayList<>();
-        takeOldest(ordinary, ordinaryCount, scratch.leases, ideal, victims);
-        java.util.Arrays.fill(ordinary, 0, ordinaryCount, null);
+        takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims);
         softPinned.sort(LEASE_ORDER);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
@@ -83,31 +84,32 @@ record WatermarkEviction(List<StoreObject> victims)
      * Pass 1: the {@code limit} oldest leases and every object tied with the last of them. Ties are all taken, so
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
-    private static void takeOldest(final StoreObject[] candidates, final int count, final long[] leases,
-        final long limit, final List<StoreObject> out)
+    private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
+        final long[] scratch, final long limit, final List<StoreObject> out)
     {
         if (limit <= 0 || count == 0)
         {
             return;
         }
+        final long[] leases = objects.leases();
         if (count <= limit)
         {
             for (int i = 0; i < count; i++)
             {
-                out.add(candidates[i]);
+                out.add(objects.at(candidates[i]));
             }
             return;
         }
         for (int i = 0; i < count; i++)
         {
-            leases[i] = candidates[i].leaseTimeoutMs;
+            scratch[i] = leases[candidates[i]];
         }
-        final long threshold = select(leases, count, (int)limit - 1);
+        final long threshold = select(scratch, count, (int)limit - 1);
         for (int i = 0; i < count; i++)
         {
-            if (candidates[i].leaseTimeoutMs <= threshold)
+            if (leases[candidates[i]] <= threshold)
             {
-                out.add(candidates[i]);
+                out.add(objects.at(candidates[i]));
             }
         }
     }
