@@ -171,7 +171,7 @@ public final class MasterService
         {
             return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
         }
-        if (!o.hasComplete())
+        if (!o.anyComplete)
         {
             return Result.fail(ErrorCode.REPLICA_IS_NOT_READY);
         }
@@ -185,7 +185,7 @@ public final class MasterService
     {
         counters.existKey++;
         final StoreObject o = objects.get(key);
-        if (o == null || !o.hasComplete())
+        if (o == null || !o.anyComplete)
         {
             return false;
         }

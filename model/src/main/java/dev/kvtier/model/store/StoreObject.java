@@ -41,6 +41,8 @@ final class StoreObject
      * instead of walking its replica list; refreshed by {@link #refreshComplete()} wherever replicas change.
      */
     boolean complete;
+    /** {@link #hasComplete()} as of the last replica change, refreshed with {@link #complete}. */
+    boolean anyComplete;
 
     StoreObject(final String key, final long clientId, final long size, final long putStartTimeMs,
         final boolean hardPin, final long softPinTtlMs)
@@ -68,6 +70,7 @@ final class StoreObject
     void refreshComplete()
     {
         complete = allComplete();
+        anyComplete = hasComplete();
     }
 
     boolean allComplete()
