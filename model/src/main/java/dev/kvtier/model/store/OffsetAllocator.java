@@ -21,7 +21,7 @@ public final class OffsetAllocator
     private final TreeSet<long[]> freeBySize = new TreeSet<>((a, b) ->
         a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(a[0], b[0]));
     /** Allocated ranges by start offset, value = length. */
-    private final AllocatedRanges allocated = new AllocatedRanges();
+    private final OffsetTable allocated = new OffsetTable();
     private long allocatedBytes;
 
     public OffsetAllocator(final long capacity)

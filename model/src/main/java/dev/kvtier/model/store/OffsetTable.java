@@ -3,11 +3,11 @@ package dev.kvtier.model.store;
 import java.util.Arrays;
 
 /**
- * The allocated ranges of one segment, start offset → length, as an open-addressing table of primitives with
- * backward-shift deletion. A full store holds hundreds of thousands of ranges per segment; a boxed tree map spent
- * two {@code Long}s and an entry on each and dominated the simulator's heap.
+ * A table from a byte offset to a long (a range's length, or its start), as open addressing over primitives with
+ * backward-shift deletion. A full store holds hundreds of thousands of ranges per segment; boxed maps spent two
+ * {@code Long}s and an entry on each and dominated the simulator's heap and time.
  */
-final class AllocatedRanges
+final class OffsetTable
 {
     private static final long EMPTY = -1;
     private long[] keys;
@@ -15,7 +15,7 @@ final class AllocatedRanges
     private int mask;
     private int size;
 
-    AllocatedRanges()
+    OffsetTable()
     {
         allocate(1024);
     }
@@ -63,7 +63,26 @@ final class AllocatedRanges
         values[i] = length;
     }
 
-    /** Removes the range at {@code offset}; returns its length, or -1 if none starts there. */
+    /** The value at {@code offset}, or -1. */
+    long get(final long offset)
+    {
+        int i = mix(offset) & mask;
+        while (true)
+        {
+            final long k = keys[i];
+            if (k == offset)
+            {
+                return values[i];
+            }
+            if (k == EMPTY)
+            {
+                return -1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /** Removes {@code offset}; returns its value, or -1 if absent. */
     long remove(final long offset)
     {
         int i = mix(offset) & mask;
