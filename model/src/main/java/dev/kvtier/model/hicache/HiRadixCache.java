@@ -34,6 +34,9 @@ public final class HiRadixCache
     private int[] treeChildren;
     private final RecencyList deviceLru;
     private final RecencyList hostLru;
+    private final HostEvictionOrder hostOrder;
+    private final java.util.function.IntPredicate hostEvictable;
+    private final java.util.function.IntConsumer evictHostPage;
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
@@ -64,6 +67,13 @@ public final class HiRadixCache
         treeChildren = new int[initial];
         deviceLru = new RecencyList(initial);
         hostLru = new RecencyList(initial);
+        hostOrder = new HostEvictionOrder(initial);
+        hostEvictable = this::hostEvictable;
+        evictHostPage = s ->
+        {
+            delete(s);
+            hostEvictions++;
+        };
         freeSlots = new int[initial];
     }
 
@@ -177,9 +187,9 @@ public final class HiRadixCache
         for (int i = from; i < to; i++)
         {
             final int s = index.get(pages[i]);
-            if (s >= 0)
+            if (s >= 0 && --lockRef[s] == 0)
             {
-                lockRef[s]--;
+                offerHost(s);
             }
         }
     }
@@ -197,9 +207,9 @@ public final class HiRadixCache
     public void releaseHost(final int pageId)
     {
         final int s = index.get(pageId);
-        if (s >= 0 && hostRef[s] > 0)
+        if (s >= 0 && hostRef[s] > 0 && --hostRef[s] == 0)
         {
-            hostRef[s]--;
+            offerHost(s);
         }
     }
 
@@ -428,20 +438,26 @@ public final class HiRadixCache
     /** Frees at least {@code pages} host pages by deleting unpinned host-only leaves, LRU first. */
     public long evictHost(final long pages)
     {
-        long freed = 0;
-        int s = hostLru.tail();
-        while (freed < pages && s != NONE)
+        return hostOrder.evict(pages, hostEvictable, evictHostPage);
+    }
+
+    /** A host page L2 eviction may take: host-only, unpinned, unlocked, a leaf. */
+    private boolean hostEvictable(final int s)
+    {
+        return (flags[s] & (ON_HOST | ON_DEVICE)) == ON_HOST && hostRef[s] == 0 && lockRef[s] == 0
+            && treeChildren[s] == 0;
+    }
+
+    private void offerHost(final int s)
+    {
+        if (hostEvictable(s))
         {
-            final int prev = hostLru.previous(s);
-            if ((flags[s] & ON_DEVICE) == 0 && hostRef[s] == 0 && lockRef[s] == 0 && treeChildren[s] == 0)
+            hostOrder.offer(s);
+            if (hostOrder.size() > 4 * hostTreePages + 4096)
             {
-                delete(s);
-                hostEvictions++;
-                freed++;
+                hostOrder.rebuild(slotsUsed, hostEvictable);
             }
-            s = prev;
         }
-        return freed;
     }
 
     // ---- internals --------------------------------------------------------------------------------------------
@@ -473,6 +489,8 @@ public final class HiRadixCache
             if ((flags[s] & ON_HOST) != 0)
             {
                 hostLru.moveToHead(s);
+                hostOrder.touched(s);
+                offerHost(s);
             }
         }
     }
@@ -520,9 +538,9 @@ public final class HiRadixCache
             hostTreePages--;
         }
         flags[s] = 0;
-        if (parent[s] != NONE)
+        if (parent[s] != NONE && --treeChildren[parent[s]] == 0)
         {
-            treeChildren[parent[s]]--;
+            offerHost(parent[s]);
         }
         index.remove(page[s]);
         freeSlots[freeCount++] = s;
@@ -552,6 +570,7 @@ public final class HiRadixCache
             deviceChildren[parent[s]]--;
         }
         deviceLru.unlink(s);
+        offerHost(s);
     }
 
     private void setHost(final int s)
@@ -559,6 +578,8 @@ public final class HiRadixCache
         flags[s] |= ON_HOST;
         hostTreePages++;
         hostLru.moveToHead(s);
+        hostOrder.touched(s);
+        offerHost(s);
     }
 
     private void grow()
@@ -573,5 +594,6 @@ public final class HiRadixCache
         deviceChildren = Arrays.copyOf(deviceChildren, n);
         treeChildren = Arrays.copyOf(treeChildren, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
+        hostOrder.ensure(n);
     }
 }

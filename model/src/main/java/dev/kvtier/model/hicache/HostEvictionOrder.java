@@ -1,0 +1,160 @@
+package dev.kvtier.model.hicache;
+
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
+
+/**
+ * The host tier's eviction order without the walk: host pages keyed by the stamp of their last touch (the host LRU
+ * list's order), in a min-heap that holds only pages offered while evictable. Entries go stale when a page is
+ * touched again, pinned, gains a child or leaves the host; they are dropped as they surface. One eviction pass
+ * takes evictable pages in touch order and, like a walk from the LRU tail, never goes back to a page older than
+ * the last one it took (a parent freed by deleting its child waits for the next pass). Walking the list instead
+ * meant stepping over thousands of internal nodes at the tail on every single-page eviction.
+ */
+final class HostEvictionOrder
+{
+    private static final int SLOT_BITS = 26;
+    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+
+    private long[] stamps;
+    private long clock;
+    private long[] heap = new long[1024];
+    private int size;
+    private long[] deferred = new long[64];
+
+    HostEvictionOrder(final int slots)
+    {
+        stamps = new long[slots];
+    }
+
+    void ensure(final int slots)
+    {
+        if (slots > SLOT_MASK)
+        {
+            throw new IllegalStateException("more than " + SLOT_MASK + " page slots in one radix cache");
+        }
+        if (slots > stamps.length)
+        {
+            stamps = Arrays.copyOf(stamps, slots);
+        }
+    }
+
+    /** Slot {@code s} just moved to the head of the host LRU list. */
+    void touched(final int s)
+    {
+        stamps[s] = ++clock;
+    }
+
+    /** Slot {@code s} is evictable now, at its current stamp. */
+    void offer(final int s)
+    {
+        push((stamps[s] << SLOT_BITS) | s);
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /** Drops every entry and re-offers the slots in {@code [0, slots)} that are evictable. */
+    void rebuild(final int slots, final IntPredicate evictable)
+    {
+        size = 0;
+        for (int s = 0; s < slots; s++)
+        {
+            if (evictable.test(s))
+            {
+                offer(s);
+            }
+        }
+    }
+
+    /**
+     * Evicts up to {@code pages} pages in touch order: {@code evict} is called for each, and must make it
+     * non-evictable (delete it). Returns how many were evicted.
+     */
+    long evict(final long pages, final IntPredicate evictable, final IntConsumer evict)
+    {
+        long freed = 0;
+        long cursor = -1;
+        int deferredCount = 0;
+        while (freed < pages && size > 0)
+        {
+            final long key = pop();
+            final int s = (int)(key & SLOT_MASK);
+            final long stamp = key >>> SLOT_BITS;
+            if (stamps[s] != stamp || !evictable.test(s))
+            {
+                continue;
+            }
+            if (stamp < cursor)
+            {
+                if (deferredCount == deferred.length)
+                {
+                    deferred = Arrays.copyOf(deferred, deferredCount * 2);
+                }
+                deferred[deferredCount++] = key;
+                continue;
+            }
+            cursor = stamp;
+            evict.accept(s);
+            freed++;
+        }
+        for (int i = 0; i < deferredCount; i++)
+        {
+            push(deferred[i]);
+        }
+        return freed;
+    }
+
+    private void push(final long v)
+    {
+        if (size == heap.length)
+        {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        int i = size++;
+        while (i > 0)
+        {
+            final int parent = (i - 1) >>> 1;
+            if (heap[parent] <= v)
+            {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = v;
+    }
+
+    private long pop()
+    {
+        final long top = heap[0];
+        final long last = heap[--size];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+            if (heap[child] >= last)
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        if (size > 0)
+        {
+            heap[i] = last;
+        }
+        return top;
+    }
+}
