@@ -1,8 +1,5 @@
 package dev.kvtier.model.store;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The master's metadata for one key: who wrote it, when, its lease and pins, and its replicas. Mutable, owned by
  * {@link MasterService} alone.
@@ -33,7 +30,7 @@ final class StoreObject
     final long softPinTtlMs;
     long leaseTimeoutMs;
     long softPinDeadlineMs = -1;
-    final List<Replica> replicas = new ArrayList<>(1);
+    final ReplicaList replicas = new ReplicaList();
     /** Position in {@link ObjectTable}'s dense array. */
     int denseIndex = -1;
     /**
