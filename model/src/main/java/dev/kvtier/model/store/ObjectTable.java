@@ -1,9 +1,7 @@
 package dev.kvtier.model.store;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The master's objects by key, plus a dense array of the same objects with their eviction-relevant fields
@@ -11,14 +9,21 @@ import java.util.Map;
  * the map; the eviction pass, which visits every object while the store is above its watermark, reads the
  * primitive arrays sequentially and touches an object only when it becomes a victim. The mirrored fields must
  * therefore be changed through this table ({@link #lease}, {@link #softPin}, {@link #refreshComplete}).
- * Whole-table walks that remove as they go ({@link #snapshot}) still see the map's order.
+ * Whole-table walks that remove as they go work on snapshots ({@link #snapshot}).
  */
 final class ObjectTable
 {
     static final byte COMPLETE = 1;
     static final byte HARD_PIN = 2;
 
-    private final Map<String, StoreObject> byKey = new HashMap<>();
+    /**
+     * Open addressing by key: each slot holds an object and its key's hash, so a probe compares ints and touches
+     * an object only on a hash match; no entry object per key (a hash map's node was a fifth of what the
+     * collector copied per stored object).
+     */
+    private StoreObject[] slots = new StoreObject[2048];
+    private int[] slotHashes = new int[2048];
+    private int slotMask = 2047;
     private StoreObject[] dense = new StoreObject[1024];
     private long[] leases = new long[1024];
     private long[] softPins = new long[1024];
@@ -27,16 +32,43 @@ final class ObjectTable
 
     StoreObject get(final String key)
     {
-        return byKey.get(key);
+        final int h = key.hashCode();
+        int i = spread(h) & slotMask;
+        StoreObject o;
+        while ((o = slots[i]) != null)
+        {
+            if (slotHashes[i] == h && (o.key == key || o.key.equals(key)))
+            {
+                return o;
+            }
+            i = (i + 1) & slotMask;
+        }
+        return null;
     }
 
     void put(final StoreObject o)
     {
-        final StoreObject old = byKey.put(o.key, o);
+        final StoreObject old = removeSlot(o.key);
         if (old != null)
         {
             eraseDense(old);
         }
+        if ((size + 1) * 2 > slots.length)
+        {
+            final StoreObject[] oldSlots = slots;
+            final int[] oldHashes = slotHashes;
+            slots = new StoreObject[oldSlots.length * 2];
+            slotHashes = new int[oldSlots.length * 2];
+            slotMask = slots.length - 1;
+            for (int i = 0; i < oldSlots.length; i++)
+            {
+                if (oldSlots[i] != null)
+                {
+                    place(oldSlots[i], oldHashes[i]);
+                }
+            }
+        }
+        place(o, o.key.hashCode());
         if (size == dense.length)
         {
             dense = java.util.Arrays.copyOf(dense, size * 2);
@@ -105,7 +137,7 @@ final class ObjectTable
 
     void remove(final String key)
     {
-        final StoreObject o = byKey.remove(key);
+        final StoreObject o = removeSlot(key);
         if (o != null)
         {
             eraseDense(o);
@@ -125,6 +157,58 @@ final class ObjectTable
         o.denseIndex = -1;
     }
 
+    private static int spread(final int h)
+    {
+        final int x = h * 0x9E3779B9;
+        return x ^ (x >>> 16);
+    }
+
+    private void place(final StoreObject o, final int h)
+    {
+        int i = spread(h) & slotMask;
+        while (slots[i] != null)
+        {
+            i = (i + 1) & slotMask;
+        }
+        slots[i] = o;
+        slotHashes[i] = h;
+    }
+
+    private StoreObject removeSlot(final String key)
+    {
+        final int h = key.hashCode();
+        int i = spread(h) & slotMask;
+        StoreObject o;
+        while ((o = slots[i]) != null && !(slotHashes[i] == h && (o.key == key || o.key.equals(key))))
+        {
+            i = (i + 1) & slotMask;
+        }
+        if (o == null)
+        {
+            return null;
+        }
+        int gap = i;
+        int j = i;
+        while (true)
+        {
+            j = (j + 1) & slotMask;
+            if (slots[j] == null)
+            {
+                break;
+            }
+            final int home = spread(slotHashes[j]) & slotMask;
+            final boolean movable = gap <= j ? (home <= gap || home > j) : (home <= gap && home > j);
+            if (movable)
+            {
+                slots[gap] = slots[j];
+                slotHashes[gap] = slotHashes[j];
+                gap = j;
+            }
+        }
+        slots[gap] = null;
+        return o;
+    }
+
     int size()
     {
         return size;
@@ -139,12 +223,28 @@ final class ObjectTable
     /** A copy of the keys in map order, safe to iterate while removing. */
     List<String> keySnapshot()
     {
-        return new ArrayList<>(byKey.keySet());
+        final List<String> out = new ArrayList<>(size);
+        for (final StoreObject o : slots)
+        {
+            if (o != null)
+            {
+                out.add(o.key);
+            }
+        }
+        return out;
     }
 
     /** A copy of the objects in map order, safe to iterate while removing. */
     List<StoreObject> snapshot()
     {
-        return new ArrayList<>(byKey.values());
+        final List<StoreObject> out = new ArrayList<>(size);
+        for (final StoreObject o : slots)
+        {
+            if (o != null)
+            {
+                out.add(o);
+            }
+        }
+        return out;
     }
 }
