@@ -67,7 +67,7 @@ public final class MasterService
             {
                 return Result.fail(ErrorCode.OBJECT_ALREADY_EXISTS);
             }
-            for (final Replica r : existing.replicas)
+            for (final Replica r : existing)
             {
                 discarded.add(r);
                 discardedReleaseAt.add(existing.putStartTimeMs + config.putStartReleaseTimeoutMs());
@@ -88,7 +88,7 @@ public final class MasterService
         final StoreObject o = new StoreObject(key, clientId, length, nowMs, cfg.hardPin(), cfg.softPinTtlMs());
         for (final Placement p : placed)
         {
-            o.replicas.add(new Replica(p.segment().segment.id(), p.offset(), p.size()));
+            o.add(new Replica(p.segment().segment.id(), p.offset(), p.size()));
         }
         objects.put(o);
         return Result.ok(describe(o, false));
@@ -107,7 +107,7 @@ public final class MasterService
         {
             return o.allComplete() ? Result.ok(null) : Result.fail(ErrorCode.INVALID_WRITE);
         }
-        for (final Replica r : o.replicas)
+        for (final Replica r : o)
         {
             r.status = ReplicaStatus.COMPLETE;
         }
@@ -133,7 +133,7 @@ public final class MasterService
         {
             return Result.fail(ErrorCode.INVALID_WRITE);
         }
-        o.replicas.removeIf(r ->
+        o.removeIf(r ->
         {
             if (r.status == ReplicaStatus.PROCESSING)
             {
@@ -143,7 +143,7 @@ public final class MasterService
             return false;
         });
         objects.refreshComplete(o);
-        if (o.replicas.isEmpty())
+        if (o.isEmpty())
         {
             objects.remove(key);
         }
@@ -167,7 +167,7 @@ public final class MasterService
     {
         counters.getReplicaList++;
         final StoreObject o = objects.get(key);
-        if (o == null || o.replicas.isEmpty())
+        if (o == null || o.isEmpty())
         {
             return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
         }
@@ -402,10 +402,10 @@ public final class MasterService
         segments.unmount(segmentId);
         for (final StoreObject o : objects.snapshot())
         {
-            if (o.replicas.removeIf(r -> r.segmentId == segmentId))
+            if (o.removeIf(r -> r.segmentId == segmentId))
             {
                 objects.refreshComplete(o);
-                if (o.replicas.isEmpty())
+                if (o.isEmpty())
                 {
                     objects.remove(o.key);
                 }
@@ -469,11 +469,11 @@ public final class MasterService
 
     private void drop(final StoreObject o)
     {
-        for (final Replica r : o.replicas)
+        for (final Replica r : o)
         {
             free(r);
         }
-        o.replicas.clear();
+        o.clear();
         o.refreshComplete();
         objects.remove(o.key);
     }
@@ -490,7 +490,7 @@ public final class MasterService
     private List<ReplicaDescriptor> describe(final StoreObject o, final boolean readableOnly)
     {
         final List<ReplicaDescriptor> out = new ArrayList<>();
-        for (final Replica r : o.replicas)
+        for (final Replica r : o)
         {
             final MountedSegment m = segments.get(r.segmentId);
             if (m != null && (!readableOnly || r.status == ReplicaStatus.COMPLETE))

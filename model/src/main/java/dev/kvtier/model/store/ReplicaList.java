@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * and only further ones get an array: a full store keeps hundreds of thousands of objects, and a list object
  * plus its backing array per object doubled what the garbage collector had to copy.
  */
-final class ReplicaList implements Iterable<StoreObject.Replica>
+class ReplicaList implements Iterable<StoreObject.Replica>
 {
     private StoreObject.Replica first;
     private StoreObject.Replica[] more;

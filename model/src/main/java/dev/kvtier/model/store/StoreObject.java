@@ -1,10 +1,11 @@
 package dev.kvtier.model.store;
 
 /**
- * The master's metadata for one key: who wrote it, when, its lease and pins, and its replicas. Mutable, owned by
+ * The master's metadata for one key: who wrote it, when, its lease and pins, and — as the list it extends — its
+ * replicas (one object per key rather than two: a full store holds hundreds of thousands). Mutable, owned by
  * {@link MasterService} alone.
  */
-final class StoreObject
+final class StoreObject extends ReplicaList
 {
     /** One replica: a range in a segment, and its state. */
     static final class Replica
@@ -30,7 +31,6 @@ final class StoreObject
     final long softPinTtlMs;
     long leaseTimeoutMs;
     long softPinDeadlineMs = -1;
-    final ReplicaList replicas = new ReplicaList();
     /** Position in {@link ObjectTable}'s dense array. */
     int denseIndex = -1;
     /**
@@ -54,7 +54,7 @@ final class StoreObject
 
     boolean hasComplete()
     {
-        for (final Replica r : replicas)
+        for (final Replica r : this)
         {
             if (r.status == ReplicaStatus.COMPLETE)
             {
@@ -72,19 +72,19 @@ final class StoreObject
 
     boolean allComplete()
     {
-        for (final Replica r : replicas)
+        for (final Replica r : this)
         {
             if (r.status != ReplicaStatus.COMPLETE)
             {
                 return false;
             }
         }
-        return !replicas.isEmpty();
+        return !isEmpty();
     }
 
     boolean hasProcessing()
     {
-        for (final Replica r : replicas)
+        for (final Replica r : this)
         {
             if (r.status == ReplicaStatus.PROCESSING)
             {
