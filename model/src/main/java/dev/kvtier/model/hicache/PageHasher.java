@@ -50,12 +50,19 @@ public final class PageHasher
     /** Lowercase hex, the form SGLang uses as the L3 key. */
     public static String hex(final byte[] digest)
     {
-        final char[] out = new char[digest.length * 2];
-        for (int i = 0; i < digest.length; i++)
+        return hex(digest, 0, digest.length);
+    }
+
+    /** Lower-case hex of {@code bytes[offset, offset + length)}, built as Latin-1 bytes (one buffer, no chars). */
+    public static String hex(final byte[] bytes, final int offset, final int length)
+    {
+        final byte[] out = new byte[length * 2];
+        for (int i = 0; i < length; i++)
         {
-            out[2 * i] = HEX[(digest[i] >>> 4) & 0xf];
-            out[2 * i + 1] = HEX[digest[i] & 0xf];
+            final int b = bytes[offset + i];
+            out[2 * i] = (byte)HEX[(b >>> 4) & 0xf];
+            out[2 * i + 1] = (byte)HEX[b & 0xf];
         }
-        return new String(out);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,28 +1,93 @@
 package dev.kvtier.model.store;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Carves byte ranges out of one mounted segment: best fit over free ranges, coalescing neighbours on free. Being
- * a real range allocator (not a byte counter), it fragments as the real one does: a segment can have enough free
- * bytes in total and still fail an allocation, which is what the watermark eviction has to cope with.
+ * Carves byte ranges out of one mounted segment: best fit over free ranges (the smallest that fits, the lowest
+ * offset among equals), coalescing neighbours on free. Being a real range allocator (not a byte counter), it
+ * fragments as the real one does: a segment can have enough free bytes in total and still fail an allocation,
+ * which is what the watermark eviction has to cope with.
  *
- * <p>Upstream uses a bin-based O(1) variant of the same idea (sebbbi's OffsetAllocator); best fit with exact
- * sizes here keeps the model simple and deterministic.
+ * <p>Free ranges are indexed three ways: by start and by end in primitive hash tables (coalescing needs only the
+ * neighbour that ends where a freed range starts and the one that starts where it ends), and by length in a
+ * sorted map of buckets, each a min-heap of start offsets. Heap entries are checked against the start table when
+ * they surface and dropped if the range has since been merged away, so removal is O(1) and the sorted map holds
+ * only the few distinct lengths. Upstream uses a bin-based O(1) variant (sebbbi's OffsetAllocator); exact best fit
+ * here keeps the model simple and deterministic.
  */
 public final class OffsetAllocator
 {
     private final long capacity;
-    /** Free ranges by start offset, value = length. */
-    private final TreeMap<Long, Long> freeByOffset = new TreeMap<>();
-    /** Free ranges ordered by (length, offset), for best fit. */
-    private final TreeSet<long[]> freeBySize = new TreeSet<>((a, b) ->
-        a[1] != b[1] ? Long.compare(a[1], b[1]) : Long.compare(a[0], b[0]));
-    /** Allocated ranges by start offset, value = length. */
+    /** Free ranges: start → length. */
+    private final OffsetTable freeByStart = new OffsetTable();
+    /** Free ranges: end (exclusive) → start. */
+    private final OffsetTable freeByEnd = new OffsetTable();
+    /** Candidate starts by length; an entry is live while {@code freeByStart} maps it to that length. */
+    private final TreeMap<Long, Bucket> freeByLength = new TreeMap<>();
+    /** Allocated ranges: start → length. */
     private final OffsetTable allocated = new OffsetTable();
     private long allocatedBytes;
+
+    /** The starts of the free ranges of one length: a min-heap with lazy deletion. */
+    private static final class Bucket
+    {
+        long[] heap = new long[8];
+        int size;
+        /** Ranges of this length currently free (the heap may also hold stale starts). */
+        int live;
+
+        void push(final long v)
+        {
+            if (size == heap.length)
+            {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            int i = size++;
+            while (i > 0)
+            {
+                final int parent = (i - 1) >>> 1;
+                if (heap[parent] <= v)
+                {
+                    break;
+                }
+                heap[i] = heap[parent];
+                i = parent;
+            }
+            heap[i] = v;
+        }
+
+        long pop()
+        {
+            final long top = heap[0];
+            final long last = heap[--size];
+            int i = 0;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= size)
+                {
+                    break;
+                }
+                if (child + 1 < size && heap[child + 1] < heap[child])
+                {
+                    child++;
+                }
+                if (heap[child] >= last)
+                {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            if (size > 0)
+            {
+                heap[i] = last;
+            }
+            return top;
+        }
+    }
 
     public OffsetAllocator(final long capacity)
     {
@@ -41,19 +106,41 @@ public final class OffsetAllocator
         {
             throw new IllegalArgumentException("allocation size must be > 0, got " + size);
         }
-        final long[] fit = freeBySize.ceiling(new long[] {-1, size});
-        if (fit == null)
+        Map.Entry<Long, Bucket> e = freeByLength.ceilingEntry(size);
+        while (e != null)
         {
-            return -1;
+            final long length = e.getKey();
+            final long start = lowestLive(e.getValue(), length);
+            if (start < 0)
+            {
+                freeByLength.remove(length);
+                e = freeByLength.higherEntry(length);
+                continue;
+            }
+            removeFree(start, length);
+            if (length > size)
+            {
+                addFree(start + size, length - size);
+            }
+            allocated.put(start, size);
+            allocatedBytes += size;
+            return start;
         }
-        removeFree(fit[0], fit[1]);
-        if (fit[1] > size)
+        return -1;
+    }
+
+    /** Pops stale starts off the bucket; returns (and pops) the lowest live one, or -1 if none is left. */
+    private long lowestLive(final Bucket b, final long length)
+    {
+        while (b.size > 0)
         {
-            addFree(fit[0] + size, fit[1] - size);
+            final long start = b.pop();
+            if (freeByStart.get(start) == length)
+            {
+                return start;
+            }
         }
-        allocated.put(fit[0], size);
-        allocatedBytes += size;
-        return fit[0];
+        return -1;
     }
 
     /** Returns a range obtained from {@link #allocate}; merges it with free neighbours. */
@@ -67,15 +154,15 @@ public final class OffsetAllocator
         allocatedBytes -= size;
         long start = offset;
         long length = size;
-        final Map.Entry<Long, Long> before = freeByOffset.floorEntry(offset);
-        if (before != null && before.getKey() + before.getValue() == offset)
+        final long beforeStart = freeByEnd.get(offset);
+        if (beforeStart >= 0)
         {
-            removeFree(before.getKey(), before.getValue());
-            start = before.getKey();
-            length += before.getValue();
+            removeFree(beforeStart, offset - beforeStart);
+            start = beforeStart;
+            length += offset - beforeStart;
         }
-        final Long afterLength = freeByOffset.get(offset + size);
-        if (afterLength != null)
+        final long afterLength = freeByStart.get(offset + size);
+        if (afterLength >= 0)
         {
             removeFree(offset + size, afterLength);
             length += afterLength;
@@ -101,24 +188,62 @@ public final class OffsetAllocator
     /** The largest allocation that would succeed now. */
     public long largestFreeRange()
     {
-        return freeBySize.isEmpty() ? 0 : freeBySize.last()[1];
+        while (!freeByLength.isEmpty())
+        {
+            final Map.Entry<Long, Bucket> last = freeByLength.lastEntry();
+            if (last.getValue().live > 0)
+            {
+                return last.getKey();
+            }
+            freeByLength.remove(last.getKey());
+        }
+        return 0;
     }
 
     /** Number of disjoint free ranges: 1 means no fragmentation. */
     public int freeRanges()
     {
-        return freeByOffset.size();
+        return freeByStart.size();
     }
 
-    private void addFree(final long offset, final long length)
+    private void addFree(final long start, final long length)
     {
-        freeByOffset.put(offset, length);
-        freeBySize.add(new long[] {offset, length});
+        freeByStart.put(start, length);
+        freeByEnd.put(start + length, start);
+        final Bucket b = freeByLength.computeIfAbsent(length, k -> new Bucket());
+        b.push(start);
+        b.live++;
     }
 
-    private void removeFree(final long offset, final long length)
+    /** Forgets a free range; its heap entry goes stale and is dropped when it surfaces. */
+    private void removeFree(final long start, final long length)
     {
-        freeByOffset.remove(offset);
-        freeBySize.remove(new long[] {offset, length});
+        freeByStart.remove(start);
+        freeByEnd.remove(start + length);
+        final Bucket b = freeByLength.get(length);
+        b.live--;
+        if (b.live == 0)
+        {
+            freeByLength.remove(length);
+        }
+        else if (b.size > 2 * b.live + 16)
+        {
+            compact(b, length);
+        }
+    }
+
+    /** Rebuilds a bucket's heap from its live starts when stale entries outnumber them. */
+    private void compact(final Bucket b, final long length)
+    {
+        final long[] old = Arrays.copyOf(b.heap, b.size);
+        Arrays.sort(old);
+        b.size = 0;
+        for (int i = 0; i < old.length; i++)
+        {
+            if ((i == 0 || old[i] != old[i - 1]) && freeByStart.get(old[i]) == length)
+            {
+                b.push(old[i]);
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Best fit, coalescing, and refusal of frees that do not match an allocation. */
+/** Best fit, coalescing, refusal of frees that do not match an allocation, and equivalence with the tree reference. */
 class OffsetAllocatorTest
 {
     @Test
@@ -49,6 +49,45 @@ class OffsetAllocatorTest
         assertThat(a.freeRanges()).isEqualTo(1);
         assertThat(a.largestFreeRange()).isEqualTo(1000);
         assertThat(a.allocatedBytes()).isZero();
+    }
+
+    @Test
+    void matchesTheTreeReferenceOpForOpOverRandomWorkloads()
+    {
+        for (final int seed : new int[] {1, 2, 3})
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            final long capacity = 1 << 20;
+            final OffsetAllocator fast = new OffsetAllocator(capacity);
+            final TreeOffsetAllocator reference = new TreeOffsetAllocator(capacity);
+            final List<Long> live = new ArrayList<>();
+            for (int op = 0; op < 60_000; op++)
+            {
+                if (!live.isEmpty() && random.nextInt(100) < 45)
+                {
+                    final long offset = live.remove(random.nextInt(live.size()));
+                    fast.free(offset);
+                    reference.free(offset);
+                }
+                else
+                {
+                    // mostly one page size, as a KV store sees, with odd sizes that fragment
+                    final long size = random.nextInt(10) < 8 ? 4096 : 1 + random.nextInt(40_000);
+                    final long a = fast.allocate(size);
+                    assertThat(a).as("seed %d op %d size %d", seed, op, size).isEqualTo(reference.allocate(size));
+                    if (a >= 0)
+                    {
+                        live.add(a);
+                    }
+                }
+                if (op % 97 == 0)
+                {
+                    assertThat(fast.freeRanges()).isEqualTo(reference.freeRanges());
+                    assertThat(fast.largestFreeRange()).isEqualTo(reference.largestFreeRange());
+                }
+                assertThat(fast.allocatedBytes()).isEqualTo(reference.allocatedBytes());
+            }
+        }
     }
 
     @Test

@@ -121,7 +121,7 @@ public final class PageCatalog implements PageKeys
         String k = keys[pageId];
         if (k == null)
         {
-            k = PageHasher.hex(Arrays.copyOfRange(hashes, pageId * 32, pageId * 32 + 32));
+            k = PageHasher.hex(hashes, pageId * 32, 32);
             keys[pageId] = k;
         }
         return k;
