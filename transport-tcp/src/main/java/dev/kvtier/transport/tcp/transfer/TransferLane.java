@@ -50,16 +50,13 @@ public final class TransferLane implements AutoCloseable
                 (op.write() ? TransferHeader.write(op.remoteAddr(), local.remaining())
                     : TransferHeader.read(op.remoteAddr(), local.remaining())).encode(header);
                 header.flip();
-                writeFully(header);
                 if (op.write())
                 {
-                    while (local.hasRemaining())
-                    {
-                        final int end = local.limit();
-                        local.limit(Math.min(end, local.position() + TransferHeader.SLICE_BYTES));
-                        writeFully(local);
-                        local.limit(end);
-                    }
+                    writeFully(withSlices(header, local));
+                }
+                else
+                {
+                    writeFully(header);
                 }
             }
             for (int i = 0; i < ops.size(); i++)
@@ -97,6 +94,35 @@ public final class TransferLane implements AutoCloseable
             close();
             final String why = abortReason != null ? abortReason : e.getMessage();
             throw new TransferException("transfer to " + peerName() + " failed: " + why, e);
+        }
+    }
+
+    /**
+     * The header followed by the payload cut into {@link TransferHeader#SLICE_BYTES} slices, as the reference's
+     * sender writes it; handed to the kernel in one gathering write instead of a call per slice.
+     */
+    private static ByteBuffer[] withSlices(final ByteBuffer header, final ByteBuffer payload)
+    {
+        final int slices = (payload.remaining() + TransferHeader.SLICE_BYTES - 1) / TransferHeader.SLICE_BYTES;
+        final ByteBuffer[] out = new ByteBuffer[1 + slices];
+        out[0] = header;
+        int from = payload.position();
+        for (int i = 1; i <= slices; i++)
+        {
+            final ByteBuffer s = payload.duplicate();
+            s.position(from).limit(Math.min(payload.limit(), from + TransferHeader.SLICE_BYTES));
+            out[i] = s;
+            from = s.limit();
+        }
+        return out;
+    }
+
+    private void writeFully(final ByteBuffer[] buffers) throws IOException
+    {
+        final ByteBuffer last = buffers[buffers.length - 1];
+        while (last.hasRemaining())
+        {
+            ch.write(buffers);
         }
     }
 
