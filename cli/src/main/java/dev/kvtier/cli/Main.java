@@ -61,7 +61,7 @@ public final class Main
             debug(ex, err);
             return EXIT_BAD_INPUT;
         }
-        if (ex instanceof IllegalStateException)
+        if (ex instanceof IllegalStateException || ex.getClass().getSimpleName().equals("RpcException"))
         {
             err.println(who + ": " + ex.getMessage());
             debug(ex, err);

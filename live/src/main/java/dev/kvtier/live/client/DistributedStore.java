@@ -72,7 +72,15 @@ public final class DistributedStore implements AutoCloseable
      */
     public static DistributedStore setup(final StoreConfig config)
     {
-        final DistributedStore s = new DistributedStore(config);
+        final DistributedStore s;
+        try
+        {
+            s = new DistributedStore(config);
+        }
+        catch (final RuntimeException e)
+        {
+            throw new IllegalStateException("store setup failed: " + e.getMessage(), e);
+        }
         try
         {
             if (config.globalSegmentSize() > 0)

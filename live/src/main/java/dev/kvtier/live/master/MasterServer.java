@@ -41,7 +41,8 @@ public final class MasterServer implements AutoCloseable
         node = new MasterNode(options.config());
         runner = runtime.add("master", node);
         runtime.remote(new ConnectionLink());
-        rpc = new RpcServer(options.rpcAddress(), options.rpcPort(), ControlFrame.DEFAULT_MAX_FRAME_BYTES,
+        rpc = bind("--rpc-port", options.rpcPort(), () -> new RpcServer(options.rpcAddress(), options.rpcPort(),
+            ControlFrame.DEFAULT_MAX_FRAME_BYTES,
             new RpcServer.Handler()
             {
                 @Override
@@ -55,11 +56,32 @@ public final class MasterServer implements AutoCloseable
                 {
                     connections.remove(addressOf(c));
                 }
-            });
+            }));
         metadata = options.enableHttpMetadataServer()
-            ? new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(), "/metadata")
+            ? bind("--http-metadata-server-port", options.httpMetadataServerPort(),
+                () -> new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(), "/metadata"))
             : null;
-        admin = new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner);
+        admin = bind("--metrics-port", options.metricsPort(),
+            () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner));
+    }
+
+    private interface Binder<T>
+    {
+        T bind() throws IOException;
+    }
+
+    /** Binds one listener; a port in use becomes one line naming the flag and the fix. */
+    private static <T> T bind(final String flag, final int port, final Binder<T> binder) throws IOException
+    {
+        try
+        {
+            return binder.bind();
+        }
+        catch (final java.net.BindException e)
+        {
+            throw new IllegalArgumentException(flag + " " + port + ": " + e.getMessage()
+                + "; stop the process using it or pick another port (0 picks a free one)");
+        }
     }
 
     public MasterServer start()
