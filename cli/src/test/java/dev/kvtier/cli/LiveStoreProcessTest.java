@@ -233,6 +233,15 @@ class LiveStoreProcessTest
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("cannot connect to master 127.0.0.1:1").hasLineCount(1);
 
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            r = CliRun.of("master", "--rpc-address", "127.0.0.1", "--rpc-port", Integer.toString(taken.getLocalPort()),
+                "--metrics-port", "0");
+            assertThat(r.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+            assertThat(r.err()).contains("--rpc-port " + taken.getLocalPort() + ": ")
+                .contains("pick another port").hasLineCount(1);
+        }
+
         r = CliRun.of("store-bench", "--clients", "0");
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("--clients must be >= 1");
