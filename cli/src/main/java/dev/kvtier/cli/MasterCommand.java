@@ -69,6 +69,11 @@ public final class MasterCommand implements Callable<Integer>
         description = "random, free_ratio_first or local_first. Default ${DEFAULT-VALUE}.")
     String allocationStrategy;
 
+    @Option(names = {"--enable-metric-reporting", "--enable_metric_reporting"}, arity = "0..1",
+        fallbackValue = "true", defaultValue = "true",
+        description = "Print the summary line (also at /metrics/summary) every 10 s. Default ${DEFAULT-VALUE}.")
+    boolean enableMetricReporting;
+
     @Override
     public Integer call() throws Exception
     {
@@ -90,8 +95,30 @@ public final class MasterCommand implements Callable<Integer>
             + (server.metadataPort() > 0 ? ", metadata http://" + httpMetadataServerHost + ":" + server.metadataPort()
                 + "/metadata" : "")
             + ", admin http://" + metricsHost + ":" + server.metricsPort()
-            + " (/metrics /health /get_all_segments /query_key)");
+            + " (/metrics /metrics/summary /health /get_all_segments /query_key)");
         out.flush();
+        if (enableMetricReporting)
+        {
+            final java.util.concurrent.ScheduledExecutorService reporter =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+                {
+                    final Thread t = new Thread(r, "kvtier-master-report");
+                    t.setDaemon(true);
+                    return t;
+                });
+            reporter.scheduleAtFixedRate(() ->
+            {
+                try
+                {
+                    out.println(server.summary());
+                    out.flush();
+                }
+                catch (final Exception e)
+                {
+                    out.println("summary unavailable: " + e.getMessage());
+                }
+            }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+        }
         return LiveProcess.runUntilStopped(server::close);
     }
 }

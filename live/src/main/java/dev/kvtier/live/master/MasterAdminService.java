@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The master's admin HTTP server ({@code --metrics_port}, 9003): {@code /metrics} in Prometheus text format,
- * {@code /health}, {@code /get_all_segments} (one segment name per line; SGLang polls it to wait for the store)
+ * {@code /metrics/summary} (upstream's one-line summary), {@code /health}, {@code /get_all_segments} (one segment name per line; SGLang polls it to wait for the store)
  * and {@code /query_key?key=}. Every read of master state runs on the master's own thread.
  */
 public final class MasterAdminService implements AutoCloseable
@@ -43,6 +43,8 @@ public final class MasterAdminService implements AutoCloseable
         this.node = node;
         this.runner = runner;
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server.createContext("/metrics/summary", ex -> HttpExchanges.text(ex, 200,
+            onMaster(() -> MasterMetrics.summary(node)) + "\n"));
         server.createContext("/metrics", this::metrics);
         server.createContext("/health", ex -> HttpExchanges.respond(ex, 200, "application/json",
             "{\"status\":\"ok\",\"role\":\"leader\",\"ha\":false,\"ready\":true}".getBytes()));

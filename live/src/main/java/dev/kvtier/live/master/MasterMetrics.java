@@ -66,6 +66,31 @@ public final class MasterMetrics
         return new MetricSnapshots(out);
     }
 
+    /**
+     * The one-line summary upstream logs every 10 s and serves at {@code /metrics/summary}: storage use, keys,
+     * clients, request counts, eviction and discard figures. Call on the master node's thread.
+     */
+    public static String summary(final MasterNode node)
+    {
+        final MasterService s = node.service();
+        final MasterCounters c = s.counters();
+        final long used = s.allocatedBytes();
+        final long total = s.capacityBytes();
+        return String.format(java.util.Locale.ROOT,
+            "Mem Storage: %s / %s (%.1f%%) | Keys: %d | Clients: %d | Requests (total): PutStart=%d, Get=%d, "
+                + "Exist=%d, Ping=%d | Eviction: Success/Attempts=%d/%d, AllocFail=%d, keys=%d, size=%s | "
+                + "Discard: Released/Total=%d/%d",
+            mib(used), mib(total), total == 0 ? 0.0 : 100.0 * used / total, s.keyCount(), s.liveClients(),
+            c.putStart(), c.getReplicaList(), c.existKey(), node.rpcCounters().single().get("ping").requests(),
+            c.evictionSuccesses(), c.evictionAttempts(), c.putStartAllocFailures(), c.evictedKeys(),
+            mib(c.evictedBytes()), c.putStartReleased(), c.putStartDiscarded());
+    }
+
+    private static String mib(final long bytes)
+    {
+        return String.format(java.util.Locale.ROOT, "%.2f MB", bytes / 1e6);
+    }
+
     private static void gauge(final List<MetricSnapshot> out, final String name, final String help, final double v)
     {
         out.add(GaugeSnapshot.builder().name(name).help(help)

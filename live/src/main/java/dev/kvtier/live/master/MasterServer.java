@@ -179,6 +179,12 @@ public final class MasterServer implements AutoCloseable
         return runner;
     }
 
+    /** Upstream's summary line, read on the master's thread (for the periodic report). */
+    public String summary() throws Exception
+    {
+        return runner.query(() -> MasterMetrics.summary(node)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws IOException
     {
