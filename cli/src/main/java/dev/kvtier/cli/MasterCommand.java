@@ -69,6 +69,11 @@ public final class MasterCommand implements Callable<Integer>
         description = "random, free_ratio_first or local_first. Default ${DEFAULT-VALUE}.")
     String allocationStrategy;
 
+    @Option(names = {"--enable-metadata-cleanup-on-timeout", "--enable_metadata_cleanup_on_timeout"}, arity = "0..1",
+        fallbackValue = "true", defaultValue = "false",
+        description = "When a client's TTL expires, also delete its descriptors from the embedded metadata service.")
+    boolean enableMetadataCleanupOnTimeout;
+
     @Option(names = {"--enable-metric-reporting", "--enable_metric_reporting"}, arity = "0..1",
         fallbackValue = "true", defaultValue = "true",
         description = "Print the summary line (also at /metrics/summary) every 10 s. Default ${DEFAULT-VALUE}.")
@@ -88,7 +93,8 @@ public final class MasterCommand implements Callable<Integer>
             clientTtlSeconds * 1000, defaults.putStartDiscardTimeoutMs(), defaults.putStartReleaseTimeoutMs(),
             AllocationStrategy.parse(allocationStrategy));
         final MasterOptions options = new MasterOptions(rpcAddress, rpcPort, enableHttpMetadataServer,
-            httpMetadataServerHost, httpMetadataServerPort, metricsHost, metricsPort, config);
+            httpMetadataServerHost, httpMetadataServerPort, metricsHost, metricsPort, enableMetadataCleanupOnTimeout,
+            config);
         final MasterServer server = new MasterServer(options).start();
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier master: rpc " + rpcAddress + ":" + server.rpcPort()

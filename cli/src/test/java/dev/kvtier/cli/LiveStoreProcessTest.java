@@ -37,6 +37,12 @@ class LiveStoreProcessTest
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    private static int status(final String url) throws Exception
+    {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+    }
+
     private static Path storeConfig(final Path dir, final String name, final String master, final String metadata)
         throws Exception
     {
@@ -65,7 +71,7 @@ class LiveStoreProcessTest
         try (KvtierProcess master = KvtierProcess.start("kvtier master:", "master", "--rpc-port", "0",
             "--rpc-address", "127.0.0.1", "--enable-http-metadata-server", "--http-metadata-server-port", "0",
             "--http-metadata-server-host", "127.0.0.1", "--metrics-port", "0", "--metrics-host", "127.0.0.1",
-            "--client-ttl", "2"))
+            "--client-ttl", "2", "--enable-metadata-cleanup-on-timeout"))
         {
             final String rpc = master.fromReadyLine("rpc (\\S+:\\d+),");
             final String metadata = master.fromReadyLine("metadata (http://\\S+/metadata)");
@@ -95,7 +101,12 @@ class LiveStoreProcessTest
                     assertThat(report.path(phase).path("latency_us").path("p999").asDouble()).isPositive();
                 }
 
+                assertThat(status(metadata + "?key=mooncake/ram/" + victimSegment)).isEqualTo(200);
                 loadWhileKillingAStore(rpc, metadata, admin, victim, victimSegment, survivorSegment);
+                assertThat(status(metadata + "?key=mooncake/ram/" + victimSegment))
+                    .as("--enable-metadata-cleanup-on-timeout removed the dead store's descriptors").isEqualTo(404);
+                assertThat(status(metadata + "?key=mooncake/rpc_meta/" + victimSegment)).isEqualTo(404);
+                assertThat(status(metadata + "?key=mooncake/ram/" + survivorSegment)).isEqualTo(200);
             }
         }
     }

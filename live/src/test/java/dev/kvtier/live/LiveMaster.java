@@ -23,7 +23,7 @@ public final class LiveMaster implements AutoCloseable
 
     public LiveMaster(final MasterConfig config, final int rpcPort) throws IOException
     {
-        server = new MasterServer(new MasterOptions("127.0.0.1", rpcPort, true, "127.0.0.1", 0, "127.0.0.1", 0,
+        server = new MasterServer(new MasterOptions("127.0.0.1", rpcPort, true, "127.0.0.1", 0, "127.0.0.1", 0, true,
             config)).start();
     }
 

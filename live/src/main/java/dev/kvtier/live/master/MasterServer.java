@@ -61,6 +61,17 @@ public final class MasterServer implements AutoCloseable
             ? bind("--http-metadata-server-port", options.httpMetadataServerPort(),
                 () -> new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(), "/metadata"))
             : null;
+        if (metadata != null && options.enableMetadataCleanupOnTimeout())
+        {
+            node.onClientSegmentsDropped(segments ->
+            {
+                for (final dev.kvtier.model.store.Segment seg : segments)
+                {
+                    metadata.delete("mooncake/ram/" + seg.name());
+                    metadata.delete("mooncake/rpc_meta/" + seg.name());
+                }
+            });
+        }
         admin = bind("--metrics-port", options.metricsPort(),
             () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner));
     }

@@ -5,7 +5,9 @@ import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The Mooncake master as a node: answers {@link MasterRequest}s from {@link MasterService} and drives its two
@@ -20,6 +22,7 @@ public final class MasterNode implements Node
 
     private final MasterConfig config;
     private final MasterRpcCounters rpcCounters = new MasterRpcCounters();
+    private Consumer<List<Segment>> onClientSegmentsDropped = segments -> { };
     private NodeContext ctx;
     private MasterService service;
 
@@ -53,7 +56,12 @@ public final class MasterNode implements Node
         }
         else if (timerId == CLIENT_MONITOR_TIMER)
         {
-            service.expireClients(nowMs());
+            final List<Segment> dropped = new ArrayList<>();
+            service.expireClients(nowMs(), dropped);
+            if (!dropped.isEmpty())
+            {
+                onClientSegmentsDropped.accept(dropped);
+            }
             ctx.schedule(MasterConfig.CLIENT_MONITOR_PERIOD_MS * NANOS_PER_MS, CLIENT_MONITOR_TIMER);
         }
     }
@@ -66,6 +74,15 @@ public final class MasterNode implements Node
             return;
         }
         ctx.send(from, handle(request, nowMs()));
+    }
+
+    /**
+     * Tells {@code listener}, on the node's thread, which segments a client's TTL expiry unmounted — the hook for
+     * {@code --enable_metadata_cleanup_on_timeout}, which also removes their transfer-engine descriptors.
+     */
+    public void onClientSegmentsDropped(final Consumer<List<Segment>> listener)
+    {
+        this.onClientSegmentsDropped = listener;
     }
 
     /** Per-RPC counts, named as upstream's metrics. */

@@ -379,6 +379,12 @@ public final class MasterService
     /** Expires clients whose TTL passed: they leave the live set and their segments are unmounted. */
     public List<Long> expireClients(final long nowMs)
     {
+        return expireClients(nowMs, new ArrayList<>());
+    }
+
+    /** As {@link #expireClients(long)}, also collecting the segments the expiry unmounted into {@code unmounted}. */
+    public List<Long> expireClients(final long nowMs, final List<Segment> unmounted)
+    {
         final List<Long> expired = new ArrayList<>();
         for (final Map.Entry<Long, Long> e : new ArrayList<>(clientDeadlines.entrySet()))
         {
@@ -390,6 +396,7 @@ public final class MasterService
                 for (final Segment s : segments.ofClient(client))
                 {
                     unmount(s.id());
+                    unmounted.add(s);
                 }
                 expired.add(client);
             }
