@@ -1,5 +1,7 @@
 package dev.kvtier.model.hicache;
 
+import dev.kvtier.model.primitive.LongMinHeap;
+
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
@@ -19,8 +21,7 @@ final class HostEvictionOrder
 
     private long[] stamps;
     private long clock;
-    private long[] heap = new long[1024];
-    private int size;
+    private final LongMinHeap heap = new LongMinHeap();
     private long[] deferred = new long[64];
 
     HostEvictionOrder(final int slots)
@@ -49,18 +50,18 @@ final class HostEvictionOrder
     /** Slot {@code s} is evictable now, at its current stamp. */
     void offer(final int s)
     {
-        push((stamps[s] << SLOT_BITS) | s);
+        heap.push((stamps[s] << SLOT_BITS) | s);
     }
 
     int size()
     {
-        return size;
+        return heap.size();
     }
 
     /** Drops every entry and re-offers the slots in {@code [0, slots)} that are evictable. */
     void rebuild(final int slots, final IntPredicate evictable)
     {
-        size = 0;
+        heap.clear();
         for (int s = 0; s < slots; s++)
         {
             if (evictable.test(s))
@@ -79,9 +80,9 @@ final class HostEvictionOrder
         long freed = 0;
         long cursor = -1;
         int deferredCount = 0;
-        while (freed < pages && size > 0)
+        while (freed < pages && !heap.isEmpty())
         {
-            final long key = pop();
+            final long key = heap.pop();
             final int s = (int)(key & SLOT_MASK);
             final long stamp = key >>> SLOT_BITS;
             if (stamps[s] != stamp || !evictable.test(s))
@@ -103,58 +104,8 @@ final class HostEvictionOrder
         }
         for (int i = 0; i < deferredCount; i++)
         {
-            push(deferred[i]);
+            heap.push(deferred[i]);
         }
         return freed;
-    }
-
-    private void push(final long v)
-    {
-        if (size == heap.length)
-        {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
-        int i = size++;
-        while (i > 0)
-        {
-            final int parent = (i - 1) >>> 1;
-            if (heap[parent] <= v)
-            {
-                break;
-            }
-            heap[i] = heap[parent];
-            i = parent;
-        }
-        heap[i] = v;
-    }
-
-    private long pop()
-    {
-        final long top = heap[0];
-        final long last = heap[--size];
-        int i = 0;
-        while (true)
-        {
-            int child = 2 * i + 1;
-            if (child >= size)
-            {
-                break;
-            }
-            if (child + 1 < size && heap[child + 1] < heap[child])
-            {
-                child++;
-            }
-            if (heap[child] >= last)
-            {
-                break;
-            }
-            heap[i] = heap[child];
-            i = child;
-        }
-        if (size > 0)
-        {
-            heap[i] = last;
-        }
-        return top;
     }
 }

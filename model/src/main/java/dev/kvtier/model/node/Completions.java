@@ -1,5 +1,7 @@
 package dev.kvtier.model.node;
 
+import dev.kvtier.model.primitive.LinearProbing;
+
 import java.util.function.Consumer;
 
 /**
@@ -89,8 +91,7 @@ public final class Completions<T>
                 break;
             }
             final int home = (int)ids[j] & mask;
-            final boolean movable = gap <= j ? (home <= gap || home > j) : (home <= gap && home > j);
-            if (movable)
+            if (LinearProbing.movesIntoGap(home, gap, j))
             {
                 ids[gap] = ids[j];
                 callbacks[gap] = callbacks[j];

@@ -1,5 +1,7 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.primitive.LinearProbing;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -197,8 +199,7 @@ final class ObjectTable
                 break;
             }
             final int home = spread(slotHashes[j]) & slotMask;
-            final boolean movable = gap <= j ? (home <= gap || home > j) : (home <= gap && home > j);
-            if (movable)
+            if (LinearProbing.movesIntoGap(home, gap, j))
             {
                 slots[gap] = slots[j];
                 slotHashes[gap] = slotHashes[j];

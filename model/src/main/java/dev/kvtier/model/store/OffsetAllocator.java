@@ -1,5 +1,7 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.primitive.LongMinHeap;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,60 +35,9 @@ public final class OffsetAllocator
     /** The starts of the free ranges of one length: a min-heap with lazy deletion. */
     private static final class Bucket
     {
-        long[] heap = new long[8];
-        int size;
+        final LongMinHeap starts = new LongMinHeap();
         /** Ranges of this length currently free (the heap may also hold stale starts). */
         int live;
-
-        void push(final long v)
-        {
-            if (size == heap.length)
-            {
-                heap = Arrays.copyOf(heap, size * 2);
-            }
-            int i = size++;
-            while (i > 0)
-            {
-                final int parent = (i - 1) >>> 1;
-                if (heap[parent] <= v)
-                {
-                    break;
-                }
-                heap[i] = heap[parent];
-                i = parent;
-            }
-            heap[i] = v;
-        }
-
-        long pop()
-        {
-            final long top = heap[0];
-            final long last = heap[--size];
-            int i = 0;
-            while (true)
-            {
-                int child = 2 * i + 1;
-                if (child >= size)
-                {
-                    break;
-                }
-                if (child + 1 < size && heap[child + 1] < heap[child])
-                {
-                    child++;
-                }
-                if (heap[child] >= last)
-                {
-                    break;
-                }
-                heap[i] = heap[child];
-                i = child;
-            }
-            if (size > 0)
-            {
-                heap[i] = last;
-            }
-            return top;
-        }
     }
 
     public OffsetAllocator(final long capacity)
@@ -132,9 +83,9 @@ public final class OffsetAllocator
     /** Pops stale starts off the bucket; returns (and pops) the lowest live one, or -1 if none is left. */
     private long lowestLive(final Bucket b, final long length)
     {
-        while (b.size > 0)
+        while (!b.starts.isEmpty())
         {
-            final long start = b.pop();
+            final long start = b.starts.pop();
             if (freeByStart.get(start) == length)
             {
                 return start;
@@ -211,7 +162,7 @@ public final class OffsetAllocator
         freeByStart.put(start, length);
         freeByEnd.put(start + length, start);
         final Bucket b = freeByLength.computeIfAbsent(length, k -> new Bucket());
-        b.push(start);
+        b.starts.push(start);
         b.live++;
     }
 
@@ -226,7 +177,7 @@ public final class OffsetAllocator
         {
             freeByLength.remove(length);
         }
-        else if (b.size > 2 * b.live + 16)
+        else if (b.starts.size() > 2 * b.live + 16)
         {
             compact(b, length);
         }
@@ -235,14 +186,14 @@ public final class OffsetAllocator
     /** Rebuilds a bucket's heap from its live starts when stale entries outnumber them. */
     private void compact(final Bucket b, final long length)
     {
-        final long[] old = Arrays.copyOf(b.heap, b.size);
+        final long[] old = b.starts.toArray();
         Arrays.sort(old);
-        b.size = 0;
+        b.starts.clear();
         for (int i = 0; i < old.length; i++)
         {
             if ((i == 0 || old[i] != old[i - 1]) && freeByStart.get(old[i]) == length)
             {
-                b.push(old[i]);
+                b.starts.push(old[i]);
             }
         }
     }

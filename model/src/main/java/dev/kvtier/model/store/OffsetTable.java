@@ -1,5 +1,7 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.primitive.LinearProbing;
+
 import java.util.Arrays;
 
 /**
@@ -107,8 +109,7 @@ final class OffsetTable
                 break;
             }
             final int home = mix(k) & mask;
-            final boolean movable = gap <= j ? (home <= gap || home > j) : (home <= gap && home > j);
-            if (movable)
+            if (LinearProbing.movesIntoGap(home, gap, j))
             {
                 keys[gap] = k;
                 values[gap] = values[j];
