@@ -28,20 +28,15 @@ public final class CompareCommand implements Callable<Integer>
     @Mixin
     private ServingSetup serving;
 
-    @Option(names = "--trace", paramLabel = "FILE",
-        description = "Mooncake JSONL trace (default: the built-in synthetic chat workload).")
-    private Path trace;
+    @Mixin
+    private WorkloadInput workload;
+
 
     @Option(names = "--vary", required = true, paramLabel = "PATH=V1,V2,...",
         description = "A config field and the values to try; several --vary give their product.")
     private List<String> vary;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of every variant (default: ${DEFAULT-VALUE}).")
-    private long seed;
 
-    @Option(names = "--synthetic-duration", defaultValue = "900", paramLabel = "SECONDS",
-        description = "Length of the built-in workload (default: ${DEFAULT-VALUE}).")
-    private double syntheticDuration;
 
     @Option(names = "--json", description = "Print the comparison as JSON instead of the table.")
     private boolean json;
@@ -64,15 +59,14 @@ public final class CompareCommand implements Callable<Integer>
             throw new BadInputException("--threads: must be >= 1");
         }
         final var variants = ServingVariants.product(vary);
-        final var records = WorkloadInput.records(trace, seed, syntheticDuration);
-        final String source = trace == null ? WorkloadInput.syntheticName(seed, syntheticDuration)
-            : trace.getFileName().toString();
+        final var records = workload.records();
+        final String source = workload.sourceName();
         final long n = (serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size())
             * variants.size();
         final List<ServingReport> reports;
         try (ProgressReporter progress = new ProgressReporter("compare", n, !noProgress))
         {
-            reports = ServingVariants.run(serving, variants, records, source, seed,
+            reports = ServingVariants.run(serving, variants, records, source, workload.seed,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), progress);
         }
         final PrintWriter out = spec.commandLine().getOut();

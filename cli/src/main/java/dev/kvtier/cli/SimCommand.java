@@ -48,10 +48,9 @@ public final class SimCommand implements Callable<Integer>
     @picocli.CommandLine.Mixin
     private ServingSetup serving;
 
-    @Option(names = "--trace", paramLabel = "FILE",
-        description = "Mooncake JSONL trace (timestamp, input_length, output_length, hash_ids). "
-            + "Default: the built-in synthetic chat workload.")
-    private Path trace;
+    @picocli.CommandLine.Mixin
+    private WorkloadInput workload;
+
 
     @Option(names = "--mode", defaultValue = "hits", description = "Simulation mode: ${COMPLETION-CANDIDATES} "
         + "(default: ${DEFAULT-VALUE}).")
@@ -64,7 +63,7 @@ public final class SimCommand implements Callable<Integer>
 
     @Option(names = "--capacity-blocks", split = ",", paramLabel = "N",
         description = "Total cache capacities in 512-token blocks, comma separated "
-            + "(default: 1%, 2%, 5%, 10%, 25% and 50% of the trace's unique blocks).")
+            + "(default: 1%%, 2%%, 5%%, 10%%, 25%% and 50%% of the trace's unique blocks).")
     private List<Integer> capacities;
 
     @Option(names = "--nodes", split = ",", defaultValue = "1", paramLabel = "K",
@@ -85,13 +84,7 @@ public final class SimCommand implements Callable<Integer>
         description = "Prefix depth that prefix_hash routing hashes (default: ${DEFAULT-VALUE}).")
     private int prefixHashBlocks;
 
-    @Option(names = "--seed", defaultValue = "42",
-        description = "Seed of the built-in workload and of random routing (default: ${DEFAULT-VALUE}).")
-    private long seed;
 
-    @Option(names = "--synthetic-duration", defaultValue = "900", paramLabel = "SECONDS",
-        description = "Length of the built-in workload (default: ${DEFAULT-VALUE}).")
-    private double syntheticDuration;
 
     @Option(names = "--json", description = "Print the JSON report on standard output instead of the table.")
     private boolean json;
@@ -116,19 +109,18 @@ public final class SimCommand implements Callable<Integer>
         }
         validate();
         final long wallStart = System.nanoTime();
-        final BlockTrace blocks = WorkloadInput.load(trace, seed, syntheticDuration);
-        final String source = trace == null ? WorkloadInput.syntheticName(seed, syntheticDuration)
-            : trace.getFileName().toString();
+        final BlockTrace blocks = workload.blocks();
+        final String source = workload.sourceName();
         final List<HitScenario> scenarios = scenarios(blocks);
         final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         final List<HitResult> results;
         try (ProgressReporter progress = new ProgressReporter("sim " + mode, HitSweep.work(blocks, scenarios),
             !noProgress))
         {
-            results = HitSweep.run(blocks, scenarios, seed, workers, progress);
+            results = HitSweep.run(blocks, scenarios, workload.seed, workers, progress);
         }
         final HitCounts ideal = HitReplay.ideal(blocks);
-        final HitReport report = new HitReport(source, blocks.stats(), ideal, results, seed);
+        final HitReport report = new HitReport(source, blocks.stats(), ideal, results, workload.seed);
         final double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
 
         final PrintWriter out = spec.commandLine().getOut();
@@ -151,16 +143,15 @@ public final class SimCommand implements Callable<Integer>
 
     private int runServing() throws Exception
     {
-        final var records = WorkloadInput.records(trace, seed, syntheticDuration);
-        final String source = trace == null ? WorkloadInput.syntheticName(seed, syntheticDuration)
-            : trace.getFileName().toString();
+        final var records = workload.records();
+        final String source = workload.sourceName();
         final var variants = List.of(new ServingVariants.Variant(
             serving.cluster == null ? "mooncake-16" : serving.cluster, java.util.Map.of()));
         final List<dev.kvtier.sim.report.ServingReport> reports;
         final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
         try (ProgressReporter progress = new ProgressReporter("sim serving", n, !noProgress))
         {
-            reports = ServingVariants.run(serving, variants, records, source, seed, 1, progress);
+            reports = ServingVariants.run(serving, variants, records, source, workload.seed, 1, progress);
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.print(json ? reports.get(0).json(!serving.noTiming) : ServingVariants.table(reports));
@@ -202,10 +193,7 @@ public final class SimCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--threads: must be >= 1");
         }
-        if (!(syntheticDuration > 0))
-        {
-            throw new ParameterException(spec.commandLine(), "--synthetic-duration: must be > 0 seconds");
-        }
+        workload.validate();
         parse(placements, "--placement", Placement::parse);
         parse(routings, "--routing", Routing::parse);
     }

@@ -4,75 +4,109 @@ import dev.kvtier.sim.hits.BlockTrace;
 import dev.kvtier.workloads.synthetic.ChatWorkloadConfig;
 import dev.kvtier.workloads.synthetic.ChatWorkloadGenerator;
 import dev.kvtier.workloads.trace.MooncakeTraceReader;
+import dev.kvtier.workloads.trace.TraceRecord;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
- * Where a command's requests come from: a Mooncake JSONL trace, or the built-in synthetic chat workload when no
- * trace is given, so every command runs with no files at all.
+ * Where a command's requests come from (the {@code --trace}, {@code --seed} and {@code --synthetic-duration}
+ * options, shared by {@code sim} and {@code compare}): a Mooncake JSONL trace, or the built-in synthetic chat
+ * workload when no trace is given, so every command runs with no files at all.
  */
 final class WorkloadInput
 {
-    private WorkloadInput()
+    @Option(names = "--trace", paramLabel = "FILE",
+        description = "Mooncake JSONL trace (timestamp, input_length, output_length, hash_ids). "
+            + "Default: the built-in synthetic chat workload.")
+    Path trace;
+
+    @Option(names = "--seed", defaultValue = "42",
+        description = "Seed of the built-in workload, of random choices and of every variant "
+            + "(default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--synthetic-duration", defaultValue = "900", paramLabel = "SECONDS",
+        description = "Length of the built-in workload (default: ${DEFAULT-VALUE}).")
+    double syntheticDuration;
+
+    /** Refuses a non-positive {@code --synthetic-duration}, whether or not the built-in workload is used. */
+    void validate()
     {
+        if (!(syntheticDuration > 0))
+        {
+            throw new BadInputException("--synthetic-duration: must be > 0 seconds");
+        }
     }
 
-    /** Name used in reports for the built-in workload. */
-    static String syntheticName(final long seed, final double durationSeconds)
+    /** Name used in reports: the trace file's name, or the built-in workload's parameters. */
+    String sourceName()
     {
-        return "synthetic:chat(seed=" + seed + ",duration_s=" + (long)durationSeconds + ")";
+        return trace == null ? "synthetic:chat(seed=" + seed + ",duration_s=" + (long)syntheticDuration + ")"
+            : trace.getFileName().toString();
     }
 
     /** The requests themselves, for timed replays. */
-    static java.util.List<dev.kvtier.workloads.trace.TraceRecord> records(final Path trace, final long seed,
-        final double syntheticSeconds) throws IOException
+    List<TraceRecord> records() throws IOException
     {
+        final List<TraceRecord> out = new ArrayList<>();
         if (trace == null)
         {
-            final ChatWorkloadConfig config = ChatWorkloadConfig.defaults().withSeed(seed)
-                .withDuration(syntheticSeconds);
-            return new ChatWorkloadGenerator(config).generate();
+            return synthetic();
         }
-        if (!Files.isRegularFile(trace))
-        {
-            throw new BadInputException("--trace: no such file '" + trace + "'; give the path of a Mooncake JSONL "
-                + "trace, or leave --trace out to use the built-in workload");
-        }
-        final java.util.List<dev.kvtier.workloads.trace.TraceRecord> out = new java.util.ArrayList<>();
-        try (MooncakeTraceReader reader = MooncakeTraceReader.open(trace))
+        try (MooncakeTraceReader reader = openTrace())
         {
             reader.forEachRemaining(out::add);
         }
         if (out.isEmpty())
         {
-            throw new BadInputException("--trace: '" + trace + "' holds no requests; give a non-empty trace");
+            throw emptyTrace();
         }
         return out;
     }
 
-    static BlockTrace load(final Path trace, final long seed, final double syntheticSeconds) throws IOException
+    /** The requests as block chains, for hit replay. */
+    BlockTrace blocks() throws IOException
     {
         if (trace == null)
         {
-            final ChatWorkloadConfig config = ChatWorkloadConfig.defaults().withSeed(seed)
-                .withDuration(syntheticSeconds);
-            return BlockTrace.load(new ChatWorkloadGenerator(config).generate().iterator());
+            return BlockTrace.load(synthetic().iterator());
         }
+        try (MooncakeTraceReader reader = openTrace())
+        {
+            final BlockTrace loaded = BlockTrace.load((Iterator<TraceRecord>)reader);
+            if (loaded.requests() == 0)
+            {
+                throw emptyTrace();
+            }
+            return loaded;
+        }
+    }
+
+    private List<TraceRecord> synthetic()
+    {
+        validate();
+        return new ChatWorkloadGenerator(ChatWorkloadConfig.defaults().withSeed(seed).withDuration(syntheticDuration))
+            .generate();
+    }
+
+    private MooncakeTraceReader openTrace() throws IOException
+    {
         if (!Files.isRegularFile(trace))
         {
             throw new BadInputException("--trace: no such file '" + trace + "'; give the path of a Mooncake JSONL "
                 + "trace, or leave --trace out to use the built-in workload");
         }
-        try (MooncakeTraceReader reader = MooncakeTraceReader.open(trace))
-        {
-            final BlockTrace loaded = BlockTrace.load(reader);
-            if (loaded.requests() == 0)
-            {
-                throw new BadInputException("--trace: '" + trace + "' holds no requests; give a non-empty trace");
-            }
-            return loaded;
-        }
+        return MooncakeTraceReader.open(trace);
+    }
+
+    private BadInputException emptyTrace()
+    {
+        return new BadInputException("--trace: '" + trace + "' holds no requests; give a non-empty trace");
     }
 }
