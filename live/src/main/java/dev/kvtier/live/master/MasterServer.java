@@ -157,7 +157,7 @@ public final class MasterServer implements AutoCloseable
             final RpcConnection c = connections.get(from.index());
             if (c != null && message instanceof MasterRequest r)
             {
-                c.send(ControlFrame.error(r.requestId(), MasterMessageCodec.typeOf(r),
+                c.send(ControlFrame.error(r.requestId(), ControlFrame.ERROR_DEADLINE,
                     "deadline exceeded before the master took the request"));
             }
         }

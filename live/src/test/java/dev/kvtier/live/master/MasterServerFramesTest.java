@@ -93,6 +93,7 @@ class MasterServerFramesTest
             final ControlFrame f = answerTo(raw, ByteBuffer.allocate(0));
             assertThat(f.kind()).isEqualTo(ControlFrame.KIND_ERROR);
             assertThat(f.requestId()).isEqualTo(77);
+            assertThat(f.type()).isEqualTo(ControlFrame.ERROR_DEADLINE);
             assertThat(f.errorText()).startsWith("deadline exceeded");
         }
     }

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  *   u32 length      bytes after this field (header rest + payload)
  *   u8  version     {@link #VERSION}; anything else is answered with an error frame and the connection closes
  *   u8  kind        1 request, 2 reply, 3 error (payload = UTF-8 reason)
- *   u16 type        message type (see the codec)
+ *   u16 type        message type (see the codec); for an error, what went wrong: {@link #ERROR_PROTOCOL} (the
+ *                   peer closes the connection) or {@link #ERROR_DEADLINE} (the request's budget ran out)
  *   u64 requestId   echoed by the answer, so requests pipeline on one connection
  *   u32 timeoutMs   the sender's remaining budget; 0 = none. The receiver drops a request whose budget ran out
  *                   before it was processed and answers with an error frame instead
@@ -28,6 +29,10 @@ public record ControlFrame(int version, int kind, int type, long requestId, int 
     public static final int KIND_ERROR = 3;
     /** Bytes before the payload, length field included. */
     public static final int HEADER_BYTES = 20;
+    /** Error type: the frame could not be accepted; the connection is being closed. */
+    public static final int ERROR_PROTOCOL = 0;
+    /** Error type: the request waited past its deadline and was not executed. */
+    public static final int ERROR_DEADLINE = 1;
     /** Default cap on one frame; larger length fields close the connection. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
 
@@ -46,7 +51,7 @@ public record ControlFrame(int version, int kind, int type, long requestId, int 
         w.putI32At(start, w.position() - start - 4);
     }
 
-    /** Encodes an error frame answering {@code requestId}. */
+    /** Encodes an error frame answering {@code requestId}; {@code type} is one of the {@code ERROR_} types. */
     public static ByteBuffer error(final long requestId, final int type, final String reason)
     {
         final byte[] r = reason.getBytes(StandardCharsets.UTF_8);

@@ -247,7 +247,8 @@ public final class MasterRpcClient implements AutoCloseable
             final CompletableFuture<MasterReply> p = pending.remove(f.requestId());
             if (p != null)
             {
-                final ErrorCode code = text.startsWith("deadline") ? ErrorCode.RPC_TIMEOUT : ErrorCode.RPC_FAIL;
+                final ErrorCode code = f.type() == ControlFrame.ERROR_DEADLINE ? ErrorCode.RPC_TIMEOUT
+                    : ErrorCode.RPC_FAIL;
                 p.completeExceptionally(new RpcException(code, "master " + address + ": " + text));
             }
             return;

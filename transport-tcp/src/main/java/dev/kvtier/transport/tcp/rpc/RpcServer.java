@@ -178,7 +178,7 @@ public final class RpcServer implements AutoCloseable
     public void reject(final RpcConnection c, final String reason)
     {
         LOG.log(System.Logger.Level.WARNING, "closing rpc connection " + c.remote() + ": " + reason);
-        c.sendAndClose(ControlFrame.error(0, 0, reason));
+        c.sendAndClose(ControlFrame.error(0, ControlFrame.ERROR_PROTOCOL, reason));
         handler.onClose(c, reason);
     }
 

@@ -38,7 +38,7 @@ class RpcServerTest
                 final MasterRequest r = MasterMessageCodec.decodeRequest(f);
                 if (r instanceof MasterRequest.Remove)
                 {
-                    c.send(ControlFrame.error(r.requestId(), 10, "deadline exceeded before the master took it"));
+                    c.send(ControlFrame.error(r.requestId(), ControlFrame.ERROR_DEADLINE, "budget ran out in the queue"));
                     return;
                 }
                 if (r instanceof MasterRequest.ExistKey)
