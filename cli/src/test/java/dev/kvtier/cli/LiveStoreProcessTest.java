@@ -108,6 +108,13 @@ class LiveStoreProcessTest
                 assertThat(status(metadata + "?key=mooncake/rpc_meta/" + victimSegment)).isEqualTo(404);
                 assertThat(status(metadata + "?key=mooncake/ram/" + survivorSegment)).isEqualTo(200);
             }
+            final long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!master.output().contains("Mem Storage:") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(100);
+            }
+            assertThat(master.output()).as("the summary line every 10 s").contains("Mem Storage:", "| Keys: ",
+                "Eviction: Success/Attempts=");
         }
     }
 
