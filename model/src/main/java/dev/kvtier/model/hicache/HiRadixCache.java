@@ -33,7 +33,6 @@ public final class HiRadixCache
     private int[] deviceChildren;
     private int[] treeChildren;
     private final RecencyList deviceLru;
-    private final RecencyList hostLru;
     private final HostEvictionOrder hostOrder;
     private final java.util.function.IntPredicate hostEvictable;
     private final java.util.function.IntConsumer evictHostPage;
@@ -66,7 +65,6 @@ public final class HiRadixCache
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
         deviceLru = new RecencyList(initial);
-        hostLru = new RecencyList(initial);
         hostOrder = new HostEvictionOrder(initial);
         hostEvictable = this::hostEvictable;
         evictHostPage = s ->
@@ -472,7 +470,7 @@ public final class HiRadixCache
         return s;
     }
 
-    /** Touch deepest first so parents end up more recent than children, in each tier's list. */
+    /** Touch deepest first so parents end up more recent than children, in each tier's order. */
     private void touchChain(final int[] pages, final int from, final int to)
     {
         for (int i = to - 1; i >= from; i--)
@@ -488,7 +486,6 @@ public final class HiRadixCache
             }
             if ((flags[s] & ON_HOST) != 0)
             {
-                hostLru.moveToHead(s);
                 hostOrder.touched(s);
                 offerHost(s);
             }
@@ -534,7 +531,6 @@ public final class HiRadixCache
         }
         if ((flags[s] & ON_HOST) != 0)
         {
-            hostLru.unlink(s);
             hostTreePages--;
         }
         flags[s] = 0;
@@ -577,7 +573,6 @@ public final class HiRadixCache
     {
         flags[s] |= ON_HOST;
         hostTreePages++;
-        hostLru.moveToHead(s);
         hostOrder.touched(s);
         offerHost(s);
     }

@@ -7,12 +7,12 @@ import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
 
 /**
- * The host tier's eviction order without the walk: host pages keyed by the stamp of their last touch (the host LRU
- * list's order), in a min-heap that holds only pages offered while evictable. Entries go stale when a page is
- * touched again, pinned, gains a child or leaves the host; they are dropped as they surface. One eviction pass
- * takes evictable pages in touch order and, like a walk from the LRU tail, never goes back to a page older than
- * the last one it took (a parent freed by deleting its child waits for the next pass). Walking the list instead
- * meant stepping over thousands of internal nodes at the tail on every single-page eviction.
+ * The host tier's LRU order: each host page carries the stamp of its last touch, and a min-heap holds the pages
+ * offered while evictable. Entries go stale when a page is touched again, pinned, gains a child or leaves the host;
+ * they are dropped as they surface. One eviction pass takes evictable pages in touch order and, like a walk from an
+ * LRU list's tail, never goes back to a page older than the last one it took (a parent freed by deleting its child
+ * waits for the next pass). It replaces such a list: walking it meant stepping over thousands of internal nodes at
+ * the tail on every single-page eviction.
  */
 final class HostEvictionOrder
 {
@@ -41,7 +41,7 @@ final class HostEvictionOrder
         }
     }
 
-    /** Slot {@code s} just moved to the head of the host LRU list. */
+    /** Slot {@code s} was just touched (it is now the most recently used host page). */
     void touched(final int s)
     {
         stamps[s] = ++clock;
