@@ -88,7 +88,7 @@ public final class MasterService
         final StoreObject o = new StoreObject(key, clientId, length, nowMs, cfg.hardPin(), cfg.softPinTtlMs());
         for (final Placement p : placed)
         {
-            o.add(new Replica(p.segment().segment.id(), p.offset(), p.size()));
+            o.add(new Replica(p.segment().segment.id(), p.allocation(), p.offset(), p.size()));
         }
         objects.put(o);
         return Result.ok(describe(o, false));
@@ -490,7 +490,7 @@ public final class MasterService
         final MountedSegment m = segments.get(r.segmentId);
         if (m != null)
         {
-            m.allocator.free(r.offset);
+            m.allocator.free(r.allocation);
         }
     }
 

@@ -1,44 +1,62 @@
 package dev.kvtier.model.store;
 
-import dev.kvtier.model.primitive.LongMinHeap;
-
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Carves byte ranges out of one mounted segment: best fit over free ranges (the smallest that fits, the lowest
- * offset among equals), coalescing neighbours on free. Being a real range allocator (not a byte counter), it
- * fragments as the real one does: a segment can have enough free bytes in total and still fail an allocation,
- * which is what the watermark eviction has to cope with.
+ * Carves byte ranges out of one mounted segment the way Mooncake's default {@code offset} allocator does
+ * (sebbbi's O(1) OffsetAllocator with Mooncake's changes), so that utilisation, fragmentation and allocation
+ * failures in the model are the real store's and not an idealised allocator's.
  *
- * <p>Free ranges are indexed three ways: by start and by end in primitive hash tables (coalescing needs only the
- * neighbour that ends where a freed range starts and the one that starts where it ends), and by length in a
- * sorted map of buckets, each a min-heap of start offsets. Heap entries are checked against the start table when
- * they surface and dropped if the range has since been merged away, so removal is O(1) and the sorted map holds
- * only the few distinct lengths. Upstream uses a bin-based O(1) variant (sebbbi's OffsetAllocator); exact best fit
- * here keeps the model simple and deterministic.
+ * <p>The rules reproduced: segments larger than {@link #MAX_BIN_SIZE} bytes are managed in units of
+ * {@code 2^shift} bytes (the smallest shift that brings the size under it) and requests are rounded up to whole
+ * units; free ranges sit in 256 bins whose sizes follow an 8-bit float (5-bit exponent, 3-bit mantissa), found in
+ * O(1) through a two-level bitmask; an allocation takes the head of the first non-empty bin whose every range fits
+ * and — Mooncake's change — is rounded up to that bin's size, the remainder going back into a bin; a free merges
+ * with free neighbours found through neighbour links, with no search. Bins are LIFO lists, so the offsets chosen
+ * depend on the order of operations exactly as upstream. The node pool grows to at most
+ * {@code clamp(size / 1024, 1 Mi, 64 Mi)} nodes (live allocations plus free ranges); past that, allocation fails.
+ *
+ * <p>Node fields live in one {@code long[]}, four longs per node, so a node is one cache access and a full store
+ * costs the collector nothing per allocation. {@link #allocate} returns the node index as the allocation's handle
+ * (upstream's "metadata"); {@link #offset} turns it into a byte offset and {@link #free} takes it back.
  */
 public final class OffsetAllocator
 {
-    private final long capacity;
-    /** Free ranges: start → length. */
-    private final OffsetTable freeByStart = new OffsetTable();
-    /** Free ranges: end (exclusive) → start. */
-    private final OffsetTable freeByEnd = new OffsetTable();
-    /** Candidate starts by length; an entry is live while {@code freeByStart} maps it to that length. */
-    private final TreeMap<Long, Bucket> freeByLength = new TreeMap<>();
-    /** Allocated ranges: start → length. */
-    private final OffsetTable allocated = new OffsetTable();
-    private long allocatedBytes;
+    /** Largest size, in units, that a bin can describe (3.75 GiB): upstream's {@code SmallFloat::MAX_BIN_SIZE}. */
+    static final long MAX_BIN_SIZE = 4_026_531_840L;
+    private static final int MANTISSA_BITS = 3;
+    private static final int MANTISSA_VALUE = 1 << MANTISSA_BITS;
+    private static final int MANTISSA_MASK = MANTISSA_VALUE - 1;
+    private static final int TOP_BINS = 32;
+    private static final int TOP_BIN_SHIFT = 3;
+    private static final int LEAF_BIN_MASK = 0x7;
+    private static final int LEAF_BINS = TOP_BINS * 8;
+    private static final int NONE = -1;
 
-    /** The starts of the free ranges of one length: a min-heap with lazy deletion. */
-    private static final class Bucket
-    {
-        final LongMinHeap starts = new LongMinHeap();
-        /** Ranges of this length currently free (the heap may also hold stale starts). */
-        int live;
-    }
+    /** Per node: offset (units), size (units; bit 63 = in use), links, and the requested bytes while in use. */
+    private static final int STRIDE = 4;
+    private static final int OFFSET = 0;
+    private static final int SIZE = 1;
+    /** Free: bin list prev (low 32 bits) and next (high 32 bits). In use: the bytes the caller asked for. */
+    private static final int BIN_LINKS = 2;
+    /** Neighbour prev (low 32 bits) and next (high 32 bits), free or in use. */
+    private static final int NEIGHBOURS = 3;
+    private static final long USED = 1L << 63;
+
+    private final long capacity;
+    private final int shift;
+    private final int maxNodes;
+    private long[] nodes;
+    /** Stack of unused node indices above {@link #freeNodeTop}; grows with {@link #nodes}. */
+    private int[] freeNodes;
+    private int freeNodeTop;
+    private int nodeCount;
+    private int usedBinsTop;
+    private final byte[] usedBins = new byte[TOP_BINS];
+    private final int[] binHeads = new int[LEAF_BINS];
+    private long allocatedBytes;
+    private int allocations;
+    private int freeRanges;
 
     public OffsetAllocator(final long capacity)
     {
@@ -47,85 +65,322 @@ public final class OffsetAllocator
             throw new IllegalArgumentException("segment capacity must be > 0 bytes, got " + capacity);
         }
         this.capacity = capacity;
-        addFree(0, capacity);
+        int s = 0;
+        while ((capacity >>> s) > MAX_BIN_SIZE)
+        {
+            s++;
+        }
+        this.shift = s;
+        this.maxNodes = (int)Math.min(64L << 20, Math.max(1L << 20, capacity / 1024));
+        final int initial = (int)Math.min(64L << 10, Math.max(1L << 10, capacity / 4096));
+        this.nodes = new long[initial * STRIDE];
+        this.freeNodes = new int[initial];
+        for (int i = 0; i < initial; i++)
+        {
+            freeNodes[i] = i;
+        }
+        this.nodeCount = initial;
+        Arrays.fill(binHeads, NONE);
+        insertIntoBin(capacity >>> shift, 0);
     }
 
-    /** Offset of a new range of {@code size} bytes, or -1 when no free range is large enough. */
-    public long allocate(final long size)
+    // ---- the 8-bit float bin sizes ------------------------------------------------------------------------------
+
+    /** The smallest bin whose every range holds {@code size} units. */
+    static int binRoundUp(final long size)
+    {
+        if (size < MANTISSA_VALUE)
+        {
+            return (int)size;
+        }
+        final int highestSetBit = 63 - Long.numberOfLeadingZeros(size);
+        final int mantissaStartBit = highestSetBit - MANTISSA_BITS;
+        final int exp = mantissaStartBit + 1;
+        int mantissa = (int)((size >>> mantissaStartBit) & MANTISSA_MASK);
+        if ((size & ((1L << mantissaStartBit) - 1)) != 0)
+        {
+            mantissa++;
+        }
+        return (exp << MANTISSA_BITS) + mantissa; // '+' lets a mantissa overflow carry into the exponent
+    }
+
+    /** The bin a free range of {@code size} units belongs to (every range in it is at least the bin size). */
+    static int binRoundDown(final long size)
+    {
+        if (size < MANTISSA_VALUE)
+        {
+            return (int)size;
+        }
+        final int highestSetBit = 63 - Long.numberOfLeadingZeros(size);
+        final int mantissaStartBit = highestSetBit - MANTISSA_BITS;
+        final int exp = mantissaStartBit + 1;
+        final int mantissa = (int)((size >>> mantissaStartBit) & MANTISSA_MASK);
+        return (exp << MANTISSA_BITS) | mantissa;
+    }
+
+    /** The size, in units, of bin {@code bin}. */
+    static long binSize(final int bin)
+    {
+        final int exponent = bin >>> MANTISSA_BITS;
+        final long mantissa = bin & MANTISSA_MASK;
+        return exponent == 0 ? mantissa : (mantissa | MANTISSA_VALUE) << (exponent - 1);
+    }
+
+    private static int lowestSetBitFrom(final int mask, final int from)
+    {
+        if (from >= 32)
+        {
+            return NONE;
+        }
+        final int after = mask & (-1 << from);
+        return after == 0 ? NONE : Integer.numberOfTrailingZeros(after);
+    }
+
+    // ---- allocation -----------------------------------------------------------------------------------------------
+
+    /** A handle for a new range of at least {@code size} bytes, or -1 when no bin can hold it (or no node is left). */
+    public int allocate(final long size)
     {
         if (size <= 0)
         {
             throw new IllegalArgumentException("allocation size must be > 0, got " + size);
         }
-        Map.Entry<Long, Bucket> e = freeByLength.ceilingEntry(size);
-        while (e != null)
+        final long units = shift == 0 ? size : (size + (1L << shift) - 1) >>> shift;
+        if (units > MAX_BIN_SIZE || freeNodeTop == maxNodes)
         {
-            final long length = e.getKey();
-            final long start = lowestLive(e.getValue(), length);
-            if (start < 0)
-            {
-                freeByLength.remove(length);
-                e = freeByLength.higherEntry(length);
-                continue;
-            }
-            removeFree(start, length);
-            if (length > size)
-            {
-                addFree(start + size, length - size);
-            }
-            allocated.put(start, size);
-            allocatedBytes += size;
-            return start;
+            return NONE;
         }
-        return -1;
+        final int minBin = binRoundUp(units);
+        final int minTop = minBin >>> TOP_BIN_SHIFT;
+        int top = minTop;
+        int leaf = NONE;
+        if ((usedBinsTop & (1 << top)) != 0)
+        {
+            leaf = lowestSetBitFrom(usedBins[top] & 0xFF, minBin & LEAF_BIN_MASK);
+        }
+        if (leaf == NONE)
+        {
+            top = lowestSetBitFrom(usedBinsTop, minTop + 1);
+            if (top == NONE)
+            {
+                return NONE;
+            }
+            leaf = Integer.numberOfTrailingZeros(usedBins[top] & 0xFF);
+        }
+        final int bin = (top << TOP_BIN_SHIFT) | leaf;
+        final int node = binHeads[bin];
+        final int base = node * STRIDE;
+        final long total = nodes[base + SIZE];
+        final long rounded = binSize(minBin);
+        final int next = high(nodes[base + BIN_LINKS]);
+        binHeads[bin] = next;
+        if (next != NONE)
+        {
+            setLow(next * STRIDE + BIN_LINKS, NONE);
+        }
+        else
+        {
+            clearBinBit(top, leaf);
+        }
+        freeRanges--;
+        nodes[base + SIZE] = rounded | USED;
+        nodes[base + BIN_LINKS] = size;
+        final long remainder = total - rounded;
+        if (remainder > 0)
+        {
+            final int split = insertIntoBin(remainder, nodes[base + OFFSET] + rounded);
+            final int neighbourNext = high(nodes[base + NEIGHBOURS]);
+            if (neighbourNext != NONE)
+            {
+                setLow(neighbourNext * STRIDE + NEIGHBOURS, split);
+            }
+            nodes[split * STRIDE + NEIGHBOURS] = links(node, neighbourNext);
+            setHigh(base + NEIGHBOURS, split);
+        }
+        allocatedBytes += size;
+        allocations++;
+        return node;
     }
 
-    /** Pops stale starts off the bucket; returns (and pops) the lowest live one, or -1 if none is left. */
-    private long lowestLive(final Bucket b, final long length)
+    /** The byte offset of an allocation in its segment. */
+    public long offset(final int handle)
     {
-        while (!b.starts.isEmpty())
-        {
-            final long start = b.starts.pop();
-            if (freeByStart.get(start) == length)
-            {
-                return start;
-            }
-        }
-        return -1;
+        checkInUse(handle);
+        return nodes[handle * STRIDE + OFFSET] << shift;
     }
 
-    /** Returns a range obtained from {@link #allocate}; merges it with free neighbours. */
-    public void free(final long offset)
+    /** Returns an allocation; merges its range with free neighbours. */
+    public void free(final int handle)
     {
-        final long size = offset < 0 ? -1 : allocated.remove(offset);
-        if (size < 0)
+        checkInUse(handle);
+        final int base = handle * STRIDE;
+        allocatedBytes -= nodes[base + BIN_LINKS];
+        allocations--;
+        long offset = nodes[base + OFFSET];
+        long size = nodes[base + SIZE] & ~USED;
+        int neighbourPrev = low(nodes[base + NEIGHBOURS]);
+        int neighbourNext = high(nodes[base + NEIGHBOURS]);
+        if (neighbourPrev != NONE && !used(neighbourPrev))
         {
-            throw new IllegalArgumentException("offset " + offset + " is not an allocated range");
+            final int p = neighbourPrev * STRIDE;
+            offset = nodes[p + OFFSET];
+            size += nodes[p + SIZE];
+            removeFromBin(neighbourPrev);
+            neighbourPrev = low(nodes[p + NEIGHBOURS]);
         }
-        allocatedBytes -= size;
-        long start = offset;
-        long length = size;
-        final long beforeStart = freeByEnd.get(offset);
-        if (beforeStart >= 0)
+        if (neighbourNext != NONE && !used(neighbourNext))
         {
-            removeFree(beforeStart, offset - beforeStart);
-            start = beforeStart;
-            length += offset - beforeStart;
+            final int n = neighbourNext * STRIDE;
+            size += nodes[n + SIZE];
+            removeFromBin(neighbourNext);
+            neighbourNext = high(nodes[n + NEIGHBOURS]);
         }
-        final long afterLength = freeByStart.get(offset + size);
-        if (afterLength >= 0)
+        release(handle);
+        final int merged = insertIntoBin(size, offset);
+        nodes[merged * STRIDE + NEIGHBOURS] = links(neighbourPrev, neighbourNext);
+        if (neighbourNext != NONE)
         {
-            removeFree(offset + size, afterLength);
-            length += afterLength;
+            setLow(neighbourNext * STRIDE + NEIGHBOURS, merged);
         }
-        addFree(start, length);
+        if (neighbourPrev != NONE)
+        {
+            setHigh(neighbourPrev * STRIDE + NEIGHBOURS, merged);
+        }
     }
+
+    private void checkInUse(final int handle)
+    {
+        if (handle < 0 || handle >= nodeCount || !used(handle))
+        {
+            throw new IllegalArgumentException("handle " + handle + " is not a live allocation");
+        }
+    }
+
+    private boolean used(final int node)
+    {
+        return nodes[node * STRIDE + SIZE] < 0;
+    }
+
+    private int insertIntoBin(final long size, final long offset)
+    {
+        final int bin = binRoundDown(size);
+        final int top = bin >>> TOP_BIN_SHIFT;
+        final int leaf = bin & LEAF_BIN_MASK;
+        final int head = binHeads[bin];
+        if (head == NONE)
+        {
+            usedBins[top] |= (byte)(1 << leaf);
+            usedBinsTop |= 1 << top;
+        }
+        final int node = take();
+        final int base = node * STRIDE;
+        nodes[base + OFFSET] = offset;
+        nodes[base + SIZE] = size;
+        nodes[base + BIN_LINKS] = links(NONE, head);
+        nodes[base + NEIGHBOURS] = links(NONE, NONE);
+        if (head != NONE)
+        {
+            setLow(head * STRIDE + BIN_LINKS, node);
+        }
+        binHeads[bin] = node;
+        freeRanges++;
+        return node;
+    }
+
+    private void removeFromBin(final int node)
+    {
+        final int base = node * STRIDE;
+        final int prev = low(nodes[base + BIN_LINKS]);
+        final int next = high(nodes[base + BIN_LINKS]);
+        if (prev != NONE)
+        {
+            setHigh(prev * STRIDE + BIN_LINKS, next);
+            if (next != NONE)
+            {
+                setLow(next * STRIDE + BIN_LINKS, prev);
+            }
+        }
+        else
+        {
+            final int bin = binRoundDown(nodes[base + SIZE]);
+            binHeads[bin] = next;
+            if (next != NONE)
+            {
+                setLow(next * STRIDE + BIN_LINKS, NONE);
+            }
+            else
+            {
+                clearBinBit(bin >>> TOP_BIN_SHIFT, bin & LEAF_BIN_MASK);
+            }
+        }
+        freeRanges--;
+        release(node);
+    }
+
+    private void clearBinBit(final int top, final int leaf)
+    {
+        usedBins[top] &= (byte)~(1 << leaf);
+        if (usedBins[top] == 0)
+        {
+            usedBinsTop &= ~(1 << top);
+        }
+    }
+
+    private int take()
+    {
+        if (freeNodeTop == nodeCount)
+        {
+            final int grown = Math.min(maxNodes, nodeCount * 2);
+            nodes = Arrays.copyOf(nodes, grown * STRIDE);
+            freeNodes = Arrays.copyOf(freeNodes, grown);
+            for (int i = nodeCount; i < grown; i++)
+            {
+                freeNodes[i] = i;
+            }
+            nodeCount = grown;
+        }
+        return freeNodes[freeNodeTop++];
+    }
+
+    private void release(final int node)
+    {
+        nodes[node * STRIDE + SIZE] = 0;
+        freeNodes[--freeNodeTop] = node;
+    }
+
+    private static long links(final int prev, final int next)
+    {
+        return (prev & 0xFFFF_FFFFL) | ((long)next << 32);
+    }
+
+    private static int low(final long packed)
+    {
+        return (int)packed;
+    }
+
+    private static int high(final long packed)
+    {
+        return (int)(packed >> 32);
+    }
+
+    private void setLow(final int index, final int value)
+    {
+        nodes[index] = (nodes[index] & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL);
+    }
+
+    private void setHigh(final int index, final int value)
+    {
+        nodes[index] = (nodes[index] & 0xFFFF_FFFFL) | ((long)value << 32);
+    }
+
+    // ---- reports --------------------------------------------------------------------------------------------------
 
     public long capacity()
     {
         return capacity;
     }
 
+    /** Bytes callers asked for across live allocations (upstream's {@code allocated_size}, before rounding). */
     public long allocatedBytes()
     {
         return allocatedBytes;
@@ -136,65 +391,32 @@ public final class OffsetAllocator
         return capacity - allocatedBytes;
     }
 
-    /** The largest allocation that would succeed now. */
-    public long largestFreeRange()
+    public int allocations()
     {
-        while (!freeByLength.isEmpty())
+        return allocations;
+    }
+
+    /** The lower bound of the largest free bin, in bytes: upstream's {@code largestFreeRegion}. */
+    public long largestFreeRegion()
+    {
+        if (usedBinsTop == 0)
         {
-            final Map.Entry<Long, Bucket> last = freeByLength.lastEntry();
-            if (last.getValue().live > 0)
-            {
-                return last.getKey();
-            }
-            freeByLength.remove(last.getKey());
+            return 0;
         }
-        return 0;
+        final int top = 31 - Integer.numberOfLeadingZeros(usedBinsTop);
+        final int leaf = 31 - Integer.numberOfLeadingZeros(usedBins[top] & 0xFF);
+        return binSize((top << TOP_BIN_SHIFT) | leaf) << shift;
     }
 
     /** Number of disjoint free ranges: 1 means no fragmentation. */
     public int freeRanges()
     {
-        return freeByStart.size();
+        return freeRanges;
     }
 
-    private void addFree(final long start, final long length)
+    /** Units are {@code 2^shift} bytes. */
+    int shift()
     {
-        freeByStart.put(start, length);
-        freeByEnd.put(start + length, start);
-        final Bucket b = freeByLength.computeIfAbsent(length, k -> new Bucket());
-        b.starts.push(start);
-        b.live++;
-    }
-
-    /** Forgets a free range; its heap entry goes stale and is dropped when it surfaces. */
-    private void removeFree(final long start, final long length)
-    {
-        freeByStart.remove(start);
-        freeByEnd.remove(start + length);
-        final Bucket b = freeByLength.get(length);
-        b.live--;
-        if (b.live == 0)
-        {
-            freeByLength.remove(length);
-        }
-        else if (b.starts.size() > 2 * b.live + 16)
-        {
-            compact(b, length);
-        }
-    }
-
-    /** Rebuilds a bucket's heap from its live starts when stale entries outnumber them. */
-    private void compact(final Bucket b, final long length)
-    {
-        final long[] old = b.starts.toArray();
-        Arrays.sort(old);
-        b.starts.clear();
-        for (int i = 0; i < old.length; i++)
-        {
-            if ((i == 0 || old[i] != old[i - 1]) && freeByStart.get(old[i]) == length)
-            {
-                b.starts.push(old[i]);
-            }
-        }
+        return shift;
     }
 }

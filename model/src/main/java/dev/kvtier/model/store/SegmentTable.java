@@ -17,8 +17,8 @@ final class SegmentTable
     private static final int MAX_ATTEMPTS = 100;
     private static final int FREE_RATIO_SAMPLE_PER_REPLICA = 6;
 
-    /** One allocation: a segment and an offset in it. */
-    record Placement(MountedSegment segment, long offset, long size)
+    /** One allocation: a segment, the allocator's handle for it, and its offset in the segment. */
+    record Placement(MountedSegment segment, int allocation, long offset, long size)
     {
     }
 
@@ -197,10 +197,10 @@ final class SegmentTable
                 return;
             }
         }
-        final long offset = m.allocator.allocate(size);
-        if (offset >= 0)
+        final int allocation = m.allocator.allocate(size);
+        if (allocation >= 0)
         {
-            out.add(new Placement(m, offset, size));
+            out.add(new Placement(m, allocation, m.allocator.offset(allocation), size));
         }
     }
 }

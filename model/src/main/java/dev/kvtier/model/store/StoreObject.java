@@ -7,17 +7,19 @@ package dev.kvtier.model.store;
  */
 final class StoreObject extends ReplicaList
 {
-    /** One replica: a range in a segment, and its state. */
+    /** One replica: a range in a segment (with the segment allocator's handle for it), and its state. */
     static final class Replica
     {
         final long segmentId;
+        final int allocation;
         final long offset;
         final long size;
         ReplicaStatus status = ReplicaStatus.PROCESSING;
 
-        Replica(final long segmentId, final long offset, final long size)
+        Replica(final long segmentId, final int allocation, final long offset, final long size)
         {
             this.segmentId = segmentId;
+            this.allocation = allocation;
             this.offset = offset;
             this.size = size;
         }
