@@ -23,10 +23,7 @@ import java.util.Arrays;
 public final class OffsetAllocator
 {
     /** Largest size, in units, that a bin can describe (3.75 GiB): upstream's {@code SmallFloat::MAX_BIN_SIZE}. */
-    static final long MAX_BIN_SIZE = 4_026_531_840L;
-    private static final int MANTISSA_BITS = 3;
-    private static final int MANTISSA_VALUE = 1 << MANTISSA_BITS;
-    private static final int MANTISSA_MASK = MANTISSA_VALUE - 1;
+    static final long MAX_BIN_SIZE = SizeBins.MAX_BIN_SIZE;
     private static final int TOP_BINS = 32;
     private static final int TOP_BIN_SHIFT = 3;
     private static final int LEAF_BIN_MASK = 0x7;
@@ -84,48 +81,6 @@ public final class OffsetAllocator
         insertIntoBin(capacity >>> shift, 0);
     }
 
-    // ---- the 8-bit float bin sizes ------------------------------------------------------------------------------
-
-    /** The smallest bin whose every range holds {@code size} units. */
-    static int binRoundUp(final long size)
-    {
-        if (size < MANTISSA_VALUE)
-        {
-            return (int)size;
-        }
-        final int highestSetBit = 63 - Long.numberOfLeadingZeros(size);
-        final int mantissaStartBit = highestSetBit - MANTISSA_BITS;
-        final int exp = mantissaStartBit + 1;
-        int mantissa = (int)((size >>> mantissaStartBit) & MANTISSA_MASK);
-        if ((size & ((1L << mantissaStartBit) - 1)) != 0)
-        {
-            mantissa++;
-        }
-        return (exp << MANTISSA_BITS) + mantissa; // '+' lets a mantissa overflow carry into the exponent
-    }
-
-    /** The bin a free range of {@code size} units belongs to (every range in it is at least the bin size). */
-    static int binRoundDown(final long size)
-    {
-        if (size < MANTISSA_VALUE)
-        {
-            return (int)size;
-        }
-        final int highestSetBit = 63 - Long.numberOfLeadingZeros(size);
-        final int mantissaStartBit = highestSetBit - MANTISSA_BITS;
-        final int exp = mantissaStartBit + 1;
-        final int mantissa = (int)((size >>> mantissaStartBit) & MANTISSA_MASK);
-        return (exp << MANTISSA_BITS) | mantissa;
-    }
-
-    /** The size, in units, of bin {@code bin}. */
-    static long binSize(final int bin)
-    {
-        final int exponent = bin >>> MANTISSA_BITS;
-        final long mantissa = bin & MANTISSA_MASK;
-        return exponent == 0 ? mantissa : (mantissa | MANTISSA_VALUE) << (exponent - 1);
-    }
-
     private static int lowestSetBitFrom(final int mask, final int from)
     {
         if (from >= 32)
@@ -150,7 +105,7 @@ public final class OffsetAllocator
         {
             return NONE;
         }
-        final int minBin = binRoundUp(units);
+        final int minBin = SizeBins.binRoundUp(units);
         final int minTop = minBin >>> TOP_BIN_SHIFT;
         int top = minTop;
         int leaf = NONE;
@@ -171,7 +126,7 @@ public final class OffsetAllocator
         final int node = binHeads[bin];
         final int base = node * STRIDE;
         final long total = nodes[base + SIZE];
-        final long rounded = binSize(minBin);
+        final long rounded = SizeBins.binSize(minBin);
         final int next = high(nodes[base + BIN_LINKS]);
         binHeads[bin] = next;
         if (next != NONE)
@@ -263,7 +218,7 @@ public final class OffsetAllocator
 
     private int insertIntoBin(final long size, final long offset)
     {
-        final int bin = binRoundDown(size);
+        final int bin = SizeBins.binRoundDown(size);
         final int top = bin >>> TOP_BIN_SHIFT;
         final int leaf = bin & LEAF_BIN_MASK;
         final int head = binHeads[bin];
@@ -302,7 +257,7 @@ public final class OffsetAllocator
         }
         else
         {
-            final int bin = binRoundDown(nodes[base + SIZE]);
+            final int bin = SizeBins.binRoundDown(nodes[base + SIZE]);
             binHeads[bin] = next;
             if (next != NONE)
             {
@@ -405,7 +360,7 @@ public final class OffsetAllocator
         }
         final int top = 31 - Integer.numberOfLeadingZeros(usedBinsTop);
         final int leaf = 31 - Integer.numberOfLeadingZeros(usedBins[top] & 0xFF);
-        return binSize((top << TOP_BIN_SHIFT) | leaf) << shift;
+        return SizeBins.binSize((top << TOP_BIN_SHIFT) | leaf) << shift;
     }
 
     /** Number of disjoint free ranges: 1 means no fragmentation. */

@@ -25,24 +25,24 @@ class OffsetAllocatorTest
     {
         for (int i = 0; i < 17; i++)
         {
-            assertThat(OffsetAllocator.binRoundUp(i)).isEqualTo(i);
-            assertThat(OffsetAllocator.binRoundDown(i)).isEqualTo(i);
+            assertThat(SizeBins.binRoundUp(i)).isEqualTo(i);
+            assertThat(SizeBins.binRoundDown(i)).isEqualTo(i);
         }
         final long[][] upDown = {{17, 17, 16}, {118, 39, 38}, {1024, 64, 64}, {65536, 112, 112},
             {529445, 137, 136}, {1048575, 144, 143}};
         for (final long[] v : upDown)
         {
-            assertThat(OffsetAllocator.binRoundUp(v[0])).as("up %d", v[0]).isEqualTo((int)v[1]);
-            assertThat(OffsetAllocator.binRoundDown(v[0])).as("down %d", v[0]).isEqualTo((int)v[2]);
+            assertThat(SizeBins.binRoundUp(v[0])).as("up %d", v[0]).isEqualTo((int)v[1]);
+            assertThat(SizeBins.binRoundDown(v[0])).as("down %d", v[0]).isEqualTo((int)v[2]);
         }
         final SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 10_000; i++)
         {
-            final long size = 1 + random.nextLong(OffsetAllocator.MAX_BIN_SIZE);
-            assertThat(OffsetAllocator.binSize(OffsetAllocator.binRoundUp(size))).isGreaterThanOrEqualTo(size);
-            assertThat(OffsetAllocator.binSize(OffsetAllocator.binRoundDown(size))).isLessThanOrEqualTo(size);
+            final long size = 1 + random.nextLong(SizeBins.MAX_BIN_SIZE);
+            assertThat(SizeBins.binSize(SizeBins.binRoundUp(size))).isGreaterThanOrEqualTo(size);
+            assertThat(SizeBins.binSize(SizeBins.binRoundDown(size))).isLessThanOrEqualTo(size);
         }
-        assertThat(OffsetAllocator.binRoundUp(OffsetAllocator.MAX_BIN_SIZE)).isLessThan(256);
+        assertThat(SizeBins.binRoundUp(SizeBins.MAX_BIN_SIZE)).isLessThan(256);
     }
 
     @Test
@@ -186,7 +186,7 @@ class OffsetAllocatorTest
                     if (h >= 0)
                     {
                         final long start = a.offset(h);
-                        final long end = start + OffsetAllocator.binSize(OffsetAllocator.binRoundUp(size));
+                        final long end = start + SizeBins.binSize(SizeBins.binRoundUp(size));
                         final Map.Entry<Long, Long> below = taken.floorEntry(start);
                         final Map.Entry<Long, Long> above = taken.ceilingEntry(start);
                         assertThat(below == null || below.getValue() <= start).as("seed %d op %d", seed, op).isTrue();
