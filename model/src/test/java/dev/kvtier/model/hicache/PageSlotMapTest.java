@@ -13,12 +13,26 @@ class PageSlotMapTest
     @Test
     void shouldAgreeWithHashMapUnderRandomInsertsAndRemovals()
     {
-        final PageSlotMap map = new PageSlotMap(4);
+        agreesWithHashMap(5_000, 4);
+    }
+
+    @Test
+    void shouldAgreeWithHashMapOverSparseIdsAndAfterGrowing()
+    {
+        agreesWithHashMap(1 << 22, 16);
+        agreesWithHashMap(200_000, 100_000);
+    }
+
+    private static void agreesWithHashMap(final int idRange, final int expected)
+    {
+        final PageSlotMap map = new PageSlotMap(expected);
         final Map<Integer, Integer> reference = new HashMap<>();
-        final SplittableRandom random = new SplittableRandom(7);
+        final SplittableRandom random = new SplittableRandom(idRange);
+        final int[] seen = new int[200_000];
         for (int i = 0; i < 200_000; i++)
         {
-            final int key = random.nextInt(5_000);
+            final int key = i > 0 && random.nextBoolean() ? seen[random.nextInt(i)] : random.nextInt(idRange);
+            seen[i] = key;
             if (random.nextInt(3) == 0)
             {
                 map.remove(key);
@@ -31,9 +45,10 @@ class PageSlotMapTest
             }
         }
         assertThat(map.size()).isEqualTo(reference.size());
-        for (int key = 0; key < 5_000; key++)
+        for (final int key : seen)
         {
             assertThat(map.get(key)).isEqualTo(reference.getOrDefault(key, -1));
         }
+        assertThat(map.get(idRange)).isEqualTo(-1);
     }
 }
