@@ -23,8 +23,24 @@ public final class BlockTokens
         final int[] tokens = new int[length];
         for (int i = 0; i < length; i++)
         {
-            tokens[i] = random.nextInt(VOCAB);
+            tokens[i] = nextToken(random);
         }
         return tokens;
+    }
+
+    /**
+     * {@code random.nextInt(VOCAB)}, spelled out: the JDK's rejection rule for a bound that is not a power of two
+     * (17 through 25), here with the bound a constant so the modulo compiles to a multiply. Through the generic
+     * {@code nextInt(bound)} it was a hardware division per token, most of a trace's page-catalog build; spelling
+     * it out also pins the token ids (and so every page hash) to this rule whatever a later JDK does.
+     */
+    private static int nextToken(final SplittableRandom random)
+    {
+        int r;
+        for (int u = random.nextInt() >>> 1; u + (VOCAB - 1) - (r = u % VOCAB) < 0; u = random.nextInt() >>> 1)
+        {
+            // reject the over-represented top of the range, as nextInt(bound) does
+        }
+        return r;
     }
 }

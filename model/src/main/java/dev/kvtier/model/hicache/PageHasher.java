@@ -10,10 +10,12 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class PageHasher
 {
+    /** Bytes in a SHA-256 digest. */
+    public static final int DIGEST_BYTES = 32;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final MessageDigest digest;
-    private final byte[] tokenBytes = new byte[4];
+    private byte[] tokenBytes = new byte[256];
 
     public PageHasher()
     {
@@ -30,11 +32,28 @@ public final class PageHasher
     /** Digest of {@code tokens[from, to)} chained on {@code prior} (null for a page directly under the root). */
     public byte[] hash(final byte[] prior, final int[] tokens, final int from, final int to)
     {
+        final byte[] out = new byte[DIGEST_BYTES];
+        hashInto(prior, 0, tokens, from, to, out, 0);
+        return out;
+    }
+
+    /**
+     * As {@link #hash}, reading the prior digest from {@code prior[priorOffset, +32)} (null for a root page) and
+     * writing the digest to {@code out[outOffset, +32)}: no allocation per page, for catalogs of millions.
+     */
+    public void hashInto(final byte[] prior, final int priorOffset, final int[] tokens, final int from, final int to,
+        final byte[] out, final int outOffset)
+    {
         if (prior != null)
         {
-            digest.update(prior);
+            digest.update(prior, priorOffset, DIGEST_BYTES);
         }
-        final byte[] buf = new byte[(to - from) * 4];
+        final int length = (to - from) * 4;
+        if (tokenBytes.length < length)
+        {
+            tokenBytes = new byte[length];
+        }
+        final byte[] buf = tokenBytes;
         for (int i = from, j = 0; i < to; i++, j += 4)
         {
             final int t = tokens[i];
@@ -43,8 +62,15 @@ public final class PageHasher
             buf[j + 2] = (byte)(t >>> 16);
             buf[j + 3] = (byte)(t >>> 24);
         }
-        digest.update(buf);
-        return digest.digest();
+        digest.update(buf, 0, length);
+        try
+        {
+            digest.digest(out, outOffset, DIGEST_BYTES);
+        }
+        catch (final java.security.DigestException e)
+        {
+            throw new IllegalStateException("SHA-256 digest did not fit 32 bytes", e);
+        }
     }
 
     /** Lowercase hex, the form SGLang uses as the L3 key. */
