@@ -2,7 +2,6 @@ package dev.kvtier.model.store;
 
 import dev.kvtier.model.store.SegmentTable.MountedSegment;
 import dev.kvtier.model.store.SegmentTable.Placement;
-import dev.kvtier.model.store.StoreObject.Replica;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +26,15 @@ public final class MasterService
     private final WatermarkEviction.Scratch evictionScratch = new WatermarkEviction.Scratch();
     private final TreeMap<Long, Long> clientDeadlines = new TreeMap<>();
     private final TreeSet<Long> okClients = new TreeSet<>();
-    private final List<Replica> discarded = new ArrayList<>();
-    private final List<Long> discardedReleaseAt = new ArrayList<>();
+    /** Replicas of writes preempted after put_start_discard_timeout, freed at their release time. */
+    private final List<DiscardedReplica> discarded = new ArrayList<>();
     private final MasterCounters counters = new MasterCounters();
     private boolean needMemEviction;
+
+    /** A preempted write's replica, still allocated until {@code releaseAtMs}. */
+    private record DiscardedReplica(long segmentId, int allocation, long releaseAtMs)
+    {
+    }
 
     public MasterService(final MasterConfig config, final RandomGenerator random)
     {
@@ -60,20 +64,23 @@ public final class MasterService
         {
             return Result.fail(ErrorCode.INVALID_PARAMS);
         }
-        final StoreObject existing = objects.get(key);
-        if (existing != null)
+        final int existing = objects.find(key);
+        if (existing >= 0)
         {
-            if (existing.hasComplete() || existing.putStartTimeMs + config.putStartDiscardTimeoutMs() >= nowMs)
+            final long started = objects.putStartMs(existing);
+            if (objects.anyReplica(existing, ReplicaStatus.COMPLETE)
+                || started + config.putStartDiscardTimeoutMs() >= nowMs)
             {
                 return Result.fail(ErrorCode.OBJECT_ALREADY_EXISTS);
             }
-            for (final Replica r : existing)
+            final ReplicaPool pool = objects.replicas();
+            for (int e = objects.firstReplica(existing); e != ReplicaPool.NONE; e = pool.next(e))
             {
-                discarded.add(r);
-                discardedReleaseAt.add(existing.putStartTimeMs + config.putStartReleaseTimeoutMs());
+                discarded.add(new DiscardedReplica(pool.segmentId(e), pool.allocation(e),
+                    started + config.putStartReleaseTimeoutMs()));
             }
             counters.putStartDiscarded++;
-            objects.remove(key);
+            objects.remove(existing);
         }
         final List<Placement> placed = segments.place(length, cfg, config.allocationStrategy(), random);
         if (placed.isEmpty())
@@ -85,79 +92,82 @@ public final class MasterService
             }
             return Result.fail(ErrorCode.NO_AVAILABLE_HANDLE);
         }
-        final StoreObject o = new StoreObject(key, clientId, length, nowMs, cfg.hardPin(), cfg.softPinTtlMs());
+        final int row = objects.insert(key, clientId, length, nowMs, cfg.hardPin(), cfg.softPinTtlMs());
         for (final Placement p : placed)
         {
-            o.add(new Replica(p.segment().segment.id(), p.allocation(), p.offset(), p.size()));
+            objects.addReplica(row, p.segment().segment.id(), p.allocation(), p.offset());
         }
-        objects.put(o);
-        return Result.ok(describe(o, false));
+        objects.refreshComplete(row);
+        return Result.ok(describe(row, false));
     }
 
     /** Marks the writer's replicas COMPLETE; the object becomes readable and, with no lease, evictable at once. */
     public Result<Void> putEnd(final long clientId, final String key, final long nowMs)
     {
-        final StoreObject o = objects.get(key);
-        final ErrorCode denied = writerCheck(o, clientId);
+        final int row = objects.find(key);
+        final ErrorCode denied = writerCheck(row, clientId);
         if (denied != ErrorCode.OK)
         {
             return Result.fail(denied);
         }
-        if (!o.hasProcessing())
+        if (!objects.anyReplica(row, ReplicaStatus.PROCESSING))
         {
-            return o.allComplete() ? Result.ok(null) : Result.fail(ErrorCode.INVALID_WRITE);
+            return objects.hasFlag(row, ObjectTable.COMPLETE) ? Result.ok(null) : Result.fail(ErrorCode.INVALID_WRITE);
         }
-        for (final Replica r : o)
+        final ReplicaPool pool = objects.replicas();
+        for (int e = objects.firstReplica(row); e != ReplicaPool.NONE; e = pool.next(e))
         {
-            r.status = ReplicaStatus.COMPLETE;
+            pool.status(e, ReplicaStatus.COMPLETE);
         }
-        objects.refreshComplete(o);
-        if (o.softPinTtlMs > 0)
+        objects.refreshComplete(row);
+        final long softPinTtlMs = objects.softPinTtlMs(row);
+        if (softPinTtlMs > 0)
         {
-            objects.softPin(o, nowMs + o.softPinTtlMs);
+            objects.softPin(row, nowMs + softPinTtlMs);
         }
-        objects.lease(o, Math.max(o.leaseTimeoutMs, nowMs));
+        objects.lease(row, Math.max(objects.leaseMs(row), nowMs));
         return Result.ok(null);
     }
 
     /** Abandons an unfinished write: its PROCESSING replicas are freed at once. */
     public Result<Void> putRevoke(final long clientId, final String key, final long nowMs)
     {
-        final StoreObject o = objects.get(key);
-        final ErrorCode denied = writerCheck(o, clientId);
+        final int row = objects.find(key);
+        final ErrorCode denied = writerCheck(row, clientId);
         if (denied != ErrorCode.OK)
         {
             return Result.fail(denied);
         }
-        if (!o.hasProcessing())
+        if (!objects.anyReplica(row, ReplicaStatus.PROCESSING))
         {
             return Result.fail(ErrorCode.INVALID_WRITE);
         }
-        o.removeIf(r ->
+        final ReplicaPool pool = objects.replicas();
+        objects.removeReplicasIf(row, e ->
         {
-            if (r.status == ReplicaStatus.PROCESSING)
+            if (pool.status(e) == ReplicaStatus.PROCESSING)
             {
-                free(r);
+                free(pool.segmentId(e), pool.allocation(e));
                 return true;
             }
             return false;
         });
-        objects.refreshComplete(o);
-        if (o.isEmpty())
+        objects.refreshComplete(row);
+        if (objects.replicaCount(row) == 0)
         {
-            objects.remove(key);
+            objects.remove(row);
         }
         return Result.ok(null);
     }
 
     /** Only the client that started a write may end or revoke it. */
-    private static ErrorCode writerCheck(final StoreObject o, final long clientId)
+    private ErrorCode writerCheck(final int row, final long clientId)
     {
-        if (o == null)
+        if (row < 0)
         {
             return ErrorCode.OBJECT_NOT_FOUND;
         }
-        return o.clientId == clientId ? ErrorCode.OK : ErrorCode.ILLEGAL_CLIENT;
+        return objects.clientId(row) == clientId ? ErrorCode.OK : ErrorCode.ILLEGAL_CLIENT;
     }
 
     // ---- reads ------------------------------------------------------------------------------------------------
@@ -166,32 +176,32 @@ public final class MasterService
     public Result<List<ReplicaDescriptor>> getReplicaList(final String key, final long nowMs)
     {
         counters.getReplicaList++;
-        final StoreObject o = objects.get(key);
-        if (o == null || o.isEmpty())
+        final int row = objects.find(key);
+        if (row < 0 || objects.replicaCount(row) == 0)
         {
             return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
         }
-        if (!o.anyComplete)
+        if (!objects.hasFlag(row, ObjectTable.ANY_COMPLETE))
         {
             return Result.fail(ErrorCode.REPLICA_IS_NOT_READY);
         }
-        grantLease(o, nowMs);
+        grantLease(row, nowMs);
         counters.memCacheHits++;
-        return Result.ok(describe(o, true));
+        return Result.ok(describe(row, true));
     }
 
     /** Whether a readable replica exists; grants a lease, as upstream does, unless {@code grantLease} is false. */
     public boolean existKey(final String key, final long nowMs, final boolean grantLease)
     {
         counters.existKey++;
-        final StoreObject o = objects.get(key);
-        if (o == null || !o.anyComplete)
+        final int row = objects.find(key);
+        if (row < 0 || !objects.hasFlag(row, ObjectTable.ANY_COMPLETE))
         {
             return false;
         }
         if (grantLease)
         {
-            grantLease(o, nowMs);
+            grantLease(row, nowMs);
         }
         return true;
     }
@@ -209,13 +219,14 @@ public final class MasterService
     /** Object size in bytes, without granting a lease (an admin-style query). */
     public Result<Long> getSize(final String key)
     {
-        final StoreObject o = objects.get(key);
-        return o == null || !o.hasComplete() ? Result.fail(ErrorCode.OBJECT_NOT_FOUND) : Result.ok(o.size);
+        final int row = objects.find(key);
+        return row < 0 || !objects.hasFlag(row, ObjectTable.ANY_COMPLETE) ? Result.fail(ErrorCode.OBJECT_NOT_FOUND)
+            : Result.ok(objects.size(row));
     }
 
-    private void grantLease(final StoreObject o, final long nowMs)
+    private void grantLease(final int row, final long nowMs)
     {
-        objects.lease(o, Math.max(o.leaseTimeoutMs, nowMs + config.defaultKvLeaseTtlMs()));
+        objects.lease(row, Math.max(objects.leaseMs(row), nowMs + config.defaultKvLeaseTtlMs()));
     }
 
     // ---- removal ----------------------------------------------------------------------------------------------
@@ -223,20 +234,20 @@ public final class MasterService
     /** Removes one object; a lease (or hard pin) blocks it unless forced, and unfinished writes always do. */
     public Result<Void> remove(final String key, final boolean force, final long nowMs)
     {
-        final StoreObject o = objects.get(key);
-        if (o == null)
+        final int row = objects.find(key);
+        if (row < 0)
         {
             return Result.fail(ErrorCode.OBJECT_NOT_FOUND);
         }
-        if (!force && (o.leaseActive(nowMs) || o.hardPin))
+        if (!force && (objects.leaseMs(row) > nowMs || objects.hasFlag(row, ObjectTable.HARD_PIN)))
         {
             return Result.fail(ErrorCode.OBJECT_HAS_LEASE);
         }
-        if (!o.allComplete())
+        if (!objects.hasFlag(row, ObjectTable.COMPLETE))
         {
             return Result.fail(ErrorCode.REPLICA_IS_NOT_READY);
         }
-        drop(o);
+        drop(row);
         return Result.ok(null);
     }
 
@@ -259,11 +270,12 @@ public final class MasterService
     public long removeAll(final boolean force, final long nowMs)
     {
         long n = 0;
-        for (final StoreObject o : objects.snapshot())
+        for (final String key : objects.keySnapshot())
         {
-            if (o.allComplete() && (force || !o.leaseActive(nowMs)))
+            final int row = objects.find(key);
+            if (objects.hasFlag(row, ObjectTable.COMPLETE) && (force || objects.leaseMs(row) <= nowMs))
             {
-                drop(o);
+                drop(row);
                 n++;
             }
         }
@@ -407,25 +419,20 @@ public final class MasterService
     private void unmount(final long segmentId)
     {
         segments.unmount(segmentId);
-        for (final StoreObject o : objects.snapshot())
+        final ReplicaPool pool = objects.replicas();
+        for (final String key : objects.keySnapshot())
         {
-            if (o.removeIf(r -> r.segmentId == segmentId))
+            final int row = objects.find(key);
+            if (objects.removeReplicasIf(row, e -> pool.segmentId(e) == segmentId) > 0)
             {
-                objects.refreshComplete(o);
-                if (o.isEmpty())
+                objects.refreshComplete(row);
+                if (objects.replicaCount(row) == 0)
                 {
-                    objects.remove(o.key);
+                    objects.remove(row);
                 }
             }
         }
-        for (int i = discarded.size() - 1; i >= 0; i--)
-        {
-            if (discarded.get(i).segmentId == segmentId)
-            {
-                discarded.remove(i);
-                discardedReleaseAt.remove(i);
-            }
-        }
+        discarded.removeIf(d -> d.segmentId() == segmentId);
     }
 
     // ---- eviction ---------------------------------------------------------------------------------------------
@@ -444,11 +451,12 @@ public final class MasterService
         }
         counters.evictionAttempts++;
         final WatermarkEviction plan = WatermarkEviction.plan(objects, used, config, nowMs, evictionScratch);
-        for (final StoreObject o : plan.victims())
+        for (final String key : plan.victims())
         {
+            final int row = objects.find(key);
             counters.evictedKeys++;
-            counters.evictedBytes += o.size;
-            drop(o);
+            counters.evictedBytes += objects.size(row);
+            drop(row);
         }
         if (!plan.victims().isEmpty())
         {
@@ -463,10 +471,11 @@ public final class MasterService
     {
         for (int i = discarded.size() - 1; i >= 0; i--)
         {
-            if (discardedReleaseAt.get(i) <= nowMs)
+            final DiscardedReplica d = discarded.get(i);
+            if (d.releaseAtMs() <= nowMs)
             {
-                free(discarded.remove(i));
-                discardedReleaseAt.remove(i);
+                discarded.remove(i);
+                free(d.segmentId(), d.allocation());
                 counters.putStartReleased++;
             }
         }
@@ -474,35 +483,37 @@ public final class MasterService
 
     // ---- helpers and introspection ----------------------------------------------------------------------------
 
-    private void drop(final StoreObject o)
+    private void drop(final int row)
     {
-        for (final Replica r : o)
+        final ReplicaPool pool = objects.replicas();
+        for (int e = objects.firstReplica(row); e != ReplicaPool.NONE; e = pool.next(e))
         {
-            free(r);
+            free(pool.segmentId(e), pool.allocation(e));
         }
-        o.clear();
-        o.refreshComplete();
-        objects.remove(o.key);
+        objects.remove(row);
     }
 
-    private void free(final Replica r)
+    private void free(final long segmentId, final int allocation)
     {
-        final MountedSegment m = segments.get(r.segmentId);
+        final MountedSegment m = segments.get(segmentId);
         if (m != null)
         {
-            m.allocator.free(r.allocation);
+            m.allocator.free(allocation);
         }
     }
 
-    private List<ReplicaDescriptor> describe(final StoreObject o, final boolean readableOnly)
+    private List<ReplicaDescriptor> describe(final int row, final boolean readableOnly)
     {
-        final List<ReplicaDescriptor> out = new ArrayList<>();
-        for (final Replica r : o)
+        final List<ReplicaDescriptor> out = new ArrayList<>(objects.replicaCount(row));
+        final ReplicaPool pool = objects.replicas();
+        final long size = objects.size(row);
+        for (int e = objects.firstReplica(row); e != ReplicaPool.NONE; e = pool.next(e))
         {
-            final MountedSegment m = segments.get(r.segmentId);
-            if (m != null && (!readableOnly || r.status == ReplicaStatus.COMPLETE))
+            final MountedSegment m = segments.get(pool.segmentId(e));
+            final ReplicaStatus status = pool.status(e);
+            if (m != null && (!readableOnly || status == ReplicaStatus.COMPLETE))
             {
-                out.add(new ReplicaDescriptor(m.segment.name(), m.segment.base() + r.offset, r.size, r.status));
+                out.add(new ReplicaDescriptor(m.segment.name(), m.segment.base() + pool.offset(e), size, status));
             }
         }
         return out;
@@ -536,8 +547,8 @@ public final class MasterService
     /** Every replica of a key, readable or not (admin view, no lease). */
     public List<ReplicaDescriptor> queryKey(final String key)
     {
-        final StoreObject o = objects.get(key);
-        return o == null ? List.of() : describe(o, false);
+        final int row = objects.find(key);
+        return row < 0 ? List.of() : describe(row, false);
     }
 
     /** Mounted segments in mount order. */
@@ -554,7 +565,7 @@ public final class MasterService
     /** Whether a key's lease is active now. */
     public boolean leaseActive(final String key, final long nowMs)
     {
-        final StoreObject o = objects.get(key);
-        return o != null && o.leaseActive(nowMs);
+        final int row = objects.find(key);
+        return row >= 0 && objects.leaseMs(row) > nowMs;
     }
 }

@@ -3,161 +3,316 @@ package dev.kvtier.model.store;
 import dev.kvtier.model.primitive.LinearProbing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
- * The master's objects by key, plus a dense array of the same objects with their eviction-relevant fields
- * (lease deadline, soft-pin deadline, complete/hard-pin state) mirrored into primitive arrays. Lookups go through
- * the map; the eviction pass, which visits every object while the store is above its watermark, reads the
- * primitive arrays sequentially and touches an object only when it becomes a victim. The mirrored fields must
- * therefore be changed through this table ({@link #lease}, {@link #softPin}, {@link #refreshComplete}).
- * Whole-table walks that remove as they go work on snapshots ({@link #snapshot}).
+ * The master's objects as rows of primitive arrays, found by key through an open-addressing index. A full store
+ * holds hundreds of thousands of objects that live for minutes; as Java objects (object, replica, list) they were
+ * most of what the collector copied during a serving run, and an existence check touched five cache lines. Here
+ * an object is a row: the fields every lookup and the eviction scan read (lease, soft-pin deadline, state,
+ * replica chain, size) sit together in one 32-byte record, the rest in columns, the key in a {@code String[]},
+ * and replicas in a {@link ReplicaPool}.
+ *
+ * <p>Rows are dense, {@code 0 <= row < size()}: removing a row moves the last one into its place, so a row number
+ * is only good until the next removal. Code that removes while it walks holds keys ({@link #keySnapshot}) and
+ * finds each row again with {@link #find}.
  */
 final class ObjectTable
 {
-    static final byte COMPLETE = 1;
-    static final byte HARD_PIN = 2;
+    /** All replicas complete (and at least one): readable and, unless hard-pinned, evictable. */
+    static final int COMPLETE = 1;
+    static final int HARD_PIN = 2;
+    /** At least one replica complete: readable. */
+    static final int ANY_COMPLETE = 4;
+    static final int STRIDE = 4;
+    static final int LEASE = 0;
+    static final int SOFT_PIN = 1;
+    /** State bits in the low byte, replica count in the next 24 bits, the replica chain's head above. */
+    static final int STATE = 2;
+    private static final int SIZE = 3;
+    private static final int EMPTY = 0;
 
-    /**
-     * Open addressing by key: each slot holds an object and its key's hash, so a probe compares ints and touches
-     * an object only on a hash match; no entry object per key (a hash map's node was a fifth of what the
-     * collector copied per stored object).
-     */
-    private StoreObject[] slots = new StoreObject[2048];
-    private int[] slotHashes = new int[2048];
+    /** Pairs per slot: the key's hash, then row + 1 (0 = empty). Probes compare ints before touching a key. */
+    private int[] slots = new int[2 * 2048];
     private int slotMask = 2047;
-    private StoreObject[] dense = new StoreObject[1024];
-    private long[] leases = new long[1024];
-    private long[] softPins = new long[1024];
-    private byte[] states = new byte[1024];
+    private long[] hot = new long[1024 * STRIDE];
+    private String[] keys = new String[1024];
+    private long[] clientIds = new long[1024];
+    private long[] putStarts = new long[1024];
+    private long[] softPinTtls = new long[1024];
+    private final ReplicaPool replicas = new ReplicaPool();
     private int size;
 
-    StoreObject get(final String key)
+    int size()
+    {
+        return size;
+    }
+
+    /** The row of {@code key}, or -1. */
+    int find(final String key)
     {
         final int h = key.hashCode();
         int i = spread(h) & slotMask;
-        StoreObject o;
-        while ((o = slots[i]) != null)
+        int row;
+        while ((row = slots[2 * i + 1]) != EMPTY)
         {
-            if (slotHashes[i] == h && (o.key == key || o.key.equals(key)))
+            if (slots[2 * i] == h)
             {
-                return o;
+                final String k = keys[row - 1];
+                if (k == key || k.equals(key))
+                {
+                    return row - 1;
+                }
             }
             i = (i + 1) & slotMask;
         }
-        return null;
+        return -1;
     }
 
-    void put(final StoreObject o)
+    /** Adds an object with no replicas under a key that is not present; returns its row. */
+    int insert(final String key, final long clientId, final long size, final long putStartMs,
+        final boolean hardPin, final long softPinTtlMs)
     {
-        final StoreObject old = removeSlot(o.key);
-        if (old != null)
+        if ((this.size + 1) * 2 > slotMask + 1)
         {
-            eraseDense(old);
-        }
-        if ((size + 1) * 2 > slots.length)
-        {
-            final StoreObject[] oldSlots = slots;
-            final int[] oldHashes = slotHashes;
-            slots = new StoreObject[oldSlots.length * 2];
-            slotHashes = new int[oldSlots.length * 2];
-            slotMask = slots.length - 1;
-            for (int i = 0; i < oldSlots.length; i++)
+            final int[] old = slots;
+            slots = new int[old.length * 2];
+            slotMask = old.length - 1;
+            for (int i = 0; i < old.length; i += 2)
             {
-                if (oldSlots[i] != null)
+                if (old[i + 1] != EMPTY)
                 {
-                    place(oldSlots[i], oldHashes[i]);
+                    place(old[i], old[i + 1] - 1);
                 }
             }
         }
-        place(o, o.key.hashCode());
-        if (size == dense.length)
+        final int row = this.size++;
+        if (row == keys.length)
         {
-            dense = java.util.Arrays.copyOf(dense, size * 2);
-            leases = java.util.Arrays.copyOf(leases, size * 2);
-            softPins = java.util.Arrays.copyOf(softPins, size * 2);
-            states = java.util.Arrays.copyOf(states, size * 2);
+            final int n = keys.length * 2;
+            hot = Arrays.copyOf(hot, n * STRIDE);
+            keys = Arrays.copyOf(keys, n);
+            clientIds = Arrays.copyOf(clientIds, n);
+            putStarts = Arrays.copyOf(putStarts, n);
+            softPinTtls = Arrays.copyOf(softPinTtls, n);
         }
-        o.denseIndex = size;
-        dense[size] = o;
-        mirror(o);
-        size++;
+        place(key.hashCode(), row);
+        keys[row] = key;
+        clientIds[row] = clientId;
+        putStarts[row] = putStartMs;
+        softPinTtls[row] = softPinTtlMs;
+        final int b = row * STRIDE;
+        hot[b + LEASE] = 0;
+        hot[b + SOFT_PIN] = -1;
+        hot[b + STATE] = state(hardPin ? HARD_PIN : 0, 0, ReplicaPool.NONE);
+        hot[b + SIZE] = size;
+        return row;
     }
 
-    private void mirror(final StoreObject o)
+    /** Removes a row and its replicas (their allocations are the caller's to free first). */
+    void remove(final int row)
     {
-        final int i = o.denseIndex;
-        leases[i] = o.leaseTimeoutMs;
-        softPins[i] = o.softPinDeadlineMs;
-        states[i] = (byte)((o.complete ? COMPLETE : 0) | (o.hardPin ? HARD_PIN : 0));
-    }
-
-    /** Sets the object's lease deadline. */
-    void lease(final StoreObject o, final long untilMs)
-    {
-        o.leaseTimeoutMs = untilMs;
-        if (o.denseIndex >= 0)
+        for (int e = firstReplica(row); e != ReplicaPool.NONE; )
         {
-            leases[o.denseIndex] = untilMs;
+            final int next = replicas.next(e);
+            replicas.release(e);
+            e = next;
         }
-    }
-
-    /** Sets the object's soft-pin deadline. */
-    void softPin(final StoreObject o, final long untilMs)
-    {
-        o.softPinDeadlineMs = untilMs;
-        if (o.denseIndex >= 0)
+        removeSlot(keys[row], row);
+        final int last = --size;
+        if (row != last)
         {
-            softPins[o.denseIndex] = untilMs;
+            repoint(keys[last], last, row);
+            System.arraycopy(hot, last * STRIDE, hot, row * STRIDE, STRIDE);
+            keys[row] = keys[last];
+            clientIds[row] = clientIds[last];
+            putStarts[row] = putStarts[last];
+            softPinTtls[row] = softPinTtls[last];
         }
+        keys[last] = null;
     }
 
-    /** Recomputes the object's all-replicas-complete flag after its replicas changed. */
-    void refreshComplete(final StoreObject o)
+    // ---- fields ---------------------------------------------------------------------------------------------------
+
+    String key(final int row)
     {
-        o.refreshComplete();
-        if (o.denseIndex >= 0)
+        return keys[row];
+    }
+
+    long clientId(final int row)
+    {
+        return clientIds[row];
+    }
+
+    long putStartMs(final int row)
+    {
+        return putStarts[row];
+    }
+
+    long softPinTtlMs(final int row)
+    {
+        return softPinTtls[row];
+    }
+
+    long size(final int row)
+    {
+        return hot[row * STRIDE + SIZE];
+    }
+
+    long leaseMs(final int row)
+    {
+        return hot[row * STRIDE + LEASE];
+    }
+
+    void lease(final int row, final long untilMs)
+    {
+        hot[row * STRIDE + LEASE] = untilMs;
+    }
+
+    long softPinDeadlineMs(final int row)
+    {
+        return hot[row * STRIDE + SOFT_PIN];
+    }
+
+    void softPin(final int row, final long untilMs)
+    {
+        hot[row * STRIDE + SOFT_PIN] = untilMs;
+    }
+
+    /** {@link #COMPLETE}, {@link #HARD_PIN} and {@link #ANY_COMPLETE} bits. */
+    int flags(final int row)
+    {
+        return (int)hot[row * STRIDE + STATE] & 0xFF;
+    }
+
+    boolean hasFlag(final int row, final int flag)
+    {
+        return (hot[row * STRIDE + STATE] & flag) != 0;
+    }
+
+    /** The records of all rows, {@link #STRIDE} longs each, for the eviction scan; valid until the next insert. */
+    long[] hot()
+    {
+        return hot;
+    }
+
+    // ---- replicas -------------------------------------------------------------------------------------------------
+
+    ReplicaPool replicas()
+    {
+        return replicas;
+    }
+
+    int replicaCount(final int row)
+    {
+        return (int)(hot[row * STRIDE + STATE] >>> 8) & 0xFF_FFFF;
+    }
+
+    /** The first replica entry in placement order, or {@link ReplicaPool#NONE}; follow with the pool's next. */
+    int firstReplica(final int row)
+    {
+        return (int)(hot[row * STRIDE + STATE] >> 32);
+    }
+
+    /** Appends a PROCESSING replica. */
+    void addReplica(final int row, final long segmentId, final int allocation, final long offset)
+    {
+        final int e = replicas.add(segmentId, allocation, offset, ReplicaStatus.PROCESSING);
+        int head = firstReplica(row);
+        if (head == ReplicaPool.NONE)
         {
-            mirror(o);
+            head = e;
         }
-    }
-
-    long[] leases()
-    {
-        return leases;
-    }
-
-    long[] softPins()
-    {
-        return softPins;
-    }
-
-    byte[] states()
-    {
-        return states;
-    }
-
-    void remove(final String key)
-    {
-        final StoreObject o = removeSlot(key);
-        if (o != null)
+        else
         {
-            eraseDense(o);
+            int tail = head;
+            while (replicas.next(tail) != ReplicaPool.NONE)
+            {
+                tail = replicas.next(tail);
+            }
+            replicas.next(tail, e);
         }
+        setChain(row, head, replicaCount(row) + 1);
     }
 
-    private void eraseDense(final StoreObject o)
+    /** Unlinks, in order, every replica entry {@code test} accepts; returns how many went. */
+    int removeReplicasIf(final int row, final IntPredicate test)
     {
-        final int i = o.denseIndex;
-        final StoreObject last = dense[--size];
-        dense[i] = last;
-        leases[i] = leases[size];
-        softPins[i] = softPins[size];
-        states[i] = states[size];
-        last.denseIndex = i;
-        dense[size] = null;
-        o.denseIndex = -1;
+        int head = firstReplica(row);
+        int prev = ReplicaPool.NONE;
+        int removed = 0;
+        for (int e = head; e != ReplicaPool.NONE; )
+        {
+            final int next = replicas.next(e);
+            if (test.test(e))
+            {
+                if (prev == ReplicaPool.NONE)
+                {
+                    head = next;
+                }
+                else
+                {
+                    replicas.next(prev, next);
+                }
+                replicas.release(e);
+                removed++;
+            }
+            else
+            {
+                prev = e;
+            }
+            e = next;
+        }
+        if (removed > 0)
+        {
+            setChain(row, head, replicaCount(row) - removed);
+        }
+        return removed;
     }
+
+    /** Whether any replica has {@code status}. */
+    boolean anyReplica(final int row, final ReplicaStatus status)
+    {
+        for (int e = firstReplica(row); e != ReplicaPool.NONE; e = replicas.next(e))
+        {
+            if (replicas.status(e) == status)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Recomputes the complete flags after the row's replicas changed. */
+    void refreshComplete(final int row)
+    {
+        boolean all = firstReplica(row) != ReplicaPool.NONE;
+        boolean any = false;
+        for (int e = firstReplica(row); e != ReplicaPool.NONE; e = replicas.next(e))
+        {
+            final boolean complete = replicas.status(e) == ReplicaStatus.COMPLETE;
+            all &= complete;
+            any |= complete;
+        }
+        final int b = row * STRIDE + STATE;
+        final int flags = ((int)hot[b] & HARD_PIN) | (all ? COMPLETE : 0) | (any ? ANY_COMPLETE : 0);
+        hot[b] = (hot[b] & ~0xFFL) | flags;
+    }
+
+    private void setChain(final int row, final int head, final int count)
+    {
+        final int b = row * STRIDE + STATE;
+        hot[b] = state((int)hot[b] & 0xFF, count, head);
+    }
+
+    private static long state(final int flags, final int count, final int head)
+    {
+        return (flags & 0xFF) | ((long)(count & 0xFF_FFFF) << 8) | ((long)head << 32);
+    }
+
+    // ---- the key index --------------------------------------------------------------------------------------------
 
     private static int spread(final int h)
     {
@@ -165,85 +320,64 @@ final class ObjectTable
         return x ^ (x >>> 16);
     }
 
-    private void place(final StoreObject o, final int h)
+    private void place(final int h, final int row)
     {
         int i = spread(h) & slotMask;
-        while (slots[i] != null)
+        while (slots[2 * i + 1] != EMPTY)
         {
             i = (i + 1) & slotMask;
         }
-        slots[i] = o;
-        slotHashes[i] = h;
+        slots[2 * i] = h;
+        slots[2 * i + 1] = row + 1;
     }
 
-    private StoreObject removeSlot(final String key)
+    private int slotOf(final String key, final int row)
     {
-        final int h = key.hashCode();
-        int i = spread(h) & slotMask;
-        StoreObject o;
-        while ((o = slots[i]) != null && !(slotHashes[i] == h && (o.key == key || o.key.equals(key))))
+        int i = spread(key.hashCode()) & slotMask;
+        while (slots[2 * i + 1] != row + 1)
         {
             i = (i + 1) & slotMask;
         }
-        if (o == null)
-        {
-            return null;
-        }
-        int gap = i;
-        int j = i;
+        return i;
+    }
+
+    /** The slot of {@code key} pointed at row {@code from} now points at row {@code to}. */
+    private void repoint(final String key, final int from, final int to)
+    {
+        slots[2 * slotOf(key, from) + 1] = to + 1;
+    }
+
+    private void removeSlot(final String key, final int row)
+    {
+        int gap = slotOf(key, row);
+        int j = gap;
         while (true)
         {
             j = (j + 1) & slotMask;
-            if (slots[j] == null)
+            if (slots[2 * j + 1] == EMPTY)
             {
                 break;
             }
-            final int home = spread(slotHashes[j]) & slotMask;
+            final int home = spread(slots[2 * j]) & slotMask;
             if (LinearProbing.movesIntoGap(home, gap, j))
             {
-                slots[gap] = slots[j];
-                slotHashes[gap] = slotHashes[j];
+                slots[2 * gap] = slots[2 * j];
+                slots[2 * gap + 1] = slots[2 * j + 1];
                 gap = j;
             }
         }
-        slots[gap] = null;
-        return o;
+        slots[2 * gap + 1] = EMPTY;
     }
 
-    int size()
-    {
-        return size;
-    }
-
-    /** The i-th object of the dense array, {@code 0 <= i < size()}; order is unspecified. */
-    StoreObject at(final int i)
-    {
-        return dense[i];
-    }
-
-    /** A copy of the keys in map order, safe to iterate while removing. */
+    /** The keys in index order, safe to walk while removing. */
     List<String> keySnapshot()
     {
         final List<String> out = new ArrayList<>(size);
-        for (final StoreObject o : slots)
+        for (int i = 1; i < slots.length; i += 2)
         {
-            if (o != null)
+            if (slots[i] != EMPTY)
             {
-                out.add(o.key);
-            }
-        }
-        return out;
-    }
-
-    /** A copy of the objects in map order, safe to iterate while removing. */
-    List<StoreObject> snapshot()
-    {
-        final List<StoreObject> out = new ArrayList<>(size);
-        for (final StoreObject o : slots)
-        {
-            if (o != null)
-            {
-                out.add(o);
+                out.add(keys[slots[i] - 1]);
             }
         }
         return out;

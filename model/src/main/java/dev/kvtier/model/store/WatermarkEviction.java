@@ -10,12 +10,11 @@ import java.util.List;
  * candidates are complete, unpinned objects whose lease expired, oldest lease first (the lease deadline is the LRU
  * clock). Pass 1 takes ordinary objects up to {@code ceil(N * target)}, everything tied with the last one
  * included; pass 2 runs only below {@code ceil(N * lowerbound)} and then takes soft-pinned objects too, if
- * allowed, up to the same target.
+ * allowed, up to the same target. Victims are named by key, in the order they are to be dropped (rows move as
+ * others are removed).
  */
-record WatermarkEviction(List<StoreObject> victims)
+record WatermarkEviction(List<String> victims)
 {
-    private static final Comparator<StoreObject> LEASE_ORDER =
-        Comparator.comparingLong((StoreObject o) -> o.leaseTimeoutMs).thenComparing(o -> o.key);
 
     /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
     static final class Scratch
@@ -41,27 +40,25 @@ record WatermarkEviction(List<StoreObject> victims)
         final double lowerbound = Math.max(target * 0.5, usedRatio - hw);
         final int n = objects.size();
         scratch.ensure(n);
-        final long[] leases = objects.leases();
-        final long[] softPins = objects.softPins();
-        final byte[] states = objects.states();
+        final long[] hot = objects.hot();
         final int[] ordinary = scratch.ordinary;
         int ordinaryCount = 0;
-        final List<StoreObject> softPinned = new ArrayList<>();
+        final List<Integer> softPinned = new ArrayList<>();
         long evictable = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = 0, b = 0; i < n; i++, b += ObjectTable.STRIDE)
         {
-            if (states[i] != ObjectTable.COMPLETE)
+            if ((hot[b + ObjectTable.STATE] & (ObjectTable.COMPLETE | ObjectTable.HARD_PIN)) != ObjectTable.COMPLETE)
             {
                 continue; // hard-pinned, or a replica not complete
             }
             evictable++;
-            if (leases[i] > nowMs)
+            if (hot[b + ObjectTable.LEASE] > nowMs)
             {
                 continue;
             }
-            if (softPins[i] > nowMs)
+            if (hot[b + ObjectTable.SOFT_PIN] > nowMs)
             {
-                softPinned.add(objects.at(i));
+                softPinned.add(i);
             }
             else
             {
@@ -70,12 +67,16 @@ record WatermarkEviction(List<StoreObject> victims)
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
-        final List<StoreObject> victims = new ArrayList<>();
+        final List<String> victims = new ArrayList<>();
         takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims);
-        softPinned.sort(LEASE_ORDER);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
-            takeUpTo(softPinned, ideal, victims, false);
+            softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
+                .thenComparing(objects::key));
+            for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)
+            {
+                victims.add(objects.key(softPinned.get(i)));
+            }
         }
         return new WatermarkEviction(victims);
     }
@@ -85,31 +86,30 @@ record WatermarkEviction(List<StoreObject> victims)
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
     private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
-        final long[] scratch, final long limit, final List<StoreObject> out)
+        final long[] scratch, final long limit, final List<String> out)
     {
         if (limit <= 0 || count == 0)
         {
             return;
         }
-        final long[] leases = objects.leases();
         if (count <= limit)
         {
             for (int i = 0; i < count; i++)
             {
-                out.add(objects.at(candidates[i]));
+                out.add(objects.key(candidates[i]));
             }
             return;
         }
         for (int i = 0; i < count; i++)
         {
-            scratch[i] = leases[candidates[i]];
+            scratch[i] = objects.leaseMs(candidates[i]);
         }
         final long threshold = select(scratch, count, (int)limit - 1);
         for (int i = 0; i < count; i++)
         {
-            if (leases[candidates[i]] <= threshold)
+            if (objects.leaseMs(candidates[i]) <= threshold)
             {
-                out.add(objects.at(candidates[i]));
+                out.add(objects.key(candidates[i]));
             }
         }
     }
@@ -163,24 +163,5 @@ record WatermarkEviction(List<StoreObject> victims)
             }
         }
         return a[k];
-    }
-
-    /** Appends candidates in order until {@code limit}; with {@code ties}, also every one tied with the last. */
-    private static void takeUpTo(final List<StoreObject> ordered, final long limit, final List<StoreObject> out,
-        final boolean ties)
-    {
-        int i = 0;
-        while (i < ordered.size() && out.size() < limit)
-        {
-            out.add(ordered.get(i++));
-        }
-        if (ties && !out.isEmpty() && i > 0)
-        {
-            final long last = ordered.get(i - 1).leaseTimeoutMs;
-            while (i < ordered.size() && ordered.get(i).leaseTimeoutMs == last)
-            {
-                out.add(ordered.get(i++));
-            }
-        }
     }
 }
