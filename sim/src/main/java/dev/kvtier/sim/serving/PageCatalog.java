@@ -30,7 +30,13 @@ public final class PageCatalog implements PageKeys
         this.requestPages = requestPages;
         this.hashes = hashes;
         this.pageCount = pageCount;
+        // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
+        // reaches the store, and keys made during the run survive young collections there only to be promoted.
         this.keys = new String[pageCount];
+        for (int i = 0; i < pageCount; i++)
+        {
+            keys[i] = PageHasher.hex(hashes, i * 32, 32);
+        }
     }
 
     public static PageCatalog build(final List<TraceRecord> records, final int pageSize)
@@ -106,13 +112,7 @@ public final class PageCatalog implements PageKeys
     @Override
     public String key(final int pageId)
     {
-        String k = keys[pageId];
-        if (k == null)
-        {
-            k = PageHasher.hex(hashes, pageId * 32, 32);
-            keys[pageId] = k;
-        }
-        return k;
+        return keys[pageId];
     }
 
     /**
