@@ -26,6 +26,8 @@ final class Job
     int extendDone;
     long prefillStartNs = -1;
     long firstTokenNs;
+    /** When this request's latest token came out (its first, then each decode step's). */
+    long lastTokenNs;
     int generated;
     RequestRecord handedOff;
 

@@ -171,6 +171,7 @@ public final class ServingWorker implements Node
             job.handedOff = h.record();
             job.generated = 1;
             job.firstTokenNs = h.record().firstTokenNs();
+            job.lastTokenNs = job.firstTokenNs;
             prealloc.add(job);
             kick();
         }
@@ -402,6 +403,7 @@ public final class ServingWorker implements Node
         stats.requestsAborted++;
         job.prefillStartNs = ctx.now();
         job.firstTokenNs = ctx.now();
+        job.lastTokenNs = job.firstTokenNs;
         ctx.send(config.router(), new PrefillDone(job.request.id()));
         ctx.send(config.router(), job.record(config.instance(), ctx.now()).asAborted());
     }
@@ -456,6 +458,7 @@ public final class ServingWorker implements Node
             return;
         }
         job.firstTokenNs = ctx.now();
+        job.lastTokenNs = job.firstTokenNs;
         if (job.remainingOutput() <= 0)
         {
             finishJob(job);
@@ -586,6 +589,7 @@ public final class ServingWorker implements Node
         stats.decodeSteps += steps;
         stats.decodeTokens += (long)steps * running.size();
         stats.decodeBusyNs += cumulative[steps - 1];
+        recordTokenGaps(steps);
         int kept = 0;
         final List<Job> done = new ArrayList<>();
         for (final Job job : running)
@@ -604,6 +608,22 @@ public final class ServingWorker implements Node
         for (final Job job : done)
         {
             finishJob(job);
+        }
+    }
+
+    /** Each running request's gaps between tokens over the epoch's {@code steps} steps. */
+    private void recordTokenGaps(final int steps)
+    {
+        final long firstStepEnd = epochStartNs + cumulative[0];
+        for (final Job job : running)
+        {
+            stats.tokenItlUs.recordValue(Math.max(1, (firstStepEnd - job.lastTokenNs) / 1000));
+            job.lastTokenNs = epochStartNs + cumulative[steps - 1];
+        }
+        for (int k = 1; k < steps; k++)
+        {
+            stats.tokenItlUs.recordValueWithCount(Math.max(1, (cumulative[k] - cumulative[k - 1]) / 1000),
+                running.size());
         }
     }
 

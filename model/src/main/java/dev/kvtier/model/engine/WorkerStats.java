@@ -2,6 +2,8 @@ package dev.kvtier.model.engine;
 
 import dev.kvtier.model.hicache.PrefetchOutcome;
 
+import org.HdrHistogram.Histogram;
+
 /** Counters of one instance over a run; reports sum them across instances. Fields are public for reports. */
 public final class WorkerStats
 {
@@ -34,4 +36,10 @@ public final class WorkerStats
     public long backupPagesFailed;
     public long storeBytesRead;
     public long storeBytesWritten;
+    /**
+     * Every inter-token gap of every request decoded here, in microseconds: a step's duration for each request in
+     * its batch, and for a request's first decode step the whole wait since its previous token (a prefill pass or
+     * a PD hand-off in between shows up here, where a per-request mean hides it).
+     */
+    public final Histogram tokenItlUs = new Histogram(3_600_000_000L, 3);
 }

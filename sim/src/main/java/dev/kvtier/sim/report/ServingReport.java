@@ -135,6 +135,12 @@ public final class ServingReport
         root.put("aborted", aborted);
         root.set("ttft_ms", percentiles(ttft));
         root.set("itl_ms", percentiles(itl));
+        final Histogram tokenItl = histogram();
+        for (final WorkerStats w : result.workers())
+        {
+            tokenItl.add(w.tokenItlUs);
+        }
+        root.set("token_itl_ms", percentiles(tokenItl));
         root.set("e2e_ms", percentiles(e2e));
         final ObjectNode slo = root.putObject("slo");
         slo.put("ttft_ms", ttftSloMs);

@@ -143,4 +143,27 @@ class ServingPropertiesTest
         assertThat(r.records().stream().filter(RequestRecord::aborted))
             .allSatisfy(x -> assertThat(x.cachedTokens()).isZero());
     }
+
+    @Test
+    void tokenGapsShouldAddUpToEachRequestsDecodeTimeInBothModes()
+    {
+        for (final Map<String, String> mode : List.of(Map.<String, String>of(), Map.of("disaggregation.mode", "pd",
+            "disaggregation.prefill_instances", "2")))
+        {
+            final ServingResult r = run(trace.subList(0, 300), mode, 1.0);
+            final org.HdrHistogram.Histogram gaps = new org.HdrHistogram.Histogram(3_600_000_000L, 3);
+            r.workers().forEach(w -> gaps.add(w.tokenItlUs));
+            final List<RequestRecord> served = r.records().stream().filter(x -> !x.aborted()).toList();
+            assertThat(served).hasSize(300);
+            // one gap per token after the first, and together they span first token to finish
+            assertThat(gaps.getTotalCount()).as("mode %s", mode)
+                .isEqualTo(served.stream().mapToLong(x -> x.outputTokens() - 1).sum());
+            final double decodeUs = served.stream().mapToLong(x -> x.finishNs() - x.firstTokenNs()).sum() / 1000.0;
+            assertThat(gaps.getMean() * gaps.getTotalCount()).isCloseTo(decodeUs,
+                org.assertj.core.api.Assertions.withinPercentage(0.2));
+            // the slowest gap is at least the slowest request's mean gap, and a stall shows up in the tail
+            assertThat(gaps.getMaxValue() * 1000.0).isGreaterThanOrEqualTo(
+                served.stream().mapToLong(RequestRecord::itlNs).max().orElseThrow() * 0.999);
+        }
+    }
 }
