@@ -25,15 +25,9 @@ final class SizeBins
         {
             return (int)size;
         }
-        final int highestSetBit = 63 - Long.numberOfLeadingZeros(size);
-        final int mantissaStartBit = highestSetBit - MANTISSA_BITS;
-        final int exp = mantissaStartBit + 1;
-        int mantissa = (int)((size >>> mantissaStartBit) & MANTISSA_MASK);
-        if ((size & ((1L << mantissaStartBit) - 1)) != 0)
-        {
-            mantissa++;
-        }
-        return (exp << MANTISSA_BITS) + mantissa; // '+' lets a mantissa overflow carry into the exponent
+        final int mantissaStartBit = 63 - Long.numberOfLeadingZeros(size) - MANTISSA_BITS;
+        // bits below the mantissa round up; a mantissa overflow carries into the exponent, as in upstream's '+'
+        return binRoundDown(size) + ((size & ((1L << mantissaStartBit) - 1)) != 0 ? 1 : 0);
     }
 
     /** The bin a free range of {@code size} units belongs to (every range in it is at least the bin size). */
