@@ -9,11 +9,15 @@ import dev.kvtier.sim.cluster.ModelSpec;
  * HBM bw))} with FLOPs {@code = 2 × active params × new tokens + attention FLOPs per pair × pairs} (the Mooncake
  * FAST'25 cost model's {@code l·(a·n²·d + b·n·d²)} in another form). Decode step: {@code max(FLOPs, (weights read
  * + KV read) / (tp × HBM bw × efficiency)) + step overhead}; an MoE step reads the experts the batch can touch.
- * Copies: KV bytes over the instance's PCIe links, one per GPU.
+ * Copies: KV bytes over the instance's PCIe links, one per GPU. With {@code tp > 1} both add the tensor-parallel
+ * all-reduces, which SGLang does not overlap with compute: two per layer (after attention and after the MLP or
+ * MoE block) of {@code tokens × hidden × 2} bytes, each a ring over NVLink: {@code 2 (tp − 1) / tp × bytes /
+ * (NVLink × 0.8) + 8 µs}.
  *
  * <p>Efficiency constants: prefill MFU 0.55 and decode HBM efficiency 0.85 are typical of published vLLM/SGLang
- * profiles (Vidur, BLIS); the 2 ms prefill and 1 ms decode overheads stand for launch and scheduler time. They are
- * fields so calibration can replace them.
+ * profiles (Vidur, BLIS); the 2 ms prefill and 1 ms decode overheads stand for launch and scheduler time; 0.8 of
+ * NVLink is the bus bandwidth NCCL's all-reduce reaches on large messages, and 8 µs per call the latency of
+ * SGLang's custom all-reduce on small ones. They are fields so calibration can replace them.
  */
 public final class RooflineCostModel implements CostModel
 {
@@ -23,6 +27,10 @@ public final class RooflineCostModel implements CostModel
     public static final double PCIE_EFFICIENCY = 0.8;
     public static final long PREFILL_OVERHEAD_NS = 2_000_000;
     public static final long DECODE_OVERHEAD_NS = 1_000_000;
+    public static final double NVLINK_EFFICIENCY = 0.8;
+    public static final long ALL_REDUCE_LATENCY_NS = 8_000;
+    /** Activations are BF16. */
+    private static final int ACTIVATION_BYTES = 2;
 
     private final ModelSpec model;
     private final int tp;
@@ -33,6 +41,9 @@ public final class RooflineCostModel implements CostModel
     private final double weightBytes;
     private final double activeWeightBytes;
     private final double flopsPerToken;
+    /** Ring all-reduce cost of one activation row per layer pass, and the fixed cost of a step's all-reduces. */
+    private final double allReduceNsPerToken;
+    private final double allReduceFixedNs;
 
     public RooflineCostModel(final ModelSpec model, final GpuSpec gpu, final int tp)
     {
@@ -45,6 +56,16 @@ public final class RooflineCostModel implements CostModel
         this.weightBytes = model.weightBytes();
         this.activeWeightBytes = model.activeParams() * model.weightDtypeBytes();
         this.flopsPerToken = 2 * model.activeParams();
+        final int calls = tp > 1 ? 2 * model.layers() : 0;
+        this.allReduceNsPerToken = tp > 1 ? calls * 2.0 * (tp - 1) / tp * model.hidden() * ACTIVATION_BYTES
+            / (gpu.nvlinkBytesPerSec() * NVLINK_EFFICIENCY / 1e9) : 0;
+        this.allReduceFixedNs = (double)calls * ALL_REDUCE_LATENCY_NS;
+    }
+
+    /** The tensor-parallel all-reduces of one forward pass over {@code tokens} tokens (0 when tp is 1). */
+    public long allReduceNs(final long tokens)
+    {
+        return (long)(allReduceFixedNs + allReduceNsPerToken * tokens);
     }
 
     /** KV bytes per token held by the whole instance: MLA's latent cache is replicated on every TP rank. */
@@ -59,7 +80,7 @@ public final class RooflineCostModel implements CostModel
         final double flops = flopsPerToken * newTokens + model.attentionFlopsPerPair() * attentionPairs;
         final double compute = flops / (flopsPerNs * PREFILL_MFU);
         final double memory = weightBytes / (hbmBytesPerNs * HBM_EFFICIENCY);
-        return (long)Math.max(compute, memory) + PREFILL_OVERHEAD_NS;
+        return (long)Math.max(compute, memory) + allReduceNs(newTokens) + PREFILL_OVERHEAD_NS;
     }
 
     @Override
@@ -70,7 +91,7 @@ public final class RooflineCostModel implements CostModel
         final double memory = (weightsRead + kvRead) / (hbmBytesPerNs * HBM_EFFICIENCY);
         final double flops = flopsPerToken * batch + model.attentionFlopsPerPair() * contextTokens;
         final double compute = flops / (flopsPerNs * DECODE_MFU);
-        return (long)Math.max(memory, compute) + DECODE_OVERHEAD_NS;
+        return (long)Math.max(memory, compute) + allReduceNs(batch) + DECODE_OVERHEAD_NS;
     }
 
     @Override
