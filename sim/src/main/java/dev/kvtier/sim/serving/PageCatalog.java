@@ -16,7 +16,6 @@ public final class PageCatalog implements PageKeys
 {
     private final int pageSize;
     private final int[][] requestPages;
-    private final byte[] hashes;
     private final String[] keys;
     private final int pageCount;
 
@@ -24,7 +23,6 @@ public final class PageCatalog implements PageKeys
     {
         this.pageSize = pageSize;
         this.requestPages = requestPages;
-        this.hashes = hashes;
         this.pageCount = pageCount;
         // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
         // reaches the store, and keys made during the run survive young collections there only to be promoted.
