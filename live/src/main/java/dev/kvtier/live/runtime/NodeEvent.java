@@ -2,6 +2,7 @@ package dev.kvtier.live.runtime;
 
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferStatus;
 
 /** One slot of a node's ring: a message, a timer firing, a transfer end, or a task to run on the node thread. */
 final class NodeEvent
@@ -17,7 +18,7 @@ final class NodeEvent
     long deadlineNs;
     long id;
     Object timeoutRef;
-    boolean ok;
+    TransferStatus status;
     Runnable task;
 
     void clear()
@@ -26,5 +27,6 @@ final class NodeEvent
         message = null;
         task = null;
         timeoutRef = null;
+        status = null;
     }
 }

@@ -5,12 +5,15 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -148,7 +151,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
                         node.onTimer(e.id);
                     }
                 }
-                case NodeEvent.TRANSFER_DONE -> node.onTransferDone(e.id, e.ok);
+                case NodeEvent.TRANSFER_DONE -> node.onTransferDone(e.id, e.status);
                 case NodeEvent.TASK -> e.task.run();
                 default -> throw new IllegalStateException("unknown event kind " + e.kind);
             }
@@ -206,15 +209,22 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         runtime.route(self, to, message);
     }
 
-    /**
-     * Live nodes move bulk data through the transfer engine's clients ({@code transport-tcp}), which know
-     * addresses and buffers; this byte-count-only form exists for the simulator's cost model.
-     */
     @Override
-    public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+    public int register(final MemoryRegion region)
     {
-        throw new UnsupportedOperationException("live nodes transfer bytes through TransferClient, not "
-            + "NodeContext.transfer (a simulator-only cost hook)");
+        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
+    }
+
+    @Override
+    public void expose(final String segment, final int region, final long baseAddress)
+    {
+        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
+    }
+
+    @Override
+    public void transfer(final List<TransferRequest> batch, final long tag)
+    {
+        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
     }
 
     @Override

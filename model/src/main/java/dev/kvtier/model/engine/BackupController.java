@@ -3,11 +3,9 @@ package dev.kvtier.model.engine;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.PageKeys;
-import dev.kvtier.model.hicache.StoreClient;
-import dev.kvtier.model.store.MasterRequest;
-import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.ReplicateConfig;
-import dev.kvtier.model.store.Result;
+import dev.kvtier.model.store.client.LocalSlice;
+import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +15,8 @@ import java.util.List;
 /**
  * The L2 → L3 backup thread of one instance: after a host copy is acknowledged, its pages are written to the
  * store in batches of 128, skipping keys the store already has (Mooncake's {@code batch_set_v1} checks
- * {@code batch_is_exist} first), then sealed with PutEnd. The host copies stay pinned until the batch is done.
+ * {@code batch_is_exist} first), then sealed with PutEnd; a value whose write failed is revoked by the store client
+ * and counted failed, and the backup goes on with the next batch. The host copies stay pinned until the op is done.
  * Also writes decode-offload pages, which have no tree node behind them.
  */
 final class BackupController
@@ -28,7 +27,7 @@ final class BackupController
 
     private final HiRadixCache cache;
     private final StoreClient store;
-    private final long pageBytes;
+    private final LocalSlice pageSlice;
     private final ArrayDeque<BackupOp> queue = new ArrayDeque<>();
     private boolean busy;
 
@@ -36,11 +35,15 @@ final class BackupController
     long pagesDeduplicated;
     long pagesFailed;
 
-    BackupController(final HiRadixCache cache, final StoreClient store, final long pageBytes)
+    /**
+     * @param pageSlice where a page's bytes are read from (the serving simulator does not track which host slot
+     *                  holds a page, so every page is costed from one slice of the page's size)
+     */
+    BackupController(final HiRadixCache cache, final StoreClient store, final LocalSlice pageSlice)
     {
         this.cache = cache;
         this.store = store;
-        this.pageBytes = pageBytes;
+        this.pageSlice = pageSlice;
     }
 
     /** Backs up tree pages whose host copies just landed; pins them until written. */
@@ -86,10 +89,8 @@ final class BackupController
             return;
         }
         final List<String> keys = op.rawKeys.subList(from, to);
-        store.call(id -> new MasterRequest.BatchExistKey(id, keys), existReply ->
+        store.batchExists(keys, exists ->
         {
-            @SuppressWarnings("unchecked")
-            final List<Boolean> exists = (List<Boolean>)existReply.value();
             final List<String> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++)
             {
@@ -104,46 +105,22 @@ final class BackupController
                 writeBatch(op, to);
                 return;
             }
-            final List<Long> lengths = Collections.nCopies(missing.size(), pageBytes);
-            store.call(id -> new MasterRequest.BatchPutStart(id, store.clientId(), missing, lengths,
-                ReplicateConfig.defaults()), startReply ->
-            {
-                @SuppressWarnings("unchecked")
-                final List<Result<List<ReplicaDescriptor>>> placed =
-                    (List<Result<List<ReplicaDescriptor>>>)startReply.value();
-                final List<ReplicaDescriptor> targets = new ArrayList<>();
-                final List<String> started = new ArrayList<>();
-                for (int i = 0; i < placed.size(); i++)
+            store.batchPut(missing, Collections.nCopies(missing.size(), pageSlice), ReplicateConfig.defaults(),
+                codes ->
                 {
-                    final Result<List<ReplicaDescriptor>> r = placed.get(i);
-                    if (r.isOk() && r.value() != null)
+                    for (final int code : codes)
                     {
-                        targets.addAll(r.value());
-                        started.add(missing.get(i));
+                        if (code == 0)
+                        {
+                            pagesWritten++;
+                        }
+                        else
+                        {
+                            pagesFailed++;
+                        }
                     }
-                }
-                pagesFailed += missing.size() - started.size();
-                if (started.isEmpty())
-                {
                     writeBatch(op, to);
-                    return;
-                }
-                store.transferAll(targets, false, ok ->
-                {
-                    if (!ok)
-                    {
-                        // a failed batch ends the backup; the unsealed puts are the master's zombies to discard
-                        pagesFailed += started.size();
-                        finish(op);
-                        return;
-                    }
-                    store.call(id -> new MasterRequest.BatchPutEnd(id, store.clientId(), started), r ->
-                    {
-                        pagesWritten += started.size();
-                        writeBatch(op, to);
-                    });
                 });
-            });
         });
     }
 

@@ -5,11 +5,11 @@ import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.MatchResult;
 import dev.kvtier.model.hicache.PrefetchOutcome;
 import dev.kvtier.model.hicache.PrefetchPolicy;
-import dev.kvtier.model.hicache.StoreClient;
 import dev.kvtier.model.node.NodeContext;
-import dev.kvtier.model.store.MasterRequest;
 import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.Result;
+import dev.kvtier.model.store.client.LocalSlice;
+import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ final class PrefetchController
     private final HiCacheConfig config;
     private final HiRadixCache cache;
     private final StoreClient store;
+    private final LocalSlice pageSlice;
     private final Runnable onProgress;
     private final ArrayDeque<PrefetchOp> queryQueue = new ArrayDeque<>();
     private final ArrayDeque<PrefetchOp> ioQueue = new ArrayDeque<>();
@@ -42,8 +43,9 @@ final class PrefetchController
     long pagesUsed;
 
     PrefetchController(final NodeContext ctx, final HiCacheConfig config, final HiRadixCache cache,
-        final StoreClient store, final Runnable onProgress)
+        final StoreClient store, final LocalSlice pageSlice, final Runnable onProgress)
     {
+        this.pageSlice = pageSlice;
         this.ctx = ctx;
         this.config = config;
         this.cache = cache;
@@ -195,10 +197,8 @@ final class PrefetchController
         final int from = op.start + found;
         final int to = Math.min(op.start + op.requested, from + HiCacheConfig.STORAGE_BATCH_PAGES);
         final List<String> keys = keys(op, from, to);
-        store.call(id -> new MasterRequest.BatchExistKey(id, keys), reply ->
+        store.batchExists(keys, exists ->
         {
-            @SuppressWarnings("unchecked")
-            final List<Boolean> exists = (List<Boolean>)reply.value();
             int consecutive = 0;
             while (consecutive < exists.size() && exists.get(consecutive))
             {
@@ -255,38 +255,39 @@ final class PrefetchController
         final int from = op.start + op.completedPages;
         final int to = Math.min(op.start + op.hitPages, from + HiCacheConfig.STORAGE_BATCH_PAGES);
         final List<String> keys = keys(op, from, to);
-        store.call(id -> new MasterRequest.BatchGetReplicaList(id, keys), reply ->
+        store.batchQuery(keys, lookups ->
         {
-            @SuppressWarnings("unchecked")
-            final List<Result<List<ReplicaDescriptor>>> lookups = (List<Result<List<ReplicaDescriptor>>>)reply.value();
-            final List<ReplicaDescriptor> replicas = new ArrayList<>(lookups.size());
+            // only the consecutive run of stored pages from the start is usable as a prefix
+            final List<List<ReplicaDescriptor>> replicas = new ArrayList<>(lookups.size());
             for (final Result<List<ReplicaDescriptor>> r : lookups)
             {
-                final ReplicaDescriptor d = StoreClient.firstReplica(r);
-                if (d == null)
+                if (!r.isOk() || r.value() == null || r.value().isEmpty())
                 {
                     break;
                 }
-                replicas.add(d);
+                replicas.add(r.value());
             }
             if (op.terminated || replicas.isEmpty())
             {
                 ioEnded(op);
                 return;
             }
-            store.transferAll(replicas, true, ok ->
+            final int n = replicas.size();
+            store.batchRead(replicas, java.util.Collections.nCopies(n, pageSlice), new long[n], read ->
             {
                 if (op.terminated)
                 {
                     ioEnded(op);
                     return;
                 }
-                if (ok)
+                int arrived = 0;
+                while (arrived < n && read[arrived] >= 0)
                 {
-                    op.completedPages += replicas.size();
-                    pagesFetched += replicas.size();
+                    arrived++;
                 }
-                if (ok && replicas.size() == keys.size() && op.completedPages < op.hitPages)
+                op.completedPages += arrived;
+                pagesFetched += arrived;
+                if (arrived == keys.size() && op.completedPages < op.hitPages)
                 {
                     readBatch(op);
                     return;

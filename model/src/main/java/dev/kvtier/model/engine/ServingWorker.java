@@ -5,13 +5,17 @@ import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.MatchResult;
 import dev.kvtier.model.hicache.PageKeys;
 import dev.kvtier.model.hicache.PrefetchPolicy;
-import dev.kvtier.model.hicache.StoreClient;
 import dev.kvtier.model.node.Completions;
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.client.LocalSlice;
+import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,7 +53,8 @@ public final class ServingWorker implements Node
     private final WorkerConfig config;
     private final HiCacheConfig cacheConfig;
     private final int pageSize;
-    private final Completions<Boolean> transfers = new Completions<>();
+    private final Completions<TransferStatus> transfers = new Completions<>();
+    private int deviceRegion;
     private final MatchResult match = new MatchResult();
     private final List<Job> waiting = new ArrayList<>();
     private final List<Job> running = new ArrayList<>();
@@ -110,8 +115,8 @@ public final class ServingWorker implements Node
         }
         if (store != null)
         {
-            stats.storeBytesRead = store.bytesRead();
-            stats.storeBytesWritten = store.bytesWritten();
+            stats.storeBytesRead = store.counters().bytesRead();
+            stats.storeBytesWritten = store.counters().bytesWritten();
         }
         return stats;
     }
@@ -129,6 +134,16 @@ public final class ServingWorker implements Node
         this.cache = new HiRadixCache(cacheConfig.devicePages(), decodeOnly ? 0 : cacheConfig.hostPages(),
             cacheConfig.writePolicy());
         final long pageBytes = config.cost().kvBytes(pageSize);
+        // the serving simulator costs KV bytes without tracking which slot holds a page: its memory is virtual,
+        // one region per tier, and every page moves from or to the region's first page-sized slice
+        deviceRegion = ctx.register(MemoryRegion.virtual((long)cacheConfig.devicePages() * pageBytes));
+        if (decodeOnly)
+        {
+            ctx.expose(kvSegment(ctx.self()), deviceRegion, 0);
+        }
+        final int hostRegion = ctx.register(MemoryRegion.virtual(
+            Math.max(cacheConfig.hostPages(), HiCacheConfig.STORAGE_BATCH_PAGES) * pageBytes));
+        final LocalSlice pageSlice = new LocalSlice(hostRegion, 0, pageBytes);
         if (config.master() != null)
         {
             final long clientId = config.instance() + 1L;
@@ -136,13 +151,14 @@ public final class ServingWorker implements Node
                 ? new Segment(clientId, ctx.self().name(), clientId << 44, config.segmentBytes(), clientId,
                     ctx.self().name())
                 : null;
-            store = new StoreClient(ctx, config.master(), clientId, segment, config.segmentOwners(), transfers);
+            store = new StoreClient(ctx, config.master(), clientId, segment,
+                segment != null ? MemoryRegion.virtual(segment.size()) : null, transfers);
             store.start();
             ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
-            backup = new BackupController(cache, store, pageBytes);
+            backup = new BackupController(cache, store, pageSlice);
             if (cacheConfig.storage() && !decodeOnly)
             {
-                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, this::kick);
+                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, pageSlice, this::kick);
             }
         }
     }
@@ -214,9 +230,9 @@ public final class ServingWorker implements Node
     }
 
     @Override
-    public void onTransferDone(final long transferId, final boolean ok)
+    public void onTransferDone(final long tag, final TransferStatus status)
     {
-        transfers.complete(transferId, ok);
+        transfers.complete(tag, status);
     }
 
     // ---- scheduling -------------------------------------------------------------------------------------------
@@ -474,12 +490,23 @@ public final class ServingWorker implements Node
         final long bytes = config.cost().kvBytes(job.request.inputTokens());
         stats.handoffBytes += bytes;
         final NodeId target = job.decodeTarget;
-        ctx.transfer(target, bytes, false, transfers.register(ok ->
+        final TransferRequest write = TransferRequest.write(kvSegment(target), 0, deviceRegion, 0, bytes);
+        ctx.transfer(List.of(write), transfers.register(status ->
         {
+            if (!status.ok())
+            {
+                stats.handoffFailures++;
+            }
             release(job);
             final RequestRecord partial = job.record(config.instance(), 0).withFirstToken(ctx.now());
             ctx.send(target, new KvHandoff(job.request, partial));
         }));
+    }
+
+    /** The segment a decode instance exposes its KV memory as, for prefill instances to write hand-offs into. */
+    private static String kvSegment(final NodeId decode)
+    {
+        return decode.name() + "/kv";
     }
 
     private void release(final Job job)

@@ -3,8 +3,6 @@ package dev.kvtier.model.engine;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.node.NodeId;
 
-import java.util.Map;
-
 /**
  * How one serving instance is set up.
  *
@@ -13,11 +11,10 @@ import java.util.Map;
  * @param maxRunningRequests   cap on requests in the running batch ({@code --max-running-requests})
  * @param master               the store master, or null when no L3 is attached
  * @param segmentBytes         memory this instance contributes to the store (0 = pure client)
- * @param segmentOwners        node serving each store segment, by segment name
  * @param decodeOffload        decode instances write finished conversations' KV to L3
  */
 public record WorkerConfig(int instance, WorkerRole role, HiCacheConfig cache, int chunkedPrefillTokens,
     int maxRunningRequests, CostModel cost, NodeId router, NodeId master, long segmentBytes,
-    Map<String, NodeId> segmentOwners, boolean decodeOffload)
+    boolean decodeOffload)
 {
 }

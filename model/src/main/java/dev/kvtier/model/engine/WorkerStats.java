@@ -19,6 +19,8 @@ public final class WorkerStats
     public long loadBackTokens;
     public long d2hTokens;
     public long handoffBytes;
+    /** PD hand-offs whose KV transfer failed (the request still goes on to decode). */
+    public long handoffFailures;
     public long offloadPages;
     public long prefetchWaitSkips;
     public long admissionStalls;

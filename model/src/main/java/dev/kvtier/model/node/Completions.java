@@ -102,6 +102,17 @@ public final class Completions<T>
         ids[gap] = 0;
     }
 
+    /** Whether a callback is still waiting for {@code id}. */
+    public boolean pending(final long id)
+    {
+        int i = (int)id & mask;
+        while (callbacks[i] != null && ids[i] != id)
+        {
+            i = (i + 1) & mask;
+        }
+        return callbacks[i] != null;
+    }
+
     public int size()
     {
         return size;

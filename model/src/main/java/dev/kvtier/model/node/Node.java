@@ -17,8 +17,8 @@ public interface Node
     /** A timer this node scheduled has fired. */
     void onTimer(long timerId);
 
-    /** A transfer this node started with {@link NodeContext#transfer} has ended; {@code ok} is false on failure. */
-    default void onTransferDone(final long transferId, final boolean ok)
+    /** A transfer batch this node started with {@link NodeContext#transfer} has ended with {@code status}. */
+    default void onTransferDone(final long tag, final TransferStatus status)
     {
     }
 }

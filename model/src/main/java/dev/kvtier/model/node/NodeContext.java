@@ -1,5 +1,6 @@
 package dev.kvtier.model.node;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,14 +26,29 @@ public interface NodeContext
     void send(NodeId to, Message message);
 
     /**
-     * Starts a bulk transfer of {@code bytes} between this node and {@code peer} (a one-sided read or write into a
-     * registered segment, as the transfer engine does). The runtime reports the end with
-     * {@link Node#onTransferDone(long, boolean)} carrying {@code transferId}; in the simulator the bytes share link
-     * bandwidth with every other transfer in flight.
-     *
-     * @param read true when data flows from {@code peer} to this node, false for a write to {@code peer}
+     * Registers local memory for transfers and returns the handle {@link TransferRequest}s name it by. Live, the
+     * region's buffer must stay valid until the node is stopped; in the simulator a virtual region costs transfers
+     * without copying bytes.
      */
-    void transfer(NodeId peer, long bytes, boolean read, long transferId);
+    int register(MemoryRegion region);
+
+    /**
+     * Offers a registered region to peers as the segment {@code segment}, its first byte at the remote address
+     * {@code baseAddress} (the base the node mounts with the master), so that peers' one-sided transfers land in
+     * it. The runtime's segment directory is where peers resolve the name: the simulator keeps a table of its
+     * nodes, the live runtime publishes the transport's endpoint to the metadata service.
+     */
+    void expose(String segment, int region, long baseAddress);
+
+    /**
+     * Starts a batch of one-sided transfers, as the transfer engine's {@code submitTransfer}: every slice of the
+     * batch should go to one segment (a peer gets one pipelined batch). The runtime reports the end once, with
+     * {@link Node#onTransferDone(long, TransferStatus)} carrying {@code tag}: {@code OK} only if every slice
+     * arrived, otherwise the first failure. In the simulator the bytes share link bandwidth with every other
+     * transfer in flight and may fail as the run's fault plan says; live they travel on the transport's lanes.
+     * A failed write may have left part of its bytes behind.
+     */
+    void transfer(List<TransferRequest> batch, long tag);
 
     /** This node's own random stream, seeded from the run's seed and the node's name. */
     RandomGenerator random();

@@ -1,11 +1,15 @@
 package dev.kvtier.sim.runtime;
 
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.sim.event.EventQueue;
 import dev.kvtier.sim.event.RandomStreams;
+import dev.kvtier.sim.fault.FaultPlan;
 import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.NetworkModel;
 
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,6 +37,8 @@ public final class SimRuntime
     private static final byte CANCELLED = 3;
     private static final byte FLOWS = 4;
     private static final byte TRANSFER_DONE = 5;
+    private static final byte CONTROL = 6;
+    private static final TransferStatus[] STATUSES = TransferStatus.values();
 
     private final EventQueue queue = new EventQueue(4096);
     private final RandomStreams randoms;
@@ -43,9 +50,14 @@ public final class SimRuntime
     private FlowNetwork flows;
     private int flowEventSlot = -1;
     private long flowEventTime = Long.MAX_VALUE;
+    private final Map<String, Exposed> directory = new HashMap<>();
+    private FaultPlan faults = FaultPlan.NONE;
+    private boolean[] dead = new boolean[0];
+    private int[] epochs = new int[0];
+    private int[] eventEpoch = new int[4096];
     private int[] transferNode = new int[256];
-    private long[] transferIds = new long[256];
     private long[] transferLatency = new long[256];
+    private PendingBatch[] transferBatch = new PendingBatch[256];
     private int[] freeTransfers = new int[256];
     private int freeTransferCount;
     private int transfersUsed;
@@ -86,6 +98,8 @@ public final class SimRuntime
         final NodeId id = new NodeId(nodes.size(), name);
         nodes.add(node);
         contexts.add(new SimContext(id, randoms.stream("node/" + name)));
+        dead = Arrays.copyOf(dead, nodes.size());
+        epochs = Arrays.copyOf(epochs, nodes.size());
         return id;
     }
 
@@ -96,6 +110,64 @@ public final class SimRuntime
     public void useFlowNetwork(final FlowNetwork network)
     {
         this.flows = network;
+    }
+
+    /** Decides the fate of every transfer batch from now on (default {@link FaultPlan#NONE}). */
+    public void useFaultPlan(final FaultPlan plan)
+    {
+        this.faults = plan;
+    }
+
+    /**
+     * Kills {@code node} at {@code atNs}: from then on nothing reaches it (messages, timers, transfer ends are
+     * dropped), transfers into its segments end {@code PEER_DEAD}, and it sends nothing.
+     */
+    public void crash(final NodeId node, final long atNs)
+    {
+        control(atNs, () -> kill(node.index()));
+    }
+
+    /**
+     * Replaces {@code node} at {@code atNs} by a fresh instance from {@code fresh}, started at once under the same
+     * address, as a process restarted on the same port: everything the old instance had (state, timers, exposed
+     * segments, messages in flight to it) is gone.
+     */
+    public void restart(final NodeId node, final Supplier<Node> fresh, final long atNs)
+    {
+        control(atNs, () ->
+        {
+            final int i = node.index();
+            kill(i);
+            dead[i] = false;
+            final SimContext old = contexts.get(i);
+            final SimContext ctx = new SimContext(old.id, old.random);
+            contexts.set(i, ctx);
+            nodes.set(i, fresh.get());
+            nodes.get(i).onStart(ctx);
+        });
+    }
+
+    /** Whether {@code node} has crashed (and not been restarted). */
+    public boolean isDead(final NodeId node)
+    {
+        return dead[node.index()];
+    }
+
+    private void kill(final int i)
+    {
+        dead[i] = true;
+        epochs[i]++;
+        directory.values().removeIf(e -> e.node == i);
+        pendingTimers.keySet().removeIf(k -> k.node == i);
+    }
+
+    private void control(final long atNs, final Runnable action)
+    {
+        if (atNs < now)
+        {
+            throw new IllegalArgumentException("cannot schedule into the past: " + atNs + " < " + now);
+        }
+        queue.push(atNs, allocate(CONTROL, -1, -1, 0, new Control(action)));
     }
 
     /** The pseudo-node that {@link #inject} sends from, e.g. a trace driver outside the model. */
@@ -209,12 +281,22 @@ public final class SimRuntime
         final int from = source[slot];
         final long timerId = timerIds[slot];
         final Message m = messages[slot];
+        final int epoch = eventEpoch[slot];
         release(slot);
         if (k == CANCELLED)
         {
             return;
         }
         eventsProcessed++;
+        if (k == CONTROL)
+        {
+            ((Control)m).action.run();
+            return;
+        }
+        if (to >= 0 && k != FLOWS && (dead[to] || epoch != epochs[to]))
+        {
+            return;
+        }
         if (k == FLOWS)
         {
             flowEventSlot = -1;
@@ -225,7 +307,7 @@ public final class SimRuntime
         }
         if (k == TRANSFER_DONE)
         {
-            nodes.get(to).onTransferDone(timerId, true);
+            nodes.get(to).onTransferDone(timerId, STATUSES[from]);
             return;
         }
         if (k == DELIVER)
@@ -247,45 +329,150 @@ public final class SimRuntime
         }
     }
 
-    private void startTransfer(final int self, final NodeId peer, final long bytes, final boolean read,
-        final long transferId)
+    private int register(final SimContext ctx, final MemoryRegion region)
     {
-        if (flows == null || peer.index() < 0)
+        ctx.regions.add(region);
+        return ctx.regions.size() - 1;
+    }
+
+    private void expose(final SimContext ctx, final String segment, final int region, final long baseAddress)
+    {
+        if (region < 0 || region >= ctx.regions.size())
         {
-            queue.push(now, allocate(TRANSFER_DONE, self, self, transferId, null));
+            throw new IllegalArgumentException("expose " + segment + ": no registered region " + region);
+        }
+        directory.put(segment, new Exposed(ctx.id.index(), ctx.regions.get(region), baseAddress));
+    }
+
+    /**
+     * Checks a batch, groups its bytes per (peer, direction) in the order the groups first appear, and starts one
+     * flow per group; the batch ends when its last flow does. Without a flow network it ends at once.
+     */
+    private void startTransfer(final SimContext ctx, final List<TransferRequest> batch, final long tag)
+    {
+        final int self = ctx.id.index();
+        final PendingBatch b = new PendingBatch(ctx, batch, tag);
+        TransferStatus status = TransferStatus.OK;
+        int groups = 0;
+        int[] peers = null;
+        long[] bytes = null;
+        boolean[] reads = null;
+        for (final TransferRequest r : batch)
+        {
+            final Exposed remote = directory.get(r.segment());
+            final MemoryRegion local = r.localRegion() >= 0 && r.localRegion() < ctx.regions.size()
+                ? ctx.regions.get(r.localRegion()) : null;
+            if (remote == null)
+            {
+                status = worst(status, TransferStatus.PEER_DEAD);
+                continue;
+            }
+            if (local == null || !local.contains(r.localOffset(), r.length())
+                || !remote.region.contains(r.remoteAddress() - remote.base, r.length()))
+            {
+                status = worst(status, TransferStatus.OUT_OF_RANGE);
+                continue;
+            }
+            b.backed |= local.buffer() != null && remote.region.buffer() != null;
+            final boolean read = r.opcode() == TransferRequest.Opcode.READ;
+            int g = 0;
+            while (g < groups && (peers[g] != remote.node || reads[g] != read))
+            {
+                g++;
+            }
+            if (g == groups)
+            {
+                if (peers == null)
+                {
+                    peers = new int[2];
+                    bytes = new long[2];
+                    reads = new boolean[2];
+                }
+                else if (groups == peers.length)
+                {
+                    peers = Arrays.copyOf(peers, groups * 2);
+                    bytes = Arrays.copyOf(bytes, groups * 2);
+                    reads = Arrays.copyOf(reads, groups * 2);
+                }
+                peers[g] = remote.node;
+                reads[g] = read;
+                groups++;
+            }
+            bytes[g] += r.length();
+        }
+        b.status = status;
+        b.groups = groups;
+        b.peers = peers;
+        if (groups > 0)
+        {
+            b.peerEpochs = new int[groups];
+            for (int g = 0; g < groups; g++)
+            {
+                b.peerEpochs[g] = epochs[peers[g]];
+            }
+        }
+        if (flows == null || groups == 0)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                b.status = worst(b.status, faults.transferFate(self, peers[g], bytes[g], now));
+            }
+            b.finish(now);
+            queue.push(now, allocate(TRANSFER_DONE, self, b.status.ordinal(), tag, null));
             return;
         }
-        final int t;
+        b.flowsLeft = groups;
+        for (int g = 0; g < groups; g++)
+        {
+            b.status = worst(b.status, faults.transferFate(self, peers[g], bytes[g], now));
+            final int t = transferSlot();
+            transferNode[t] = self;
+            transferBatch[t] = b;
+            final int src = reads[g] ? peers[g] : self;
+            final int dst = reads[g] ? self : peers[g];
+            transferLatency[t] = flows.latencyNs(src, dst);
+            flows.start(src, dst, bytes[g], now, t);
+        }
+        armFlowEvent();
+    }
+
+    private static TransferStatus worst(final TransferStatus a, final TransferStatus b)
+    {
+        return a.ok() ? b : a;
+    }
+
+    private int transferSlot()
+    {
         if (freeTransferCount > 0)
         {
-            t = freeTransfers[--freeTransferCount];
+            return freeTransfers[--freeTransferCount];
         }
-        else
+        if (transfersUsed == transferNode.length)
         {
-            if (transfersUsed == transferNode.length)
-            {
-                transferNode = Arrays.copyOf(transferNode, transfersUsed * 2);
-                transferIds = Arrays.copyOf(transferIds, transfersUsed * 2);
-                transferLatency = Arrays.copyOf(transferLatency, transfersUsed * 2);
-                freeTransfers = Arrays.copyOf(freeTransfers, transfersUsed * 2);
-            }
-            t = transfersUsed++;
+            transferNode = Arrays.copyOf(transferNode, transfersUsed * 2);
+            transferBatch = Arrays.copyOf(transferBatch, transfersUsed * 2);
+            transferLatency = Arrays.copyOf(transferLatency, transfersUsed * 2);
+            freeTransfers = Arrays.copyOf(freeTransfers, transfersUsed * 2);
         }
-        transferNode[t] = self;
-        transferIds[t] = transferId;
-        final int src = read ? peer.index() : self;
-        final int dst = read ? self : peer.index();
-        transferLatency[t] = flows.latencyNs(src, dst);
-        flows.start(src, dst, bytes, now, t);
-        armFlowEvent();
+        return transfersUsed++;
     }
 
     private void flowCompleted(final long tag, final long bytes)
     {
         final int t = (int)tag;
-        final long at = now + transferLatency[t];
-        queue.push(at, allocate(TRANSFER_DONE, transferNode[t], transferNode[t], transferIds[t], null));
+        final PendingBatch b = transferBatch[t];
+        transferBatch[t] = null;
         freeTransfers[freeTransferCount++] = t;
+        if (--b.flowsLeft > 0)
+        {
+            return;
+        }
+        b.finish(now);
+        final int self = transferNode[t];
+        final long at = now + transferLatency[t];
+        final int slot = allocate(TRANSFER_DONE, self, b.status.ordinal(), b.tag, null);
+        eventEpoch[slot] = b.epoch;
+        queue.push(at, slot);
     }
 
     private void armFlowEvent()
@@ -324,6 +511,7 @@ public final class SimRuntime
             slot = slotsUsed++;
         }
         kind[slot] = k;
+        eventEpoch[slot] = to >= 0 && to < epochs.length ? epochs[to] : 0;
         target[slot] = to;
         source[slot] = from;
         timerIds[slot] = timerId;
@@ -350,10 +538,89 @@ public final class SimRuntime
         source = Arrays.copyOf(source, n);
         timerIds = Arrays.copyOf(timerIds, n);
         messages = Arrays.copyOf(messages, n);
+        eventEpoch = Arrays.copyOf(eventEpoch, n);
     }
 
     private record TimerKey(int node, long timerId)
     {
+    }
+
+    /** A runtime action (crash, restart) scheduled as an event. */
+    private record Control(Runnable action) implements Message
+    {
+    }
+
+    /** A segment a node exposed: where its bytes are and which remote address its first byte has. */
+    private record Exposed(int node, MemoryRegion region, long base)
+    {
+    }
+
+    /** A transfer batch in flight: the flows it still waits for and the status it will end with. */
+    private final class PendingBatch
+    {
+        private final SimContext ctx;
+        private final List<TransferRequest> batch;
+        private final long tag;
+        private final int epoch;
+        private int flowsLeft;
+        private TransferStatus status;
+        private boolean backed;
+        private int groups;
+        private int[] peers;
+        private int[] peerEpochs;
+
+        PendingBatch(final SimContext ctx, final List<TransferRequest> batch, final long tag)
+        {
+            this.ctx = ctx;
+            this.batch = batch;
+            this.tag = tag;
+            this.epoch = epochs[ctx.id.index()];
+        }
+
+        /**
+         * Moves the bytes of backed regions as the batch ends: all of them, or on a failed batch at most the first
+         * half of each write (a torn write) and nothing of a read. A peer that died meanwhile fails the batch.
+         */
+        void finish(final long atNs)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                if (dead[peers[g]] || epochs[peers[g]] != peerEpochs[g])
+                {
+                    status = worst(status, TransferStatus.PEER_DEAD);
+                }
+            }
+            if (!backed)
+            {
+                return;
+            }
+            for (final TransferRequest r : batch)
+            {
+                final Exposed remote = directory.get(r.segment());
+                if (remote == null || r.localRegion() < 0 || r.localRegion() >= ctx.regions.size())
+                {
+                    continue;
+                }
+                final MemoryRegion local = ctx.regions.get(r.localRegion());
+                final long remoteOffset = r.remoteAddress() - remote.base;
+                if (local.buffer() == null || remote.region.buffer() == null || !local.contains(r.localOffset(),
+                    r.length()) || !remote.region.contains(remoteOffset, r.length()))
+                {
+                    continue;
+                }
+                final boolean write = r.opcode() == TransferRequest.Opcode.WRITE;
+                if (!status.ok() && !write)
+                {
+                    continue;
+                }
+                final long n = status.ok() ? r.length() : r.length() / 2;
+                final java.nio.ByteBuffer from = write ? local.buffer() : remote.region.buffer();
+                final java.nio.ByteBuffer to = write ? remote.region.buffer() : local.buffer();
+                final int fromOffset = (int)(write ? r.localOffset() : remoteOffset);
+                final int toOffset = (int)(write ? remoteOffset : r.localOffset());
+                to.put(toOffset, from, fromOffset, (int)n);
+            }
+        }
     }
 
     /** The context handed to one node. */
@@ -361,6 +628,7 @@ public final class SimRuntime
     {
         private final NodeId id;
         private final RandomGenerator random;
+        private final List<MemoryRegion> regions = new ArrayList<>();
 
         SimContext(final NodeId id, final RandomGenerator random)
         {
@@ -383,6 +651,10 @@ public final class SimRuntime
         @Override
         public void schedule(final long delayNs, final long timerId)
         {
+            if (contexts.get(id.index()) != this || dead[id.index()])
+            {
+                return;
+            }
             if (delayNs < 0)
             {
                 throw new IllegalArgumentException("timer delay must be >= 0, got " + delayNs);
@@ -406,6 +678,10 @@ public final class SimRuntime
         @Override
         public void send(final NodeId to, final Message message)
         {
+            if (contexts.get(id.index()) != this || dead[id.index()])
+            {
+                return;
+            }
             final long delay = network.deliveryDelayNs(id, to, message, now);
             if (delay == NetworkModel.DROP)
             {
@@ -417,9 +693,24 @@ public final class SimRuntime
         }
 
         @Override
-        public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+        public int register(final MemoryRegion region)
         {
-            startTransfer(id.index(), peer, bytes, read, transferId);
+            return SimRuntime.this.register(this, region);
+        }
+
+        @Override
+        public void expose(final String segment, final int region, final long baseAddress)
+        {
+            SimRuntime.this.expose(this, segment, region, baseAddress);
+        }
+
+        @Override
+        public void transfer(final List<TransferRequest> batch, final long tag)
+        {
+            if (contexts.get(id.index()) == this && !dead[id.index()])
+            {
+                startTransfer(this, batch, tag);
+            }
         }
 
         @Override

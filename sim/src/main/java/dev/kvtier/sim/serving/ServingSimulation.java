@@ -22,9 +22,7 @@ import dev.kvtier.workloads.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
@@ -72,13 +70,11 @@ public final class ServingSimulation
 
         final int n = plan.instances();
         final List<NodeId> ids = new ArrayList<>(n);
-        final Map<String, NodeId> owners = new HashMap<>();
         final int routerIndex = storage ? 1 : 0;
         for (int i = 0; i < n; i++)
         {
             final NodeId id = new NodeId(routerIndex + 1 + i, "instance-" + i);
             ids.add(id);
-            owners.put(id.name(), id);
         }
         final List<NodeId> prefillIds = ids.subList(0, plan.prefillInstances());
         final List<NodeId> decodeIds = plan.disaggregated() ? ids.subList(plan.prefillInstances(), n) : List.of();
@@ -96,7 +92,7 @@ public final class ServingSimulation
                 : i < plan.prefillInstances() ? WorkerRole.PREFILL : WorkerRole.DECODE;
             final WorkerConfig wc = new WorkerConfig(i, role, plan.cache(),
                 plan.config().serving().chunkedPrefillSize(), plan.config().serving().maxRunningRequests(),
-                plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0, owners,
+                plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0,
                 plan.config().disaggregation().decodeOffload());
             final ServingWorker w = new ServingWorker(wc);
             workers.add(w);

@@ -1,0 +1,527 @@
+package dev.kvtier.model.store.client;
+
+import dev.kvtier.model.node.Completions;
+import dev.kvtier.model.node.MemoryRegion;
+import dev.kvtier.model.node.Message;
+import dev.kvtier.model.node.NodeContext;
+import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.store.ClientStatus;
+import dev.kvtier.model.store.ErrorCode;
+import dev.kvtier.model.store.MasterReply;
+import dev.kvtier.model.store.MasterRequest;
+import dev.kvtier.model.store.ReplicaDescriptor;
+import dev.kvtier.model.store.ReplicateConfig;
+import dev.kvtier.model.store.Result;
+import dev.kvtier.model.store.Segment;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.LongFunction;
+
+/**
+ * The Mooncake store client, once for both runtimes: RPCs to the master with their continuations, the put
+ * protocol (PutStart, one write per replica, PutEnd, PutRevoke for every value whose write failed), the get
+ * protocol (replica list, replicas read in order with fallback to the next), and the client's liveness duties
+ * (expose and mount its own segment, ping, remount when the master answers NEED_REMOUNT). It lives inside a node
+ * (a serving worker, a store service, the blocking client library's hosted node), runs on that node's thread,
+ * and never blocks: every operation ends in a callback. The node forwards its messages ({@link #onMessage}) and
+ * its transfer completions (the shared {@link Completions} table) here.
+ *
+ * <p>Results follow the upstream client API: per value, 0 (put) or the bytes read (get), else a negative
+ * {@link ErrorCode}. A transfer to a dead or hung peer is {@code TRANSFER_FAIL}, a refused range
+ * {@code INVALID_WRITE}/{@code INVALID_READ}; a master that does not answer within {@link #RPC_TIMEOUT_NS}
+ * is {@code RPC_TIMEOUT}.
+ */
+public final class StoreClient
+{
+    /** Mooncake clients ping the master once a second; the master expires them after {@code client_ttl}. */
+    public static final long PING_INTERVAL_NS = 1_000_000_000L;
+    /** How long a master RPC may stay unanswered before it fails (checked at every ping). */
+    public static final long RPC_TIMEOUT_NS = 5_000_000_000L;
+
+    private final NodeContext ctx;
+    private final NodeId master;
+    private final long clientId;
+    private final Segment segment;
+    private final MemoryRegion segmentMemory;
+    private final Completions<MasterReply> rpcs = new Completions<>();
+    private final Completions<TransferStatus> transfers;
+    private final ArrayDeque<long[]> rpcDeadlines = new ArrayDeque<>();
+    private final StoreClientCounters counters = new StoreClientCounters();
+
+    /**
+     * @param segment       the memory this client contributes, or null for a pure client
+     * @param segmentMemory the bytes behind {@code segment} (virtual in the serving simulator), or null
+     * @param transfers     the node's transfer completions, shared with its other transfers
+     */
+    public StoreClient(final NodeContext ctx, final NodeId master, final long clientId, final Segment segment,
+        final MemoryRegion segmentMemory, final Completions<TransferStatus> transfers)
+    {
+        if ((segment == null) != (segmentMemory == null))
+        {
+            throw new IllegalArgumentException("a contributed segment needs its memory, and memory its segment");
+        }
+        this.ctx = ctx;
+        this.master = master;
+        this.clientId = clientId;
+        this.segment = segment;
+        this.segmentMemory = segmentMemory;
+        this.transfers = transfers;
+    }
+
+    public long clientId()
+    {
+        return clientId;
+    }
+
+    public StoreClientCounters counters()
+    {
+        return counters;
+    }
+
+    /** The segment this client contributes, or null. */
+    public Segment segment()
+    {
+        return segment;
+    }
+
+    /** Exposes and mounts the contributed segment, if any; {@code onMounted} gets the master's answer. */
+    public void start(final IntConsumer onMounted)
+    {
+        if (segment == null)
+        {
+            onMounted.accept(ErrorCode.OK.code());
+            return;
+        }
+        final int region = ctx.register(segmentMemory);
+        ctx.expose(segment.name(), region, segment.base());
+        call(id -> new MasterRequest.MountSegment(id, segment, clientId), r -> onMounted.accept(r.error().code()));
+    }
+
+    /** Exposes and mounts the contributed segment, if any. */
+    public void start()
+    {
+        start(code ->
+        {
+        });
+    }
+
+    /**
+     * One liveness ping (the caller schedules the next one after {@link #PING_INTERVAL_NS}); remounts the segment
+     * when the master answers NEED_REMOUNT (it restarted, or expired this client), and fails RPCs unanswered for
+     * longer than {@link #RPC_TIMEOUT_NS}.
+     */
+    public void ping()
+    {
+        expireOverdue();
+        call(id -> new MasterRequest.Ping(id, clientId), reply ->
+        {
+            if (reply.error() == ErrorCode.OK && reply.value() == ClientStatus.NEED_REMOUNT && segment != null)
+            {
+                counters.remounts++;
+                call(id -> new MasterRequest.ReMountSegment(id, List.of(segment), clientId), r ->
+                {
+                });
+            }
+        });
+    }
+
+    /** Sends the request built for a fresh id; {@code onReply} runs when the master answers (or the call times out). */
+    public void call(final LongFunction<MasterRequest> request, final Consumer<MasterReply> onReply)
+    {
+        final long id = rpcs.register(onReply);
+        rpcDeadlines.add(new long[] {id, ctx.now() + RPC_TIMEOUT_NS});
+        ctx.send(master, request.apply(id));
+    }
+
+    private void expireOverdue()
+    {
+        final long now = ctx.now();
+        while (!rpcDeadlines.isEmpty() && rpcDeadlines.peek()[1] <= now)
+        {
+            final long id = rpcDeadlines.poll()[0];
+            if (rpcs.complete(id, new MasterReply(id, ErrorCode.RPC_TIMEOUT, null)))
+            {
+                counters.rpcTimeouts++;
+            }
+        }
+        // answered calls leave their deadline behind; drop them from the head so the queue stays short
+        while (!rpcDeadlines.isEmpty() && !rpcs.pending(rpcDeadlines.peek()[0]))
+        {
+            rpcDeadlines.poll();
+        }
+    }
+
+    /** Routes a message to its continuation; false if it is not a reply this client is waiting for. */
+    public boolean onMessage(final Message message)
+    {
+        return message instanceof MasterReply reply && rpcs.complete(reply.requestId(), reply);
+    }
+
+    // ---- exists ---------------------------------------------------------------------------------------------
+
+    /** Which of {@code keys} the store has (complete replicas); all false if the master could not answer. */
+    public void batchExists(final List<String> keys, final Consumer<List<Boolean>> onDone)
+    {
+        call(id -> new MasterRequest.BatchExistKey(id, keys), reply ->
+        {
+            if (reply.error() != ErrorCode.OK)
+            {
+                counters.rpcFailures++;
+                onDone.accept(java.util.Collections.nCopies(keys.size(), Boolean.FALSE));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            final List<Boolean> exists = (List<Boolean>)reply.value();
+            onDone.accept(exists);
+        });
+    }
+
+    // ---- put ------------------------------------------------------------------------------------------------
+
+    /**
+     * Stores each {@code keys[i]} from {@code sources[i]}: PutStart for the batch, the value written to every
+     * replica the master placed (one transfer batch per segment), then PutEnd for the values whose every replica
+     * was written and PutRevoke for the others, so a failed put leaves neither a readable half-written object nor
+     * reserved space behind. {@code onDone} gets 0 or a negative code per key.
+     */
+    public void batchPut(final List<String> keys, final List<LocalSlice> sources, final ReplicateConfig config,
+        final Consumer<int[]> onDone)
+    {
+        final int n = keys.size();
+        final int[] codes = new int[n];
+        final List<Long> lengths = new ArrayList<>(n);
+        for (final LocalSlice s : sources)
+        {
+            lengths.add(s.length());
+        }
+        call(id -> new MasterRequest.BatchPutStart(id, clientId, keys, lengths, config), reply ->
+        {
+            if (reply.error() != ErrorCode.OK)
+            {
+                counters.rpcFailures++;
+                Arrays.fill(codes, reply.error().code());
+                onDone.accept(codes);
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            final List<Result<List<ReplicaDescriptor>>> placed = (List<Result<List<ReplicaDescriptor>>>)reply.value();
+            final ReplicaBatches plan = new ReplicaBatches();
+            final boolean[] started = new boolean[n];
+            for (int i = 0; i < n; i++)
+            {
+                final Result<List<ReplicaDescriptor>> r = placed.get(i);
+                if (!r.isOk() || r.value() == null)
+                {
+                    codes[i] = (r.isOk() ? ErrorCode.INTERNAL_ERROR : r.error()).code();
+                    continue;
+                }
+                started[i] = true;
+                for (final ReplicaDescriptor d : r.value())
+                {
+                    plan.add(i, d, sources.get(i), true);
+                }
+            }
+            plan.seal();
+            if (plan.isEmpty())
+            {
+                finishPut(keys, codes, started, onDone);
+                return;
+            }
+            runBatches(plan, true, codes, () -> finishPut(keys, codes, started, onDone));
+        });
+    }
+
+    private void finishPut(final List<String> keys, final int[] codes, final boolean[] started,
+        final Consumer<int[]> onDone)
+    {
+        final List<String> written = new ArrayList<>();
+        final List<String> failed = new ArrayList<>();
+        final int[] writtenAt = new int[keys.size()];
+        final int[] failedAt = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++)
+        {
+            if (!started[i])
+            {
+                continue;
+            }
+            if (codes[i] == 0)
+            {
+                writtenAt[written.size()] = i;
+                written.add(keys.get(i));
+            }
+            else
+            {
+                failedAt[failed.size()] = i;
+                failed.add(keys.get(i));
+            }
+        }
+        final int[] left = {(written.isEmpty() ? 0 : 1) + (failed.isEmpty() ? 0 : 1)};
+        if (left[0] == 0)
+        {
+            onDone.accept(codes);
+            return;
+        }
+        if (!written.isEmpty())
+        {
+            call(id -> new MasterRequest.BatchPutEnd(id, clientId, written), reply ->
+            {
+                applyBatchCodes(reply, writtenAt, written.size(), codes);
+                counters.putsSealed += countOk(writtenAt, written.size(), codes);
+                if (--left[0] == 0)
+                {
+                    onDone.accept(codes);
+                }
+            });
+        }
+        if (!failed.isEmpty())
+        {
+            counters.putsRevoked += failed.size();
+            call(id -> new MasterRequest.BatchPutRevoke(id, clientId, failed), reply ->
+            {
+                if (reply.error() != ErrorCode.OK)
+                {
+                    counters.rpcFailures++;
+                }
+                if (--left[0] == 0)
+                {
+                    onDone.accept(codes);
+                }
+            });
+        }
+    }
+
+    private void applyBatchCodes(final MasterReply reply, final int[] at, final int n, final int[] codes)
+    {
+        if (reply.error() != ErrorCode.OK)
+        {
+            counters.rpcFailures++;
+            for (int k = 0; k < n; k++)
+            {
+                codes[at[k]] = reply.error().code();
+            }
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        final List<Result<?>> results = (List<Result<?>>)reply.value();
+        for (int k = 0; k < n; k++)
+        {
+            if (!results.get(k).isOk())
+            {
+                codes[at[k]] = results.get(k).error().code();
+            }
+        }
+    }
+
+    private static int countOk(final int[] at, final int n, final int[] codes)
+    {
+        int ok = 0;
+        for (int k = 0; k < n; k++)
+        {
+            if (codes[at[k]] == 0)
+            {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    // ---- get ------------------------------------------------------------------------------------------------
+
+    /** Asks the master where {@code keys} are: per key a replica list or an error. */
+    public void batchQuery(final List<String> keys,
+        final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
+    {
+        call(id -> new MasterRequest.BatchGetReplicaList(id, keys), reply ->
+        {
+            if (reply.error() != ErrorCode.OK)
+            {
+                counters.rpcFailures++;
+                final List<Result<List<ReplicaDescriptor>>> failed = new ArrayList<>(keys.size());
+                for (int i = 0; i < keys.size(); i++)
+                {
+                    failed.add(Result.fail(reply.error()));
+                }
+                onDone.accept(failed);
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            final List<Result<List<ReplicaDescriptor>>> lookups = (List<Result<List<ReplicaDescriptor>>>)reply.value();
+            onDone.accept(lookups);
+        });
+    }
+
+    /** {@link #batchQuery} then {@link #batchRead}: per key the bytes read or a negative code. */
+    public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final Consumer<long[]> onDone)
+    {
+        batchQuery(keys, lookups ->
+        {
+            final long[] out = new long[keys.size()];
+            final List<List<ReplicaDescriptor>> replicas = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++)
+            {
+                final Result<List<ReplicaDescriptor>> r = lookups.get(i);
+                if (r.isOk() && r.value() != null && !r.value().isEmpty())
+                {
+                    replicas.add(r.value());
+                }
+                else
+                {
+                    replicas.add(List.of());
+                    out[i] = (r.isOk() ? ErrorCode.OBJECT_NOT_FOUND : r.error()).code();
+                }
+            }
+            batchRead(replicas, destinations, out, onDone);
+        });
+    }
+
+    /**
+     * Reads value {@code i} from {@code replicas[i]} into {@code destinations[i]}: first replicas first (one
+     * transfer batch per segment), then, for every value whose read failed, its next replica, until one succeeds
+     * or none is left. Values with an empty replica list are skipped with the code already in {@code out}.
+     * {@code onDone} gets {@code out}: the bytes read, or a negative code.
+     */
+    public void batchRead(final List<List<ReplicaDescriptor>> replicas, final List<LocalSlice> destinations,
+        final long[] out, final Consumer<long[]> onDone)
+    {
+        final int[] attempt = new int[replicas.size()];
+        readRound(replicas, destinations, attempt, out, onDone);
+    }
+
+    private void readRound(final List<List<ReplicaDescriptor>> replicas, final List<LocalSlice> destinations,
+        final int[] attempt, final long[] out, final Consumer<long[]> onDone)
+    {
+        final ReplicaBatches plan = new ReplicaBatches();
+        final int[] codes = new int[replicas.size()];
+        for (int i = 0; i < replicas.size(); i++)
+        {
+            final List<ReplicaDescriptor> list = replicas.get(i);
+            if (attempt[i] >= list.size())
+            {
+                continue;
+            }
+            final ReplicaDescriptor d = list.get(attempt[i]);
+            if (d.size() > destinations.get(i).length())
+            {
+                out[i] = ErrorCode.BUFFER_OVERFLOW.code();
+                attempt[i] = list.size();
+                continue;
+            }
+            plan.add(i, d, destinations.get(i), false);
+        }
+        plan.seal();
+        if (plan.isEmpty())
+        {
+            onDone.accept(out);
+            return;
+        }
+        runBatches(plan, false, codes, () ->
+        {
+            boolean retry = false;
+            for (final int[] owners : plan.owners)
+            {
+                for (final int i : owners)
+                {
+                    final ReplicaDescriptor d = replicas.get(i).get(attempt[i]);
+                    if (codes[i] == 0)
+                    {
+                        out[i] = d.size();
+                        attempt[i] = replicas.get(i).size();
+                    }
+                    else
+                    {
+                        out[i] = codes[i];
+                        codes[i] = 0;
+                        attempt[i]++;
+                        if (attempt[i] < replicas.get(i).size())
+                        {
+                            counters.readFallbacks++;
+                            retry = true;
+                        }
+                    }
+                }
+            }
+            if (retry)
+            {
+                readRound(replicas, destinations, attempt, out, onDone);
+            }
+            else
+            {
+                onDone.accept(out);
+            }
+        });
+    }
+
+    // ---- remove and size --------------------------------------------------------------------------------------
+
+    /** Removes one key; {@code onDone} gets 0 or a negative code (-706 while leased, unless forced). */
+    public void remove(final String key, final boolean force, final IntConsumer onDone)
+    {
+        call(id -> new MasterRequest.Remove(id, key, force), reply -> onDone.accept(reply.error().code()));
+    }
+
+    /** Removes every object (leased ones only if forced); {@code onDone} gets the count or a negative code. */
+    public void removeAll(final boolean force, final java.util.function.LongConsumer onDone)
+    {
+        call(id -> new MasterRequest.RemoveAll(id, force), reply -> onDone.accept(reply.error() == ErrorCode.OK
+            ? ((Number)reply.value()).longValue() : reply.error().code()));
+    }
+
+    // ---- transfers ------------------------------------------------------------------------------------------
+
+    /**
+     * Starts every batch of {@code plan}; a value's code becomes the error of the first of its slices that failed.
+     * {@code then} runs once every batch has ended.
+     */
+    private void runBatches(final ReplicaBatches plan, final boolean write, final int[] codes, final Runnable then)
+    {
+        final int[] left = {plan.batches.size()};
+        for (int b = 0; b < plan.batches.size(); b++)
+        {
+            final int[] owners = plan.owners.get(b);
+            final long bytes = plan.bytes.get(b);
+            if (write)
+            {
+                counters.bytesWritten += bytes;
+            }
+            else
+            {
+                counters.bytesRead += bytes;
+            }
+            ctx.transfer(plan.batches.get(b), transfers.register(status ->
+            {
+                if (!status.ok())
+                {
+                    counters.transferFailures++;
+                    final int code = code(status, write);
+                    for (final int i : owners)
+                    {
+                        if (codes[i] == 0)
+                        {
+                            codes[i] = code;
+                        }
+                    }
+                }
+                if (--left[0] == 0)
+                {
+                    then.run();
+                }
+            }));
+        }
+    }
+
+    /** The client API's code for a failed transfer: a refused range is a bad read/write, anything else -800. */
+    static int code(final TransferStatus status, final boolean write)
+    {
+        if (status == TransferStatus.OUT_OF_RANGE)
+        {
+            return (write ? ErrorCode.INVALID_WRITE : ErrorCode.INVALID_READ).code();
+        }
+        return ErrorCode.TRANSFER_FAIL.code();
+    }
+}
