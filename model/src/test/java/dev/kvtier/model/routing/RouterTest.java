@@ -94,7 +94,19 @@ class RouterTest
         }
 
         @Override
-        public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+        public int register(final dev.kvtier.model.node.MemoryRegion region)
+        {
+            throw new AssertionError("the router moves no bulk data");
+        }
+
+        @Override
+        public void expose(final String segment, final int region, final long baseAddress)
+        {
+            throw new AssertionError("the router moves no bulk data");
+        }
+
+        @Override
+        public void transfer(final List<dev.kvtier.model.node.TransferRequest> batch, final long tag)
         {
             throw new AssertionError("the router moves no bulk data");
         }

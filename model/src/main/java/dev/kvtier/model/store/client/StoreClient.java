@@ -216,9 +216,9 @@ public final class StoreClient
             for (int i = 0; i < n; i++)
             {
                 final Result<List<ReplicaDescriptor>> r = placed.get(i);
-                if (!r.isOk() || r.value() == null)
+                if (!r.isOk())
                 {
-                    codes[i] = (r.isOk() ? ErrorCode.INTERNAL_ERROR : r.error()).code();
+                    codes[i] = r.error().code();
                     continue;
                 }
                 started[i] = true;
@@ -365,16 +365,10 @@ public final class StoreClient
             final List<List<ReplicaDescriptor>> replicas = new ArrayList<>(keys.size());
             for (int i = 0; i < keys.size(); i++)
             {
+                // the master answers a key without complete replicas with an error, never with an empty list
                 final Result<List<ReplicaDescriptor>> r = lookups.get(i);
-                if (r.isOk() && r.value() != null && !r.value().isEmpty())
-                {
-                    replicas.add(r.value());
-                }
-                else
-                {
-                    replicas.add(List.of());
-                    out[i] = (r.isOk() ? ErrorCode.OBJECT_NOT_FOUND : r.error()).code();
-                }
+                replicas.add(r.isOk() ? r.value() : List.of());
+                out[i] = r.isOk() ? 0 : r.error().code();
             }
             batchRead(replicas, destinations, out, onDone);
         });

@@ -1,0 +1,140 @@
+package dev.kvtier.model.store.client;
+
+import dev.kvtier.model.node.Completions;
+import dev.kvtier.model.node.MemoryRegion;
+import dev.kvtier.model.node.Message;
+import dev.kvtier.model.node.Node;
+import dev.kvtier.model.node.NodeContext;
+import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.store.Segment;
+
+import java.util.List;
+
+/**
+ * A store client as a node of its own: it takes {@link StoreCommand}s from any sender, runs them through its
+ * {@link StoreClient} and answers each with a {@link StoreCommandReply}. The live client library is a blocking
+ * facade over this node, and simulator tests drive it with scripts, so both run the same protocol code.
+ */
+public final class StoreClientNode implements Node
+{
+    private static final long PING_TIMER = 1;
+
+    private final NodeId master;
+    private final long clientId;
+    private final Segment segment;
+    private final MemoryRegion segmentMemory;
+    private final Completions<TransferStatus> transfers = new Completions<>();
+    private NodeContext ctx;
+    private StoreClient client;
+
+    /**
+     * @param segment       memory this client contributes to the pool (Mooncake's {@code global_segment_size}),
+     *                      or null for a pure client
+     * @param segmentMemory the bytes behind {@code segment}, or null
+     */
+    public StoreClientNode(final NodeId master, final long clientId, final Segment segment,
+        final MemoryRegion segmentMemory)
+    {
+        this.master = master;
+        this.clientId = clientId;
+        this.segment = segment;
+        this.segmentMemory = segmentMemory;
+    }
+
+    /** The protocol state, for counters and tests; only touched on the node's thread. */
+    public StoreClient client()
+    {
+        return client;
+    }
+
+    @Override
+    public void onStart(final NodeContext ctx)
+    {
+        this.ctx = ctx;
+        this.client = new StoreClient(ctx, master, clientId, segment, segmentMemory, transfers);
+        client.start();
+        ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
+    }
+
+    @Override
+    public void onMessage(final NodeId from, final Message message)
+    {
+        if (client.onMessage(message))
+        {
+            return;
+        }
+        if (message instanceof StoreCommand command)
+        {
+            execute(from, command);
+        }
+    }
+
+    private void execute(final NodeId from, final StoreCommand command)
+    {
+        final long id = command.id();
+        if (command instanceof StoreCommand.Register r)
+        {
+            reply(from, id, new long[] {ctx.register(r.region())});
+        }
+        else if (command instanceof StoreCommand.Put p)
+        {
+            client.batchPut(p.keys(), p.sources(), p.config(), codes ->
+            {
+                final long[] out = new long[codes.length];
+                for (int i = 0; i < codes.length; i++)
+                {
+                    out[i] = codes[i];
+                }
+                reply(from, id, out);
+            });
+        }
+        else if (command instanceof StoreCommand.Get g)
+        {
+            client.batchGet(g.keys(), g.destinations(), out -> reply(from, id, out));
+        }
+        else if (command instanceof StoreCommand.Exists e)
+        {
+            client.batchExists(e.keys(), exists -> reply(from, id, flags(exists)));
+        }
+        else if (command instanceof StoreCommand.Remove r)
+        {
+            client.remove(r.key(), r.force(), code -> reply(from, id, new long[] {code}));
+        }
+        else if (command instanceof StoreCommand.RemoveAll r)
+        {
+            client.removeAll(r.force(), n -> reply(from, id, new long[] {n}));
+        }
+    }
+
+    private static long[] flags(final List<Boolean> exists)
+    {
+        final long[] out = new long[exists.size()];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = exists.get(i) ? 1 : 0;
+        }
+        return out;
+    }
+
+    private void reply(final NodeId to, final long id, final long[] values)
+    {
+        ctx.send(to, new StoreCommandReply(id, values));
+    }
+
+    @Override
+    public void onTimer(final long timerId)
+    {
+        if (timerId == PING_TIMER)
+        {
+            client.ping();
+            ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
+        }
+    }
+
+    @Override
+    public void onTransferDone(final long tag, final TransferStatus status)
+    {
+        transfers.complete(tag, status);
+    }
+}
