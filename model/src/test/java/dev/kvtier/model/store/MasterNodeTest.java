@@ -1,8 +1,10 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -51,7 +53,19 @@ class MasterNodeTest
         }
 
         @Override
-        public void transfer(final NodeId peer, final long bytes, final boolean read, final long transferId)
+        public int register(final MemoryRegion region)
+        {
+            throw new AssertionError("the master moves no bulk data");
+        }
+
+        @Override
+        public void expose(final String segment, final int region, final long baseAddress)
+        {
+            throw new AssertionError("the master moves no bulk data");
+        }
+
+        @Override
+        public void transfer(final List<TransferRequest> batch, final long tag)
         {
             throw new AssertionError("the master moves no bulk data");
         }
