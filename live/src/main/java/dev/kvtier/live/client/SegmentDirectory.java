@@ -3,6 +3,8 @@ package dev.kvtier.live.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.model.transfer.EndpointDirectory;
+import dev.kvtier.model.transfer.SegmentEndpoint;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,9 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where a segment's bytes can be reached: publishes this process's transfer-engine descriptors
  * ({@code mooncake/ram/<segment>}, {@code mooncake/rpc_meta/<segment>}) to the metadata service and resolves other
  * segments' data ports from it, cached. With {@code P2PHANDSHAKE} there is no service and the segment name itself
- * is {@code host:port}.
+ * is {@code host:port}. The live runtime reaches it as its {@link EndpointDirectory}, on transfer threads only,
+ * since every miss is an HTTP round trip.
  */
-public final class SegmentDirectory
+public final class SegmentDirectory implements EndpointDirectory
 {
     public static final String P2P = "P2PHANDSHAKE";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +34,7 @@ public final class SegmentDirectory
     private final String metadataUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
     private final Map<String, InetSocketAddress> cache = new ConcurrentHashMap<>();
+    private final Map<String, SegmentEndpoint> endpoints = new ConcurrentHashMap<>();
 
     public SegmentDirectory(final String metadataServer)
     {
@@ -57,6 +61,51 @@ public final class SegmentDirectory
         put("mooncake/ram/" + segment, JSON.writeValueAsString(ram));
         final ObjectNode rpc = JSON.createObjectNode().put("ip_or_host_name", host).put("rpc_port", dataPort);
         put("mooncake/rpc_meta/" + segment, JSON.writeValueAsString(rpc));
+    }
+
+    @Override
+    public void publish(final SegmentEndpoint endpoint) throws IOException
+    {
+        publish(endpoint.segment(), endpoint.host(), endpoint.port(), endpoint.base(), endpoint.length());
+    }
+
+    @Override
+    public void withdraw(final String segment)
+    {
+        unpublish(segment);
+    }
+
+    @Override
+    public SegmentEndpoint cached(final String segment)
+    {
+        return endpoints.get(segment);
+    }
+
+    /** The whole descriptor of {@code segment}: data port, host and exposed range (P2P: host and port only). */
+    @Override
+    public SegmentEndpoint lookup(final String segment) throws IOException
+    {
+        final SegmentEndpoint known = endpoints.get(segment);
+        if (known != null)
+        {
+            return known;
+        }
+        final SegmentEndpoint e;
+        if (P2P.equals(metadataUrl))
+        {
+            final InetSocketAddress addr = resolve(segment);
+            e = new SegmentEndpoint(segment, "tcp", addr.getHostString(), addr.getPort(), 0, 0);
+        }
+        else
+        {
+            final JsonNode rpc = JSON.readTree(get("mooncake/rpc_meta/" + segment));
+            final JsonNode ram = JSON.readTree(get("mooncake/ram/" + segment));
+            final JsonNode buffer = ram.path("buffers").path(0);
+            e = new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), rpc.path("ip_or_host_name").asText(),
+                ram.path("tcp_data_port").asInt(), buffer.path("addr").asLong(), buffer.path("length").asLong());
+        }
+        endpoints.put(segment, e);
+        return e;
     }
 
     /** Removes a segment's descriptors (on a clean close). */
@@ -109,9 +158,11 @@ public final class SegmentDirectory
     }
 
     /** Forgets a cached address (after a transfer to it failed). */
+    @Override
     public void invalidate(final String segment)
     {
         cache.remove(segment);
+        endpoints.remove(segment);
     }
 
     private HttpRequest.Builder request(final String key)

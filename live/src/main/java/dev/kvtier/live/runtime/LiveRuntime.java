@@ -3,14 +3,19 @@ package dev.kvtier.live.runtime;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.transfer.EndpointDirectory;
+import dev.kvtier.model.transfer.SegmentEndpoint;
+import dev.kvtier.model.transfer.TransferEngine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The live counterpart of the simulator's runtime: hosts model nodes in this process, each on its own
  * {@link NodeRunner} (ring + consumer thread), shares one {@link TimerWheel}, and routes sends either to a local
- * runner or, for addresses it does not host, to the {@link RemoteLink} (sockets). Local node indices are dense
+ * runner or, for addresses it does not host, to the {@link RemoteLink} (sockets), and gives them one data plane
+ * ({@link #transfers}) for the bytes their transfers move. Local node indices are dense
  * from 0; remote peers use indices the link hands out from {@link #REMOTE_BASE} up.
  */
 public final class LiveRuntime implements AutoCloseable
@@ -22,6 +27,7 @@ public final class LiveRuntime implements AutoCloseable
     private final List<NodeRunner> runners = new ArrayList<>();
     private final TimerWheel wheel = new TimerWheel();
     private final long startNs = System.nanoTime();
+    private LiveTransfers transfers;
     private volatile RemoteLink remote = new RemoteLink()
     {
         @Override
@@ -47,6 +53,36 @@ public final class LiveRuntime implements AutoCloseable
     public void remote(final RemoteLink link)
     {
         this.remote = link;
+    }
+
+    /**
+     * Gives the nodes a data plane (before {@link #start}): {@code engine} moves their bytes and serves what they
+     * expose, {@code directory} is where exposed segments are published and peers' segments found. The runtime
+     * closes the engine when it closes.
+     */
+    public LiveRuntime transfers(final TransferEngine engine, final EndpointDirectory directory)
+    {
+        this.transfers = new LiveTransfers(engine, directory);
+        return this;
+    }
+
+    LiveTransfers transfers()
+    {
+        if (transfers == null)
+        {
+            throw new UnsupportedOperationException("this runtime has no transfer engine: call "
+                + "LiveRuntime.transfers(engine, directory) before start");
+        }
+        return transfers;
+    }
+
+    /**
+     * Completes with the endpoint once a node of this runtime has exposed and published {@code segment}
+     * (exceptionally if the engine refused it or publishing failed); may be asked for before the node exposes it.
+     */
+    public CompletableFuture<SegmentEndpoint> exposed(final String segment)
+    {
+        return transfers().exposed(segment);
     }
 
     RemoteLink remote()
@@ -88,6 +124,10 @@ public final class LiveRuntime implements AutoCloseable
     @Override
     public void close()
     {
+        if (transfers != null)
+        {
+            transfers.close();
+        }
         wheel.close();
         for (final NodeRunner r : runners)
         {

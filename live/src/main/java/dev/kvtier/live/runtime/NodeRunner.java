@@ -11,7 +11,10 @@ import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferStatus;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.random.RandomGenerator;
 public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
 {
     private static final System.Logger LOG = System.getLogger(NodeRunner.class.getName());
+    private static final TransferStatus[] STATUSES = TransferStatus.values();
 
     private final NodeId self;
     private final Node node;
@@ -37,7 +41,10 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
     private final BatchEventProcessor<NodeEvent> processor;
     private final RandomGenerator random;
     private final Map<Long, TimerWheel.Timeout> timers = new HashMap<>();
-    private Thread thread;
+    private final List<MemoryRegion> regions = new ArrayList<>();
+    /** Transfer ends the node's own thread produced (a batch that failed before leaving): delivered next. */
+    private final ArrayDeque<long[]> ownTransferEnds = new ArrayDeque<>();
+    private volatile Thread thread;
 
     NodeRunner(final NodeId self, final Node node, final LiveRuntime runtime, final int ringSize, final long seed)
     {
@@ -114,6 +121,22 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         return f;
     }
 
+    /** A transfer batch ended: queued as the node's next input, never delivered inside the call that started it. */
+    private void transferDone(final long tag, final TransferStatus status)
+    {
+        if (Thread.currentThread() == thread)
+        {
+            ownTransferEnds.add(new long[] {tag, status.ordinal()});
+            return;
+        }
+        final long seq = ring.next();
+        final NodeEvent e = ring.get(seq);
+        e.kind = NodeEvent.TRANSFER_DONE;
+        e.id = tag;
+        e.status = status;
+        ring.publish(seq);
+    }
+
     private void fire(final long timerId, final TimerWheel.Timeout timeout)
     {
         final long seq = ring.next();
@@ -164,6 +187,18 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         {
             e.clear();
         }
+        long[] own;
+        while ((own = ownTransferEnds.poll()) != null)
+        {
+            try
+            {
+                node.onTransferDone(own[0], STATUSES[(int)own[1]]);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "node " + self + " failed on a transfer end: " + ex, ex);
+            }
+        }
     }
 
     // ---- NodeContext, called on the node's own thread ----
@@ -209,22 +244,42 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         runtime.route(self, to, message);
     }
 
+    /** Live regions must have bytes: there is no cost model to charge a virtual one to. */
     @Override
     public int register(final MemoryRegion region)
     {
-        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
+        if (region.buffer() == null)
+        {
+            throw new IllegalArgumentException("a live region needs a buffer; virtual regions are for the simulator");
+        }
+        regions.add(region);
+        return regions.size() - 1;
     }
 
+    /**
+     * Registers the region with the runtime's engine at once and publishes it on a directory thread; see
+     * {@link LiveRuntime#exposed} to wait for the publication.
+     */
     @Override
     public void expose(final String segment, final int region, final long baseAddress)
     {
-        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
+        final MemoryRegion r = region(region);
+        if (r == null)
+        {
+            throw new IllegalArgumentException("expose " + segment + ": no registered region " + region);
+        }
+        runtime.transfers().expose(segment, r, baseAddress);
     }
 
     @Override
     public void transfer(final List<TransferRequest> batch, final long tag)
     {
-        throw new UnsupportedOperationException("live transfers are not wired to a transport yet");
+        runtime.transfers().start(batch, this::region, status -> transferDone(tag, status));
+    }
+
+    private MemoryRegion region(final int handle)
+    {
+        return handle >= 0 && handle < regions.size() ? regions.get(handle) : null;
     }
 
     @Override

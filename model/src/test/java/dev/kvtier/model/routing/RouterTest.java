@@ -6,9 +6,11 @@ import dev.kvtier.model.engine.InferenceRequest;
 import dev.kvtier.model.engine.PrefillDone;
 import dev.kvtier.model.engine.RequestRecord;
 import dev.kvtier.model.hicache.PrefetchOutcome;
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -94,7 +96,7 @@ class RouterTest
         }
 
         @Override
-        public int register(final dev.kvtier.model.node.MemoryRegion region)
+        public int register(final MemoryRegion region)
         {
             throw new AssertionError("the router moves no bulk data");
         }
@@ -106,7 +108,7 @@ class RouterTest
         }
 
         @Override
-        public void transfer(final List<dev.kvtier.model.node.TransferRequest> batch, final long tag)
+        public void transfer(final List<TransferRequest> batch, final long tag)
         {
             throw new AssertionError("the router moves no bulk data");
         }

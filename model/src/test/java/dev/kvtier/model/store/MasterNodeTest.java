@@ -1,8 +1,10 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ class MasterNodeTest
         }
 
         @Override
-        public int register(final dev.kvtier.model.node.MemoryRegion region)
+        public int register(final MemoryRegion region)
         {
             throw new AssertionError("the master moves no bulk data");
         }
@@ -63,7 +65,7 @@ class MasterNodeTest
         }
 
         @Override
-        public void transfer(final List<dev.kvtier.model.node.TransferRequest> batch, final long tag)
+        public void transfer(final List<TransferRequest> batch, final long tag)
         {
             throw new AssertionError("the master moves no bulk data");
         }

@@ -141,7 +141,7 @@ public final class TransferClient implements AutoCloseable
             }
             if (System.nanoTime() > deadline)
             {
-                throw new TransferException("no free lane to " + peer + " within " + timeoutMs + " ms");
+                throw new TransferException("no free lane to " + peer + " within " + timeoutMs + " ms", null, true);
             }
         }
     }

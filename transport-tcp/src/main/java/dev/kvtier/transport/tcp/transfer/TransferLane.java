@@ -93,7 +93,7 @@ public final class TransferLane implements AutoCloseable
         {
             close();
             final String why = abortReason != null ? abortReason : e.getMessage();
-            throw new TransferException("transfer to " + peerName() + " failed: " + why, e);
+            throw new TransferException("transfer to " + peerName() + " failed: " + why, e, abortReason != null);
         }
     }
 
