@@ -1,67 +1,109 @@
 package dev.kvtier.live.client;
 
 import dev.kvtier.live.config.StoreConfig;
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.store.ErrorCode;
-import dev.kvtier.model.store.MasterReply;
-import dev.kvtier.model.store.MasterRequest;
-import dev.kvtier.model.store.ReplicaDescriptor;
-import dev.kvtier.model.store.ReplicaStatus;
 import dev.kvtier.model.store.ReplicateConfig;
-import dev.kvtier.model.store.Result;
 import dev.kvtier.model.store.Segment;
-import dev.kvtier.transport.tcp.rpc.RpcException;
+import dev.kvtier.model.store.client.LocalSlice;
+import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
-import dev.kvtier.transport.tcp.transfer.RegisteredMemory;
-import dev.kvtier.transport.tcp.transfer.TransferClient;
+import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongFunction;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The store's client library, after the reference's {@code MooncakeDistributedStore}: objects are written straight
- * into the segment the master allocated ({@code PutStart} → TCP WRITE → {@code PutEnd}) and read straight from a
- * replica ({@code GetReplicaList} → TCP READ); the master never sees bytes. A client with
- * {@code global_segment_size > 0} also serves its own segment, as a store service or serving worker does, and
- * stays alive at the master through its {@link Heartbeat}. Return values follow the reference: 0 or a count on
- * success, a negative {@link ErrorCode} value. Thread-safe; the zero-copy calls take slices of direct buffers
- * registered with {@link #registerBuffer}.
+ * The store's client library, after the reference's {@code MooncakeDistributedStore}, as a blocking facade over
+ * the model's store client hosted in this process ({@link HostedStoreClient}): every call becomes a
+ * {@link StoreCommand} for that node and waits for its reply, so the put/get protocol (PutStart, a write per
+ * replica, PutEnd or PutRevoke; replica lists read in order with fallback), liveness (ping, NEED_REMOUNT, remount)
+ * and error codes are the simulator's, not a second copy. This class only checks arguments, tracks which direct
+ * buffers are registered, and copies through its staging buffer for the byte-array calls. A client with
+ * {@code global_segment_size > 0} also serves a shared-memory segment, as a store service or serving worker does.
+ * Return values follow the reference: 0 or a count on success, a negative {@link ErrorCode} value. Thread-safe.
  */
 public final class DistributedStore implements AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger(DistributedStore.class.getName());
+    private static final long CALL_TIMEOUT_MS = 60_000;
 
     private final long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    private final MasterLink master;
-    private final ReplicaIo io;
-    private final RegisteredMemory localBuffers = new RegisteredMemory();
+    private final HostedStoreClient hosted;
+    private final SegmentMemory own;
+    private final Segment segment;
     private final ByteBuffer staging;
-    private final List<Segment> mounted = new ArrayList<>();
-    private final Heartbeat heartbeat;
-    private OwnSegment own;
+    private final int stagingRegion;
+    /** Registered direct buffers by native address: {address, length, region handle}. */
+    private final TreeMap<Long, long[]> buffers = new TreeMap<>();
     private volatile boolean closed;
 
-    private DistributedStore(final StoreConfig config)
+    private DistributedStore(final StoreConfig config) throws IOException
     {
-        this.master = new MasterLink(config.masterServerAddress());
-        this.io = new ReplicaIo(new SegmentDirectory(config.metadataServer()),
-            new TransferClient(envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L));
-        this.staging = config.localBufferSize() > 0 ? ByteBuffer.allocateDirect((int)config.localBufferSize()) : null;
-        if (staging != null)
+        final String hostname = config.localHostname();
+        final int colon = hostname.lastIndexOf(':');
+        final String host = colon > 0 ? hostname.substring(0, colon) : hostname;
+        final TcpTransferEngine engine = bindEngine(host, colon > 0 ? Integer.parseInt(hostname.substring(colon + 1))
+            : -1, envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L);
+        SegmentMemory memory = null;
+        Segment seg = null;
+        MemoryRegion region = null;
+        try
         {
-            localBuffers.register(staging);
-        }
-        this.heartbeat = new Heartbeat(master, clientId, () ->
-        {
-            synchronized (mounted)
+            if (config.globalSegmentSize() > 0)
             {
-                return List.copyOf(mounted);
+                memory = SegmentMemory.map(config.globalSegmentSize(), System.getenv());
+                seg = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), host + ":" + engine.port(),
+                    memory.base(), config.globalSegmentSize(), clientId, host);
+                region = MemoryRegion.mapped(memory.base(), config.globalSegmentSize(), memory.file());
             }
-        });
+            this.hosted = new HostedStoreClient(config.masterServerAddress(), clientId, seg, region, engine,
+                new SegmentDirectory(config.metadataServer()), CALL_TIMEOUT_MS);
+        }
+        catch (final RuntimeException e)
+        {
+            engine.close();
+            if (memory != null)
+            {
+                memory.release();
+            }
+            throw e;
+        }
+        this.own = memory;
+        this.segment = seg;
+        this.staging = config.localBufferSize() > 0 ? ByteBuffer.allocateDirect((int)config.localBufferSize()) : null;
+        this.stagingRegion = staging != null ? (int)hosted.call(id -> new StoreCommand.Register(id,
+            MemoryRegion.of(staging)), 1)[0] : -1;
+    }
+
+    /** The data port: the one in {@code local_hostname}, else one in [12300, 14300] (20 tries), as upstream. */
+    private static TcpTransferEngine bindEngine(final String host, final int port, final int lanes,
+        final long timeoutMs) throws IOException
+    {
+        if (port >= 0)
+        {
+            return new TcpTransferEngine(host, port, lanes, timeoutMs, 4);
+        }
+        IOException last = null;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                return new TcpTransferEngine(host, ThreadLocalRandom.current().nextInt(12300, 14301), lanes,
+                    timeoutMs, 4);
+            }
+            catch (final IOException e)
+            {
+                last = e;
+            }
+        }
+        throw new IOException("no free data port in [12300, 14300] on " + host + ": " + last.getMessage());
     }
 
     /**
@@ -77,34 +119,46 @@ public final class DistributedStore implements AutoCloseable
         {
             s = new DistributedStore(config);
         }
-        catch (final RuntimeException e)
+        catch (final IOException | RuntimeException e)
         {
             throw new IllegalStateException("store setup failed: " + e.getMessage(), e);
         }
         try
         {
-            if (config.globalSegmentSize() > 0)
+            if (s.segment != null)
             {
-                s.own = OwnSegment.serve(config, s.clientId, new SegmentDirectory(config.metadataServer()));
-                final Segment seg = s.own.segment();
-                final MasterReply r = s.master.call(id -> new MasterRequest.MountSegment(id, seg, s.clientId));
-                if (r.error() != ErrorCode.OK)
-                {
-                    throw new IllegalStateException("MountSegment failed: " + r.error());
-                }
-                synchronized (s.mounted)
-                {
-                    s.mounted.add(seg);
-                }
+                s.hosted.runtime().exposed(s.segment.name()).get(30, TimeUnit.SECONDS);
+                s.awaitMount();
             }
-            s.heartbeat.pingOnce();
-            s.heartbeat.start();
             return s;
         }
-        catch (final IOException | RuntimeException e)
+        catch (final Exception e)
         {
             s.close();
-            throw new IllegalStateException("store setup failed: " + e.getMessage(), e);
+            final Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("store setup failed: " + cause.getMessage(), e);
+        }
+    }
+
+    private void awaitMount() throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            final int code = hosted.runner().query(() -> hosted.node().mountResult()).get(30, TimeUnit.SECONDS);
+            if (code == 0)
+            {
+                return;
+            }
+            if (code < 0)
+            {
+                throw new IllegalStateException("MountSegment failed: " + ErrorCode.of(code));
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("MountSegment got no answer from the master in 30 s");
+            }
+            Thread.sleep(1);
         }
     }
 
@@ -113,25 +167,56 @@ public final class DistributedStore implements AutoCloseable
     /** Registers a direct buffer for {@link #putFrom}/{@link #getInto}; 0, or INVALID_PARAMS. */
     public int registerBuffer(final ByteBuffer direct)
     {
-        try
-        {
-            localBuffers.register(direct);
-            return 0;
-        }
-        catch (final IllegalArgumentException e)
+        if (!direct.isDirect() || direct.capacity() == 0)
         {
             return ErrorCode.INVALID_PARAMS.code();
         }
+        final long address = NativeMemory.addressOf(direct);
+        synchronized (buffers)
+        {
+            final Map.Entry<Long, long[]> below = buffers.floorEntry(address + direct.capacity() - 1);
+            if (below != null && below.getKey() + below.getValue()[1] > address)
+            {
+                return ErrorCode.INVALID_PARAMS.code();
+            }
+        }
+        final long region = hosted.call(id -> new StoreCommand.Register(id, MemoryRegion.of(direct)), 1)[0];
+        if (region < 0)
+        {
+            return (int)region;
+        }
+        synchronized (buffers)
+        {
+            buffers.put(address, new long[] {address, direct.capacity(), region});
+        }
+        return 0;
     }
 
     public int unregisterBuffer(final ByteBuffer direct)
     {
-        return localBuffers.unregister(NativeMemory.addressOf(direct)) ? 0 : ErrorCode.INVALID_PARAMS.code();
+        synchronized (buffers)
+        {
+            return buffers.remove(NativeMemory.addressOf(direct)) != null ? 0 : ErrorCode.INVALID_PARAMS.code();
+        }
     }
 
-    private boolean registered(final ByteBuffer b)
+    /** {@code b}'s remaining bytes as a slice of a registered region, or null if they are not inside one. */
+    private LocalSlice slice(final ByteBuffer b)
     {
-        return b.isDirect() && localBuffers.contains(NativeMemory.addressOf(b) + b.position(), b.remaining());
+        if (!b.isDirect())
+        {
+            return null;
+        }
+        final long at = NativeMemory.addressOf(b) + b.position();
+        synchronized (buffers)
+        {
+            final Map.Entry<Long, long[]> e = buffers.floorEntry(at);
+            if (e == null || at + b.remaining() > e.getKey() + e.getValue()[1])
+            {
+                return null;
+            }
+            return new LocalSlice((int)e.getValue()[2], at - e.getKey(), b.remaining());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- writes
@@ -147,7 +232,8 @@ public final class DistributedStore implements AutoCloseable
         {
             staging.clear();
             staging.put(value).flip();
-            return putFrom(key, staging);
+            return (int)hosted.call(id -> new StoreCommand.Put(id, List.of(key),
+                List.of(new LocalSlice(stagingRegion, 0, value.length)), ReplicateConfig.defaults(), true), 1)[0];
         }
     }
 
@@ -159,30 +245,12 @@ public final class DistributedStore implements AutoCloseable
 
     public int putFrom(final String key, final ByteBuffer src, final ReplicateConfig replicate)
     {
-        if (!registered(src))
+        final LocalSlice s = slice(src);
+        if (s == null)
         {
             return ErrorCode.INVALID_PARAMS.code();
         }
-        try
-        {
-            final MasterReply start = call(id -> new MasterRequest.PutStart(id, clientId, key, src.remaining(),
-                replicate));
-            if (start.error() != ErrorCode.OK)
-            {
-                return start.error().code();
-            }
-            final int code = io.writeAll(List.of(replicas(start.value())), List.of(src))[0];
-            if (code != 0)
-            {
-                call(id -> new MasterRequest.PutRevoke(id, clientId, key));
-                return code;
-            }
-            return call(id -> new MasterRequest.PutEnd(id, clientId, key)).error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
+        return (int)hosted.call(id -> new StoreCommand.Put(id, List.of(key), List.of(s), replicate, true), 1)[0];
     }
 
     /** Stores each buffer under its key with one BatchPutStart and one BatchPutEnd; a code per key. */
@@ -195,83 +263,31 @@ public final class DistributedStore implements AutoCloseable
             Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
-        try
+        final List<String> sendKeys = new ArrayList<>(n);
+        final List<LocalSlice> slices = new ArrayList<>(n);
+        final int[] at = new int[n];
+        for (int i = 0; i < n; i++)
         {
-            final List<String> startKeys = new ArrayList<>(n);
-            final List<Long> lengths = new ArrayList<>(n);
-            final List<Integer> started = new ArrayList<>(n);
-            for (int i = 0; i < n; i++)
+            final LocalSlice s = slice(srcs.get(i));
+            if (s == null)
             {
-                if (registered(srcs.get(i)))
-                {
-                    startKeys.add(keys.get(i));
-                    lengths.add((long)srcs.get(i).remaining());
-                    started.add(i);
-                }
-                else
-                {
-                    out[i] = ErrorCode.INVALID_PARAMS.code();
-                }
+                out[i] = ErrorCode.INVALID_PARAMS.code();
+                continue;
             }
-            final List<Result<?>> starts = results(call(id -> new MasterRequest.BatchPutStart(id, clientId,
-                startKeys, lengths, ReplicateConfig.defaults())));
-            final List<List<ReplicaDescriptor>> placements = new ArrayList<>();
-            final List<ByteBuffer> sources = new ArrayList<>();
-            final List<Integer> placed = new ArrayList<>();
-            for (int j = 0; j < started.size(); j++)
-            {
-                final int i = started.get(j);
-                if (starts.get(j).isOk())
-                {
-                    placements.add(replicas(starts.get(j).value()));
-                    sources.add(srcs.get(i));
-                    placed.add(i);
-                }
-                else
-                {
-                    out[i] = starts.get(j).error().code();
-                }
-            }
-            finish(keys, placed, io.writeAll(placements, sources), out);
+            at[sendKeys.size()] = i;
+            sendKeys.add(keys.get(i));
+            slices.add(s);
         }
-        catch (final RpcException e)
+        if (!sendKeys.isEmpty())
         {
-            Arrays.fill(out, e.code().code());
+            final long[] codes = hosted.call(id -> new StoreCommand.Put(id, sendKeys, slices,
+                ReplicateConfig.defaults()), sendKeys.size());
+            for (int j = 0; j < sendKeys.size(); j++)
+            {
+                out[at[j]] = (int)codes[j];
+            }
         }
         return out;
-    }
-
-    /** Ends the written keys and revokes the failed ones, each in one batch call. */
-    private void finish(final List<String> keys, final List<Integer> placed, final int[] codes, final int[] out)
-    {
-        final List<String> done = new ArrayList<>();
-        final List<Integer> doneIndex = new ArrayList<>();
-        final List<String> failed = new ArrayList<>();
-        for (int j = 0; j < placed.size(); j++)
-        {
-            out[placed.get(j)] = codes[j];
-            if (codes[j] == 0)
-            {
-                done.add(keys.get(placed.get(j)));
-                doneIndex.add(placed.get(j));
-            }
-            else
-            {
-                failed.add(keys.get(placed.get(j)));
-            }
-        }
-        if (!failed.isEmpty())
-        {
-            call(id -> new MasterRequest.BatchPutRevoke(id, clientId, failed));
-        }
-        if (!done.isEmpty())
-        {
-            final List<Result<?>> ends = results(call(id -> new MasterRequest.BatchPutEnd(id, clientId, done)));
-            for (int d = 0; d < done.size(); d++)
-            {
-                out[doneIndex.get(d)] = ends.get(d).error().code();
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- reads
@@ -285,8 +301,8 @@ public final class DistributedStore implements AutoCloseable
         }
         synchronized (staging)
         {
-            staging.clear();
-            final long n = getInto(key, staging);
+            final long n = hosted.call(id -> new StoreCommand.Get(id, List.of(key),
+                List.of(new LocalSlice(stagingRegion, 0, staging.capacity())), true), 1)[0];
             if (n <= 0)
             {
                 return new byte[0];
@@ -303,7 +319,12 @@ public final class DistributedStore implements AutoCloseable
      */
     public long getInto(final String key, final ByteBuffer dst)
     {
-        return batchGetInto(List.of(key), List.of(dst))[0];
+        final LocalSlice s = slice(dst);
+        if (s == null)
+        {
+            return ErrorCode.INVALID_PARAMS.code();
+        }
+        return hosted.call(id -> new StoreCommand.Get(id, List.of(key), List.of(s), true), 1)[0];
     }
 
     /** One replica lookup for all keys, then reads pipelined per holding peer; bytes or a negative code per key. */
@@ -316,63 +337,27 @@ public final class DistributedStore implements AutoCloseable
             Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
-        try
+        final List<String> sendKeys = new ArrayList<>(n);
+        final List<LocalSlice> slices = new ArrayList<>(n);
+        final int[] at = new int[n];
+        for (int i = 0; i < n; i++)
         {
-            final List<Result<?>> lists;
-            if (n == 1)
+            final LocalSlice s = slice(dsts.get(i));
+            if (s == null)
             {
-                final MasterReply r = call(id -> new MasterRequest.GetReplicaList(id, keys.get(0)));
-                lists = List.of(r.error() == ErrorCode.OK ? Result.ok(r.value()) : Result.fail(r.error()));
+                out[i] = ErrorCode.INVALID_PARAMS.code();
+                continue;
             }
-            else
-            {
-                lists = results(call(id -> new MasterRequest.BatchGetReplicaList(id, keys)));
-            }
-            final List<List<ReplicaDescriptor>> readable = new ArrayList<>(n);
-            final List<Integer> todo = new ArrayList<>(n);
-            for (int i = 0; i < n; i++)
-            {
-                final Result<?> r = lists.get(i);
-                final List<ReplicaDescriptor> complete = r.isOk() ? complete(replicas(r.value())) : List.of();
-                readable.add(complete);
-                if (!r.isOk())
-                {
-                    out[i] = r.error().code();
-                }
-                else if (complete.isEmpty())
-                {
-                    out[i] = ErrorCode.REPLICA_IS_NOT_READY.code();
-                }
-                else if (!registered(dsts.get(i)))
-                {
-                    out[i] = ErrorCode.INVALID_PARAMS.code();
-                }
-                else if (complete.get(0).size() > dsts.get(i).remaining())
-                {
-                    out[i] = ErrorCode.BUFFER_OVERFLOW.code();
-                }
-                else
-                {
-                    todo.add(i);
-                }
-            }
-            io.readAll(readable, dsts, todo, out);
+            at[sendKeys.size()] = i;
+            sendKeys.add(keys.get(i));
+            slices.add(s);
         }
-        catch (final RpcException e)
+        if (!sendKeys.isEmpty())
         {
-            Arrays.fill(out, e.code().code());
-        }
-        return out;
-    }
-
-    private static List<ReplicaDescriptor> complete(final List<ReplicaDescriptor> replicas)
-    {
-        final List<ReplicaDescriptor> out = new ArrayList<>(replicas.size());
-        for (final ReplicaDescriptor d : replicas)
-        {
-            if (d.status() == ReplicaStatus.COMPLETE)
+            final long[] values = hosted.call(id -> new StoreCommand.Get(id, sendKeys, slices), sendKeys.size());
+            for (int j = 0; j < sendKeys.size(); j++)
             {
-                out.add(d);
+                out[at[j]] = values[j];
             }
         }
         return out;
@@ -383,32 +368,18 @@ public final class DistributedStore implements AutoCloseable
     /** 1 if a readable replica exists (granting a read lease, as the reference), 0 if not, -1 on error. */
     public int isExist(final String key)
     {
-        try
-        {
-            final MasterReply r = call(id -> new MasterRequest.ExistKey(id, key));
-            return r.error() != ErrorCode.OK ? -1 : Boolean.TRUE.equals(r.value()) ? 1 : 0;
-        }
-        catch (final RpcException e)
-        {
-            return -1;
-        }
+        final long v = hosted.call(id -> new StoreCommand.IsExist(id, key), 1)[0];
+        return v < 0 ? -1 : (int)v;
     }
 
     /** Per key 1, 0 or -1, in one BatchExistKey. */
     public int[] batchIsExist(final List<String> keys)
     {
+        final long[] v = hosted.call(id -> new StoreCommand.Exists(id, keys), keys.size());
         final int[] out = new int[keys.size()];
-        try
+        for (int i = 0; i < out.length; i++)
         {
-            final List<?> flags = (List<?>)call(id -> new MasterRequest.BatchExistKey(id, keys)).value();
-            for (int i = 0; i < out.length; i++)
-            {
-                out[i] = Boolean.TRUE.equals(flags.get(i)) ? 1 : 0;
-            }
-        }
-        catch (final RpcException | ClassCastException | IndexOutOfBoundsException e)
-        {
-            Arrays.fill(out, -1);
+            out[i] = v[i] < 0 ? -1 : (int)v[i];
         }
         return out;
     }
@@ -416,7 +387,7 @@ public final class DistributedStore implements AutoCloseable
     /** The object's size in bytes, or a negative code. */
     public long getSize(final String key)
     {
-        return count(id -> new MasterRequest.GetSize(id, key));
+        return hosted.call(id -> new StoreCommand.GetSize(id, key), 1)[0];
     }
 
     public int remove(final String key)
@@ -427,26 +398,19 @@ public final class DistributedStore implements AutoCloseable
     /** 0, or e.g. OBJECT_HAS_LEASE (-706) while a reader holds a lease and {@code force} is false. */
     public int remove(final String key, final boolean force)
     {
-        try
-        {
-            return call(id -> new MasterRequest.Remove(id, key, force)).error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
+        return (int)hosted.call(id -> new StoreCommand.Remove(id, key, force), 1)[0];
     }
 
     /** Objects removed, or a negative code. */
     public long removeByRegex(final String regex, final boolean force)
     {
-        return count(id -> new MasterRequest.RemoveByRegex(id, regex, force));
+        return hosted.call(id -> new StoreCommand.RemoveByRegex(id, regex, force), 1)[0];
     }
 
     /** Objects removed (without force only lease-expired, complete ones), or a negative code. */
     public long removeAll(final boolean force)
     {
-        return count(id -> new MasterRequest.RemoveAll(id, force));
+        return hosted.call(id -> new StoreCommand.RemoveAll(id, force), 1)[0];
     }
 
     /** This client's id at the master. */
@@ -458,44 +422,7 @@ public final class DistributedStore implements AutoCloseable
     /** The name of the segment this client serves, or null for a pure client. */
     public String segmentName()
     {
-        return own == null ? null : own.segment().name();
-    }
-
-    // ---------------------------------------------------------------------------------------------- plumbing
-
-    private MasterReply call(final LongFunction<MasterRequest> request)
-    {
-        return master.call(request);
-    }
-
-    /** A call answering a count (or size): the value, or the negative code. */
-    private long count(final LongFunction<MasterRequest> request)
-    {
-        try
-        {
-            final MasterReply r = call(request);
-            return r.error() == ErrorCode.OK ? (Long)r.value() : r.error().code();
-        }
-        catch (final RpcException e)
-        {
-            return e.code().code();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<ReplicaDescriptor> replicas(final Object value)
-    {
-        return value == null ? List.of() : (List<ReplicaDescriptor>)value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Result<?>> results(final MasterReply r)
-    {
-        if (r.error() != ErrorCode.OK)
-        {
-            throw new RpcException(r.error(), "batch call failed: " + r.error());
-        }
-        return (List<Result<?>>)r.value();
+        return segment == null ? null : segment.name();
     }
 
     private static int envInt(final String name, final int fallback)
@@ -520,27 +447,19 @@ public final class DistributedStore implements AutoCloseable
             return;
         }
         closed = true;
-        heartbeat.close();
-        synchronized (mounted)
+        if (segment != null)
         {
-            for (final Segment s : mounted)
+            final long code = hosted.call(id -> new StoreCommand.Stop(id), 1)[0];
+            if (code != 0)
             {
-                try
-                {
-                    master.call(id -> new MasterRequest.UnmountSegment(id, s.id(), clientId), 5000);
-                }
-                catch (final RpcException e)
-                {
-                    LOG.log(System.Logger.Level.WARNING, "unmount at close failed: " + e.getMessage());
-                }
+                System.getLogger(DistributedStore.class.getName()).log(System.Logger.Level.WARNING,
+                    "unmount at close failed: " + ErrorCode.of((int)code));
             }
-            mounted.clear();
         }
+        hosted.close();
         if (own != null)
         {
-            own.close();
+            own.release();
         }
-        io.close();
-        master.close();
     }
 }

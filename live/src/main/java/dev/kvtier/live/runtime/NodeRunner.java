@@ -244,11 +244,14 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         runtime.route(self, to, message);
     }
 
-    /** Live regions must have bytes: there is no cost model to charge a virtual one to. */
+    /**
+     * Live regions must have bytes (a buffer, or mapped memory a node exposes as a segment): there is no cost model
+     * to charge a virtual one to.
+     */
     @Override
     public int register(final MemoryRegion region)
     {
-        if (region.buffer() == null)
+        if (region.buffer() == null && region.address() <= 0)
         {
             throw new IllegalArgumentException("a live region needs a buffer; virtual regions are for the simulator");
         }

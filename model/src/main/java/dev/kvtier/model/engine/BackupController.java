@@ -94,7 +94,7 @@ final class BackupController
             final List<String> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++)
             {
-                if (!exists.get(i))
+                if (exists[i] <= 0)
                 {
                     missing.add(keys.get(i));
                 }

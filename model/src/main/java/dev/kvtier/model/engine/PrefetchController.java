@@ -200,7 +200,7 @@ final class PrefetchController
         store.batchExists(keys, exists ->
         {
             int consecutive = 0;
-            while (consecutive < exists.size() && exists.get(consecutive))
+            while (consecutive < exists.length && exists[consecutive] > 0)
             {
                 consecutive++;
             }

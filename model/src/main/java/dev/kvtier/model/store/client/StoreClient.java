@@ -90,23 +90,43 @@ public final class StoreClient
         return segment;
     }
 
-    /** Exposes and mounts the contributed segment, if any; {@code onMounted} gets the master's answer. */
-    public void start(final IntConsumer onMounted)
+    /**
+     * Exposes and mounts the contributed segment, if any, then pings at once as the reference client's heartbeat
+     * does (a fresh mount answers NEED_REMOUNT, and the remount puts the client in the master's live set).
+     * {@code onReady} gets 0 once that first round is answered, or the mount's negative code.
+     */
+    public void start(final IntConsumer onReady)
     {
         if (segment == null)
         {
-            onMounted.accept(ErrorCode.OK.code());
+            onReady.accept(ErrorCode.OK.code());
             return;
         }
         final int region = ctx.register(segmentMemory);
         ctx.expose(segment.name(), region, segment.base());
-        call(id -> new MasterRequest.MountSegment(id, segment, clientId), r -> onMounted.accept(r.error().code()));
+        call(id -> new MasterRequest.MountSegment(id, segment, clientId), r ->
+        {
+            if (r.error() != ErrorCode.OK)
+            {
+                onReady.accept(r.error().code());
+                return;
+            }
+            ping(onReady);
+        });
     }
 
-    /** Exposes and mounts the contributed segment, if any. */
+    /** Exposes and mounts the contributed segment, if any, and pings once. */
     public void start()
     {
         start(code ->
+        {
+        });
+    }
+
+    /** One liveness ping; see {@link #ping(IntConsumer)}. */
+    public void ping()
+    {
+        ping(code ->
         {
         });
     }
@@ -116,7 +136,7 @@ public final class StoreClient
      * when the master answers NEED_REMOUNT (it restarted, or expired this client), and fails RPCs unanswered for
      * longer than {@link #RPC_TIMEOUT_NS}.
      */
-    public void ping()
+    public void ping(final IntConsumer onDone)
     {
         expireOverdue();
         call(id -> new MasterRequest.Ping(id, clientId), reply ->
@@ -124,10 +144,11 @@ public final class StoreClient
             if (reply.error() == ErrorCode.OK && reply.value() == ClientStatus.NEED_REMOUNT && segment != null)
             {
                 counters.remounts++;
-                call(id -> new MasterRequest.ReMountSegment(id, List.of(segment), clientId), r ->
-                {
-                });
+                call(id -> new MasterRequest.ReMountSegment(id, List.of(segment), clientId),
+                    r -> onDone.accept(r.error().code()));
+                return;
             }
+            onDone.accept(reply.error().code());
         });
     }
 
@@ -165,21 +186,43 @@ public final class StoreClient
 
     // ---- exists ---------------------------------------------------------------------------------------------
 
-    /** Which of {@code keys} the store has (complete replicas); all false if the master could not answer. */
-    public void batchExists(final List<String> keys, final Consumer<List<Boolean>> onDone)
+    /**
+     * Which of {@code keys} the store has (a complete replica): per key 1 or 0, or every key the negative code of a
+     * failed call. Grants no read lease, as upstream's {@code batch_is_exist}.
+     */
+    public void batchExists(final List<String> keys, final Consumer<long[]> onDone)
     {
         call(id -> new MasterRequest.BatchExistKey(id, keys), reply ->
         {
+            final long[] out = new long[keys.size()];
             if (reply.error() != ErrorCode.OK)
             {
                 counters.rpcFailures++;
-                onDone.accept(java.util.Collections.nCopies(keys.size(), Boolean.FALSE));
+                Arrays.fill(out, reply.error().code());
+                onDone.accept(out);
                 return;
             }
             @SuppressWarnings("unchecked")
             final List<Boolean> exists = (List<Boolean>)reply.value();
-            onDone.accept(exists);
+            for (int i = 0; i < out.length; i++)
+            {
+                out[i] = exists.get(i) ? 1 : 0;
+            }
+            onDone.accept(out);
         });
+    }
+
+    /** 1 if {@code key} has a complete replica (granting a read lease, as upstream's {@code is_exist}), 0, or a code. */
+    public void exists(final String key, final java.util.function.LongConsumer onDone)
+    {
+        call(id -> new MasterRequest.ExistKey(id, key), reply -> onDone.accept(reply.error() != ErrorCode.OK
+            ? reply.error().code() : Boolean.TRUE.equals(reply.value()) ? 1 : 0));
+    }
+
+    /** The object's size in bytes, or a negative code. */
+    public void size(final String key, final java.util.function.LongConsumer onDone)
+    {
+        call(id -> new MasterRequest.GetSize(id, key), reply -> onDone.accept(count(reply)));
     }
 
     // ---- put ------------------------------------------------------------------------------------------------
@@ -193,6 +236,18 @@ public final class StoreClient
     public void batchPut(final List<String> keys, final List<LocalSlice> sources, final ReplicateConfig config,
         final Consumer<int[]> onDone)
     {
+        batchPut(keys, sources, config, false, onDone);
+    }
+
+    /**
+     * As {@link #batchPut(List, List, ReplicateConfig, Consumer)}; with {@code single} a one-key put uses the
+     * single-key RPCs (PutStart, PutEnd, PutRevoke), as upstream's {@code put} does where {@code batch_put} uses
+     * the batch ones, so the master's per-RPC counters read the same.
+     */
+    public void batchPut(final List<String> keys, final List<LocalSlice> sources, final ReplicateConfig config,
+        final boolean single, final Consumer<int[]> onDone)
+    {
+        final boolean one = single && keys.size() == 1;
         final int n = keys.size();
         final int[] codes = new int[n];
         final List<Long> lengths = new ArrayList<>(n);
@@ -200,8 +255,10 @@ public final class StoreClient
         {
             lengths.add(s.length());
         }
-        call(id -> new MasterRequest.BatchPutStart(id, clientId, keys, lengths, config), reply ->
+        call(id -> one ? new MasterRequest.PutStart(id, clientId, keys.get(0), lengths.get(0), config)
+            : new MasterRequest.BatchPutStart(id, clientId, keys, lengths, config), answer ->
         {
+            final MasterReply reply = one ? asBatch(answer) : answer;
             if (reply.error() != ErrorCode.OK)
             {
                 counters.rpcFailures++;
@@ -230,15 +287,15 @@ public final class StoreClient
             plan.seal();
             if (plan.isEmpty())
             {
-                finishPut(keys, codes, started, onDone);
+                finishPut(keys, codes, started, one, onDone);
                 return;
             }
-            runBatches(plan, true, codes, () -> finishPut(keys, codes, started, onDone));
+            runBatches(plan, true, codes, () -> finishPut(keys, codes, started, one, onDone));
         });
     }
 
     private void finishPut(final List<String> keys, final int[] codes, final boolean[] started,
-        final Consumer<int[]> onDone)
+        final boolean one, final Consumer<int[]> onDone)
     {
         final List<String> written = new ArrayList<>();
         final List<String> failed = new ArrayList<>();
@@ -269,8 +326,10 @@ public final class StoreClient
         }
         if (!written.isEmpty())
         {
-            call(id -> new MasterRequest.BatchPutEnd(id, clientId, written), reply ->
+            call(id -> one ? new MasterRequest.PutEnd(id, clientId, written.get(0))
+                : new MasterRequest.BatchPutEnd(id, clientId, written), answer ->
             {
+                final MasterReply reply = one ? asBatch(answer) : answer;
                 applyBatchCodes(reply, writtenAt, written.size(), codes);
                 counters.putsSealed += countOk(writtenAt, written.size(), codes);
                 if (--left[0] == 0)
@@ -282,7 +341,8 @@ public final class StoreClient
         if (!failed.isEmpty())
         {
             counters.putsRevoked += failed.size();
-            call(id -> new MasterRequest.BatchPutRevoke(id, clientId, failed), reply ->
+            call(id -> one ? new MasterRequest.PutRevoke(id, clientId, failed.get(0))
+                : new MasterRequest.BatchPutRevoke(id, clientId, failed), reply ->
             {
                 if (reply.error() != ErrorCode.OK)
                 {
@@ -337,8 +397,18 @@ public final class StoreClient
     public void batchQuery(final List<String> keys,
         final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
     {
-        call(id -> new MasterRequest.BatchGetReplicaList(id, keys), reply ->
+        batchQuery(keys, false, onDone);
+    }
+
+    /** As {@link #batchQuery(List, Consumer)}; with {@code single} one key asks GetReplicaList, as upstream's get. */
+    public void batchQuery(final List<String> keys, final boolean single,
+        final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
+    {
+        final boolean one = single && keys.size() == 1;
+        call(id -> one ? new MasterRequest.GetReplicaList(id, keys.get(0))
+            : new MasterRequest.BatchGetReplicaList(id, keys), answer ->
         {
+            final MasterReply reply = one ? asBatch(answer) : answer;
             if (reply.error() != ErrorCode.OK)
             {
                 counters.rpcFailures++;
@@ -359,7 +429,14 @@ public final class StoreClient
     /** {@link #batchQuery} then {@link #batchRead}: per key the bytes read or a negative code. */
     public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final Consumer<long[]> onDone)
     {
-        batchQuery(keys, lookups ->
+        batchGet(keys, destinations, false, onDone);
+    }
+
+    /** As {@link #batchGet(List, List, Consumer)}; {@code single} as in {@link #batchQuery(List, boolean, Consumer)}. */
+    public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final boolean single,
+        final Consumer<long[]> onDone)
+    {
+        batchQuery(keys, single, lookups ->
         {
             final long[] out = new long[keys.size()];
             final List<List<ReplicaDescriptor>> replicas = new ArrayList<>(keys.size());
@@ -462,8 +539,39 @@ public final class StoreClient
     /** Removes every object (leased ones only if forced); {@code onDone} gets the count or a negative code. */
     public void removeAll(final boolean force, final java.util.function.LongConsumer onDone)
     {
-        call(id -> new MasterRequest.RemoveAll(id, force), reply -> onDone.accept(reply.error() == ErrorCode.OK
-            ? ((Number)reply.value()).longValue() : reply.error().code()));
+        call(id -> new MasterRequest.RemoveAll(id, force), reply -> onDone.accept(count(reply)));
+    }
+
+    /** Removes the keys matching {@code regex}; {@code onDone} gets the count or a negative code. */
+    public void removeByRegex(final String regex, final boolean force, final java.util.function.LongConsumer onDone)
+    {
+        call(id -> new MasterRequest.RemoveByRegex(id, regex, force), reply -> onDone.accept(count(reply)));
+    }
+
+    /**
+     * Unmounts the contributed segment, as a clean shutdown does, so the master drops its replicas at once instead
+     * of after the client's TTL; 0 or a negative code (0 for a pure client).
+     */
+    public void stop(final IntConsumer onDone)
+    {
+        if (segment == null)
+        {
+            onDone.accept(0);
+            return;
+        }
+        call(id -> new MasterRequest.UnmountSegment(id, segment.id(), clientId), r -> onDone.accept(r.error().code()));
+    }
+
+    /** A single-key reply in the shape of a one-key batch reply: the key's result in a list. */
+    private static MasterReply asBatch(final MasterReply single)
+    {
+        final Result<Object> r = single.error() == ErrorCode.OK ? Result.ok(single.value()) : Result.fail(single.error());
+        return new MasterReply(single.requestId(), ErrorCode.OK, List.of(r));
+    }
+
+    private static long count(final MasterReply reply)
+    {
+        return reply.error() == ErrorCode.OK ? ((Number)reply.value()).longValue() : reply.error().code();
     }
 
     // ---- transfers ------------------------------------------------------------------------------------------

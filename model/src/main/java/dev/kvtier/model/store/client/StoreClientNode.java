@@ -9,7 +9,6 @@ import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.store.Segment;
 
-import java.util.List;
 
 /**
  * A store client as a node of its own: it takes {@link StoreCommand}s from any sender, runs them through its
@@ -27,6 +26,8 @@ public final class StoreClientNode implements Node
     private final Completions<TransferStatus> transfers = new Completions<>();
     private NodeContext ctx;
     private StoreClient client;
+    private boolean stopped;
+    private int mountResult = 1;
 
     /**
      * @param segment       memory this client contributes to the pool (Mooncake's {@code global_segment_size}),
@@ -48,12 +49,18 @@ public final class StoreClientNode implements Node
         return client;
     }
 
+    /** The master's answer to mounting the contributed segment: 1 while waiting, 0 when mounted, else a code. */
+    public int mountResult()
+    {
+        return mountResult;
+    }
+
     @Override
     public void onStart(final NodeContext ctx)
     {
         this.ctx = ctx;
         this.client = new StoreClient(ctx, master, clientId, segment, segmentMemory, transfers);
-        client.start();
+        client.start(code -> mountResult = code);
         ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
     }
 
@@ -79,7 +86,7 @@ public final class StoreClientNode implements Node
         }
         else if (command instanceof StoreCommand.Put p)
         {
-            client.batchPut(p.keys(), p.sources(), p.config(), codes ->
+            client.batchPut(p.keys(), p.sources(), p.config(), p.single(), codes ->
             {
                 final long[] out = new long[codes.length];
                 for (int i = 0; i < codes.length; i++)
@@ -91,11 +98,29 @@ public final class StoreClientNode implements Node
         }
         else if (command instanceof StoreCommand.Get g)
         {
-            client.batchGet(g.keys(), g.destinations(), out -> reply(from, id, out));
+            client.batchGet(g.keys(), g.destinations(), g.single(), out -> reply(from, id, out));
         }
         else if (command instanceof StoreCommand.Exists e)
         {
-            client.batchExists(e.keys(), exists -> reply(from, id, flags(exists)));
+            client.batchExists(e.keys(), out -> reply(from, id, out));
+        }
+        else if (command instanceof StoreCommand.IsExist e)
+        {
+            client.exists(e.key(), v -> reply(from, id, new long[] {v}));
+        }
+        else if (command instanceof StoreCommand.GetSize g)
+        {
+            client.size(g.key(), v -> reply(from, id, new long[] {v}));
+        }
+        else if (command instanceof StoreCommand.RemoveByRegex r)
+        {
+            client.removeByRegex(r.regex(), r.force(), n -> reply(from, id, new long[] {n}));
+        }
+        else if (command instanceof StoreCommand.Stop)
+        {
+            stopped = true;
+            ctx.cancel(PING_TIMER);
+            client.stop(code -> reply(from, id, new long[] {code}));
         }
         else if (command instanceof StoreCommand.Remove r)
         {
@@ -107,16 +132,6 @@ public final class StoreClientNode implements Node
         }
     }
 
-    private static long[] flags(final List<Boolean> exists)
-    {
-        final long[] out = new long[exists.size()];
-        for (int i = 0; i < out.length; i++)
-        {
-            out[i] = exists.get(i) ? 1 : 0;
-        }
-        return out;
-    }
-
     private void reply(final NodeId to, final long id, final long[] values)
     {
         ctx.send(to, new StoreCommandReply(id, values));
@@ -125,7 +140,7 @@ public final class StoreClientNode implements Node
     @Override
     public void onTimer(final long timerId)
     {
-        if (timerId == PING_TIMER)
+        if (timerId == PING_TIMER && !stopped)
         {
             client.ping();
             ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);

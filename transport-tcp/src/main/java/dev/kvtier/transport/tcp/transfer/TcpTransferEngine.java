@@ -87,20 +87,37 @@ public final class TcpTransferEngine implements TransferEngine
     public SegmentEndpoint expose(final String segment, final MemoryRegion region, final long baseAddress)
     {
         final ByteBuffer buffer = region.buffer();
+        if (region.address() > 0)
+        {
+            return exposeAt(segment, region, region.address(), baseAddress);
+        }
         if (buffer == null || !buffer.isDirect())
         {
             throw new IllegalArgumentException("expose " + segment + ": a live segment needs direct memory "
                 + "(ByteBuffer.allocateDirect or a mapped segment), not " + (buffer == null ? "a virtual region"
                 : "a heap buffer"));
         }
-        final long address = NativeMemory.addressOf(buffer);
+        return exposeAt(segment, region, NativeMemory.addressOf(buffer), baseAddress);
+    }
+
+    private SegmentEndpoint exposeAt(final String segment, final MemoryRegion region, final long address,
+        final long baseAddress)
+    {
         if (address != baseAddress)
         {
             throw new IllegalArgumentException("expose " + segment + ": base 0x" + Long.toHexString(baseAddress)
                 + " is not the region's native address 0x" + Long.toHexString(address) + "; over TCP peers address "
                 + "real memory, so mount and expose the segment at its native address");
         }
-        memory.register(address, region.length());
+        if (region.attachment() instanceof java.nio.channels.FileChannel file)
+        {
+            // a shared mapping: READs of it leave through sendfile, one copy per byte instead of two
+            memory.register(address, region.length(), file);
+        }
+        else
+        {
+            memory.register(address, region.length());
+        }
         return new SegmentEndpoint(segment, PROTOCOL, host, server.port(), address, region.length());
     }
 
