@@ -15,7 +15,6 @@ import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClientNode;
 import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.store.client.StoreCommandReply;
-import dev.kvtier.model.store.service.StoreServiceNode;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.sim.runtime.SimRuntime;
 import dev.kvtier.transport.sim.LatencyNetwork;
@@ -164,7 +163,7 @@ class StoreClientBothWaysTest
         for (int i = 0; i < 3; i++)
         {
             final Segment seg = new Segment(11 + i, "store-" + i, (i + 1L) << 32, SEGMENT_BYTES, 11 + i, "host");
-            services.add(sim.add("store-" + i, new StoreServiceNode(master, 11 + i, seg,
+            services.add(sim.add("store-" + i, new StoreClientNode(master, 11 + i, seg,
                 MemoryRegion.of(ByteBuffer.allocateDirect(SEGMENT_BYTES)))));
         }
         final NodeId client = sim.add("client", new StoreClientNode(master, 99, null, null));
@@ -209,7 +208,7 @@ class StoreClientBothWaysTest
         final LiveRuntime runtime;
         final MasterChannel channel;
         final NodeRunner runner;
-        final StoreServiceNode node;
+        final StoreClientNode node;
 
         LiveService(final int i, final String master, final EndpointDirectory directory) throws Exception
         {
@@ -220,7 +219,7 @@ class StoreClientBothWaysTest
             channel = new MasterChannel(master, 5000, (to, m) ->
             {
             }).connect();
-            node = new StoreServiceNode(MasterChannel.MASTER, 11 + i, seg, MemoryRegion.of(memory));
+            node = new StoreClientNode(MasterChannel.MASTER, 11 + i, seg, MemoryRegion.of(memory));
             runner = runtime.add("store-" + i, node);
             channel.replyTo(runner);
             runtime.remote(channel);

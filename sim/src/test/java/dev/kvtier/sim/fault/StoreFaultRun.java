@@ -13,7 +13,6 @@ import dev.kvtier.model.store.client.StoreClientCounters;
 import dev.kvtier.model.store.client.StoreClientNode;
 import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.store.client.StoreCommandReply;
-import dev.kvtier.model.store.service.StoreServiceNode;
 import dev.kvtier.sim.runtime.SimRuntime;
 import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.LatencyNetwork;
@@ -58,7 +57,7 @@ final class StoreFaultRun
     private final NodeId clientId;
     private final MasterNode[] master = new MasterNode[1];
     private final StoreClientNode client;
-    private final StoreServiceNode[] services = new StoreServiceNode[SERVICES];
+    private final StoreClientNode[] services = new StoreClientNode[SERVICES];
     private final ByteBuffer local = ByteBuffer.allocate(BATCH * SLOT);
     private final Map<String, Integer> sealedSize = new HashMap<>();
     private final Map<String, Long> sealedAtLoss = new HashMap<>();
@@ -90,7 +89,7 @@ final class StoreFaultRun
             final long id = 10 + i;
             final String name = "store-" + i;
             final Segment segment = new Segment(id, name, (i + 1L) << 32, SEGMENT_BYTES, id, "host-" + i);
-            services[i] = new StoreServiceNode(masterId, id, segment,
+            services[i] = new StoreClientNode(masterId, id, segment,
                 MemoryRegion.of(ByteBuffer.allocate(SEGMENT_BYTES)));
             runtime.add(name, services[i]);
         }
@@ -133,7 +132,7 @@ final class StoreFaultRun
             violations.add("seed " + seed + ": the script did not finish (a command never got a reply)");
         }
         clientCounters = client.client().counters();
-        for (final StoreServiceNode s : services)
+        for (final StoreClientNode s : services)
         {
             serviceRemounts += s.client().counters().remounts();
             serviceRpcTimeouts += s.client().counters().rpcTimeouts();

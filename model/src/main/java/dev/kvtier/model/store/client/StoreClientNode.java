@@ -14,6 +14,10 @@ import dev.kvtier.model.store.Segment;
  * A store client as a node of its own: it takes {@link StoreCommand}s from any sender, runs them through its
  * {@link StoreClient} and answers each with a {@link StoreCommandReply}. The live client library is a blocking
  * facade over this node, and simulator tests drive it with scripts, so both run the same protocol code.
+ *
+ * <p>With a segment and no commands it is Mooncake's store service ({@code mooncake_store_service}): it exposes
+ * its segment so that peers' one-sided transfers land in it, mounts it, pings every second and remounts on
+ * NEED_REMOUNT; {@code kvtier store} hosts it that way, and so do the simulator's store tests.
  */
 public final class StoreClientNode implements Node
 {
