@@ -219,6 +219,48 @@ public final class DistributedStore implements AutoCloseable
         }
     }
 
+    /** The keys whose buffers are registered, with their slices; the others get INVALID_PARAMS in {@code out}. */
+    private Selection select(final List<String> keys, final List<ByteBuffer> buffers, final long[] out)
+    {
+        final Selection sel = new Selection(keys.size());
+        for (int i = 0; i < keys.size(); i++)
+        {
+            final LocalSlice s = slice(buffers.get(i));
+            if (s == null)
+            {
+                out[i] = ErrorCode.INVALID_PARAMS.code();
+                continue;
+            }
+            sel.at[sel.keys.size()] = i;
+            sel.keys.add(keys.get(i));
+            sel.slices.add(s);
+        }
+        return sel;
+    }
+
+    /** A batch call's keys after argument checks, and where each one's answer goes back. */
+    private static final class Selection
+    {
+        final List<String> keys;
+        final List<LocalSlice> slices;
+        final int[] at;
+
+        Selection(final int n)
+        {
+            keys = new ArrayList<>(n);
+            slices = new ArrayList<>(n);
+            at = new int[n];
+        }
+
+        void scatter(final long[] values, final long[] out)
+        {
+            for (int j = 0; j < keys.size(); j++)
+            {
+                out[at[j]] = values[j];
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- writes
 
     /** Copies {@code value} through the local buffer and stores it under {@code key}; 0 or a negative code. */
@@ -263,29 +305,16 @@ public final class DistributedStore implements AutoCloseable
             Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
-        final List<String> sendKeys = new ArrayList<>(n);
-        final List<LocalSlice> slices = new ArrayList<>(n);
-        final int[] at = new int[n];
+        final long[] codes = new long[n];
+        final Selection sel = select(keys, srcs, codes);
+        if (!sel.keys.isEmpty())
+        {
+            sel.scatter(hosted.call(id -> new StoreCommand.Put(id, sel.keys, sel.slices, ReplicateConfig.defaults()),
+                sel.keys.size()), codes);
+        }
         for (int i = 0; i < n; i++)
         {
-            final LocalSlice s = slice(srcs.get(i));
-            if (s == null)
-            {
-                out[i] = ErrorCode.INVALID_PARAMS.code();
-                continue;
-            }
-            at[sendKeys.size()] = i;
-            sendKeys.add(keys.get(i));
-            slices.add(s);
-        }
-        if (!sendKeys.isEmpty())
-        {
-            final long[] codes = hosted.call(id -> new StoreCommand.Put(id, sendKeys, slices,
-                ReplicateConfig.defaults()), sendKeys.size());
-            for (int j = 0; j < sendKeys.size(); j++)
-            {
-                out[at[j]] = (int)codes[j];
-            }
+            out[i] = (int)codes[i];
         }
         return out;
     }
@@ -337,28 +366,10 @@ public final class DistributedStore implements AutoCloseable
             Arrays.fill(out, ErrorCode.INVALID_PARAMS.code());
             return out;
         }
-        final List<String> sendKeys = new ArrayList<>(n);
-        final List<LocalSlice> slices = new ArrayList<>(n);
-        final int[] at = new int[n];
-        for (int i = 0; i < n; i++)
+        final Selection sel = select(keys, dsts, out);
+        if (!sel.keys.isEmpty())
         {
-            final LocalSlice s = slice(dsts.get(i));
-            if (s == null)
-            {
-                out[i] = ErrorCode.INVALID_PARAMS.code();
-                continue;
-            }
-            at[sendKeys.size()] = i;
-            sendKeys.add(keys.get(i));
-            slices.add(s);
-        }
-        if (!sendKeys.isEmpty())
-        {
-            final long[] values = hosted.call(id -> new StoreCommand.Get(id, sendKeys, slices), sendKeys.size());
-            for (int j = 0; j < sendKeys.size(); j++)
-            {
-                out[at[j]] = values[j];
-            }
+            sel.scatter(hosted.call(id -> new StoreCommand.Get(id, sel.keys, sel.slices), sel.keys.size()), out);
         }
         return out;
     }
