@@ -10,13 +10,15 @@ import dev.kvtier.model.transfer.TransferEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The live counterpart of the simulator's runtime: hosts model nodes in this process, each on its own
- * {@link NodeRunner} (ring + consumer thread), shares one {@link TimerWheel}, and routes sends either to a local
- * runner or, for addresses it does not host, to the {@link RemoteLink} (sockets), and gives them one data plane
- * ({@link #transfers}) for the bytes their transfers move. Local node indices are dense
- * from 0; remote peers use indices the link hands out from {@link #REMOTE_BASE} up.
+ * {@link NodeRunner} (ring, consumer thread, its own timers), routes sends either to a local runner or, for
+ * addresses it does not host, to the {@link RemoteLink} (sockets), and gives them one data plane
+ * ({@link #transfers}) for the bytes their transfers move. Local node indices are dense from 0; remote peers use
+ * indices the link hands out from {@link #REMOTE_BASE} up.
  */
 public final class LiveRuntime implements AutoCloseable
 {
@@ -25,8 +27,9 @@ public final class LiveRuntime implements AutoCloseable
     private static final int RING_SIZE = 1 << 14;
 
     private final List<NodeRunner> runners = new ArrayList<>();
-    private final TimerWheel wheel = new TimerWheel();
-    private final long startNs = System.nanoTime();
+    private final LongSupplier clock;
+    private final long startNs;
+    private ErrorHandler errorHandler = ErrorHandler.LOG;
     private LiveTransfers transfers;
     private volatile RemoteLink remote = new RemoteLink()
     {
@@ -41,13 +44,36 @@ public final class LiveRuntime implements AutoCloseable
         }
     };
 
+    /** A runtime on {@link System#nanoTime()}. */
+    public LiveRuntime()
+    {
+        this(System::nanoTime);
+    }
+
+    /**
+     * A runtime whose nodes read {@code clock} (nanoseconds, monotonic; message deadlines handed to
+     * {@link NodeRunner#deliver} are on it too); their {@code now()} counts from this constructor's reading.
+     */
+    public LiveRuntime(final LongSupplier clock)
+    {
+        this.clock = clock;
+        this.startNs = clock.getAsLong();
+    }
+
     /** Adds a node (before {@link #start}); returns the runner that addresses it. */
     public NodeRunner add(final String name, final Node node)
     {
         final NodeRunner r = new NodeRunner(new NodeId(runners.size(), name), node, this, RING_SIZE,
-            NodeRunner.freshSeed());
+            ThreadLocalRandom.current().nextLong() ^ name.hashCode());
         runners.add(r);
         return r;
+    }
+
+    /** Where node exceptions go after being counted (before {@link #add}); default {@link ErrorHandler#LOG}. */
+    public LiveRuntime errorHandler(final ErrorHandler handler)
+    {
+        this.errorHandler = handler;
+        return this;
     }
 
     public void remote(final RemoteLink link)
@@ -90,9 +116,14 @@ public final class LiveRuntime implements AutoCloseable
         return remote;
     }
 
-    TimerWheel wheel()
+    LongSupplier clock()
     {
-        return wheel;
+        return clock;
+    }
+
+    ErrorHandler errorHandler()
+    {
+        return errorHandler;
     }
 
     long startNs()
@@ -111,7 +142,7 @@ public final class LiveRuntime implements AutoCloseable
 
     void route(final NodeId from, final NodeId to, final Message message)
     {
-        if (to.index() < runners.size() && to.index() < REMOTE_BASE)
+        if (to.index() >= 0 && to.index() < runners.size())
         {
             runners.get(to.index()).deliver(from, message, 0);
         }
@@ -128,7 +159,6 @@ public final class LiveRuntime implements AutoCloseable
         {
             transfers.close();
         }
-        wheel.close();
         for (final NodeRunner r : runners)
         {
             r.halt();
