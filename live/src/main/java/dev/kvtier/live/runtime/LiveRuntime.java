@@ -3,12 +3,14 @@ package dev.kvtier.live.runtime;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.input.InputTap;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
 import dev.kvtier.model.transfer.TransferEngine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -27,8 +29,10 @@ public final class LiveRuntime implements AutoCloseable
     private static final int RING_SIZE = 1 << 14;
 
     private final List<NodeRunner> runners = new ArrayList<>();
+    private final long runSeed;
     private final LongSupplier clock;
     private final long startNs;
+    private InputTap tap;
     private ErrorHandler errorHandler = ErrorHandler.LOG;
     private LiveTransfers transfers;
     private volatile RemoteLink remote = new RemoteLink()
@@ -44,32 +48,67 @@ public final class LiveRuntime implements AutoCloseable
         }
     };
 
-    /** A runtime on {@link System#nanoTime()}. */
+    /** A runtime on {@link System#nanoTime()} with a fresh run seed. */
     public LiveRuntime()
     {
-        this(System::nanoTime);
+        this(ThreadLocalRandom.current().nextLong(), System::nanoTime);
+    }
+
+    /** A runtime on {@code clock} with a fresh run seed. */
+    public LiveRuntime(final LongSupplier clock)
+    {
+        this(ThreadLocalRandom.current().nextLong(), clock);
     }
 
     /**
      * A runtime whose nodes read {@code clock} (nanoseconds, monotonic; message deadlines handed to
-     * {@link NodeRunner#deliver} are on it too); their {@code now()} counts from this constructor's reading.
+     * {@link NodeRunner#deliver} are on it too), their {@code now()} counting from this constructor's reading,
+     * and whose nodes' seeds derive from {@code runSeed} and their names unless {@link #add(String, Node, long)}
+     * gives one.
      */
-    public LiveRuntime(final LongSupplier clock)
+    public LiveRuntime(final long runSeed, final LongSupplier clock)
     {
+        this.runSeed = runSeed;
         this.clock = clock;
         this.startNs = clock.getAsLong();
     }
 
-    /** Adds a node (before {@link #start}); returns the runner that addresses it. */
+    /** Adds a node (before {@link #start}) seeded from the run seed and its name; returns its runner. */
     public NodeRunner add(final String name, final Node node)
     {
-        final NodeRunner r = new NodeRunner(new NodeId(runners.size(), name), node, this, RING_SIZE,
-            ThreadLocalRandom.current().nextLong() ^ name.hashCode());
+        return add(name, node, nodeSeed(runSeed, name));
+    }
+
+    /** Adds a node whose random stream starts from {@code seed} (recorded in its {@code Start} input). */
+    public NodeRunner add(final String name, final Node node, final long seed)
+    {
+        final NodeRunner r = new NodeRunner(new NodeId(runners.size(), name), node, this, RING_SIZE, seed);
         runners.add(r);
         return r;
     }
 
-    /** Where node exceptions go after being counted (before {@link #add}); default {@link ErrorHandler#LOG}. */
+    /** A node's seed from the run's: the same run seed and name give the same stream in every run. */
+    public static long nodeSeed(final long runSeed, final String name)
+    {
+        return new SplittableRandom(runSeed ^ (0x9E3779B97F4A7C15L * name.hashCode())).nextLong();
+    }
+
+    /**
+     * Copies every node's inputs to {@code tap} (before {@link #start}), each stamped with the time its node saw:
+     * the hook for a recorder, a replica, or a test that replays a node in the simulator.
+     */
+    public LiveRuntime tap(final InputTap inputTap)
+    {
+        this.tap = inputTap;
+        return this;
+    }
+
+    InputTap tap()
+    {
+        return tap;
+    }
+
+    /** Where node exceptions go after being counted (before {@link #start}); default {@link ErrorHandler#LOG}. */
     public LiveRuntime errorHandler(final ErrorHandler handler)
     {
         this.errorHandler = handler;

@@ -12,11 +12,11 @@ import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferRequest;
 import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.node.input.Start;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -30,8 +30,9 @@ import java.util.random.RandomGenerator;
  * unchanged in a process with many threads. The same thread owns the node's timers and fires them after each batch
  * of ring events and whenever its wait reaches the next deadline, so a timer never crosses threads. The runner reads
  * the clock once per input it hands the node, and {@link #now()} is that reading for the whole input, so what a
- * node decides depends on one timestamp per input, as in a recording of them. An exception from the node is counted
- * ({@link #errors()}), passed to the runtime's {@link ErrorHandler}, and the next input is taken.
+ * node decides depends on one timestamp per input; every input passes {@link NodeInputs}, which copies it with
+ * that timestamp to the runtime's tap, so the node can be recorded and replayed. An exception from the node is
+ * counted ({@link #errors()}), passed to the runtime's {@link ErrorHandler}, and the next input is taken.
  */
 public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
 {
@@ -41,9 +42,9 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
 
     private final NodeId self;
     private final Node node;
+    private final long seed;
     private final LiveRuntime runtime;
     private final LongSupplier clock;
-    private final ErrorHandler errorHandler;
     private final RingBuffer<NodeEvent> ring;
     private final DeadlineWaitStrategy wait;
     private final BatchEventProcessor<NodeEvent> processor;
@@ -54,25 +55,30 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
     private final ArrayDeque<long[]> ownTransferEnds = new ArrayDeque<>();
     private final AtomicLong errors = new AtomicLong();
     private volatile Thread thread;
+    private NodeInputs inputs;
+    private ErrorHandler errorHandler;
     private long eventNs;
 
     NodeRunner(final NodeId self, final Node node, final LiveRuntime runtime, final int ringSize, final long seed)
     {
         this.self = self;
         this.node = node;
+        this.seed = seed;
         this.runtime = runtime;
         this.clock = runtime.clock();
-        this.errorHandler = runtime.errorHandler();
         this.wait = new DeadlineWaitStrategy(clock);
         this.ring = RingBuffer.createMultiProducer(NodeEvent::new, ringSize, wait);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), this);
         processor.setExceptionHandler(new RunnerExceptions());
         ring.addGatingSequences(processor.getSequence());
-        this.random = new SplittableRandom(seed);
+        this.random = Start.random(seed);
     }
 
+    /** Starts the node's thread; the runtime's error handler and tap are read here, before it runs. */
     void start()
     {
+        errorHandler = runtime.errorHandler();
+        inputs = new NodeInputs(self, node, runtime.tap(), this::fail);
         thread = new Thread(processor, "kvtier-node-" + self.name());
         thread.setDaemon(true);
         thread.start();
@@ -167,7 +173,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         {
             switch (e.kind)
             {
-                case NodeEvent.START -> node.onStart(this);
+                case NodeEvent.START -> inputs.start(now(), seed, this);
                 case NodeEvent.MESSAGE ->
                 {
                     if (e.deadlineNs != 0 && eventNs - e.deadlineNs > 0)
@@ -176,10 +182,10 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
                     }
                     else
                     {
-                        node.onMessage(e.from, e.message);
+                        inputs.message(now(), e.from, e.message);
                     }
                 }
-                case NodeEvent.TRANSFER_DONE -> node.onTransferDone(e.id, e.status);
+                case NodeEvent.TRANSFER_DONE -> inputs.transferDone(now(), e.id, e.status);
                 case NodeEvent.TASK -> e.task.run();
                 default -> throw new IllegalStateException("unknown event kind " + e.kind);
             }
@@ -214,7 +220,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
             eventNs = clock.getAsLong();
             try
             {
-                node.onTransferDone(own[0], STATUSES[(int)own[1]]);
+                inputs.transferDone(now(), own[0], STATUSES[(int)own[1]]);
             }
             catch (final Throwable t)
             {
@@ -237,7 +243,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
             eventNs = t;
             try
             {
-                node.onTimer(timerId);
+                inputs.timer(now(), timerId);
             }
             catch (final Throwable ex)
             {

@@ -4,6 +4,10 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.input.Delivery;
+import dev.kvtier.model.node.input.NodeInput;
+import dev.kvtier.model.node.input.Start;
+import dev.kvtier.model.node.input.TimerFired;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -180,6 +184,33 @@ class NodeRunnerTest
             rt.start();
             runner.deliver(TEST, new Text("at start"), 0);
             assertThat(node.next().nowAtStart()).isZero();
+        }
+    }
+
+    @Test
+    void shouldTapEveryInputWithTheTimeTheNodeSawAndItsSeed() throws Exception
+    {
+        final BlockingQueue<NodeInput> tapped = new LinkedBlockingQueue<>();
+        final long[] drawn = new long[1];
+        final Scripted node = new Scripted(ctx ->
+        {
+            drawn[0] = ctx.random().nextLong();
+            ctx.schedule(MS, 4);
+        });
+        try (LiveRuntime rt = new LiveRuntime(99, System::nanoTime).tap((n, input) -> tapped.add(input)))
+        {
+            final NodeRunner runner = rt.add("tapped", node);
+            rt.start();
+            final Seen timer = node.next();
+            runner.deliver(TEST, new Text("hello"), 0);
+            final Seen hello = node.next();
+            final Start start = (Start)tapped.poll(10, TimeUnit.SECONDS);
+            assertThat(start.self()).isEqualTo(runner.self());
+            assertThat(start.seed()).isEqualTo(LiveRuntime.nodeSeed(99, "tapped"));
+            assertThat(start.random().nextLong()).isEqualTo(drawn[0]);
+            assertThat(tapped.poll(10, TimeUnit.SECONDS)).isEqualTo(new TimerFired(timer.nowAtStart(), 4));
+            assertThat(tapped.poll(10, TimeUnit.SECONDS)).isEqualTo(new Delivery(hello.nowAtStart(), TEST,
+                new Text("hello")));
         }
     }
 
