@@ -2,6 +2,7 @@ package dev.kvtier.live;
 
 import dev.kvtier.live.master.MasterOptions;
 import dev.kvtier.live.master.MasterServer;
+import dev.kvtier.model.node.input.InputTap;
 import dev.kvtier.model.store.MasterConfig;
 
 import java.io.IOException;
@@ -23,8 +24,14 @@ public final class LiveMaster implements AutoCloseable
 
     public LiveMaster(final MasterConfig config, final int rpcPort) throws IOException
     {
+        this(config, rpcPort, null);
+    }
+
+    /** A master whose node's inputs are copied to {@code tap}. */
+    public LiveMaster(final MasterConfig config, final int rpcPort, final InputTap tap) throws IOException
+    {
         server = new MasterServer(new MasterOptions("127.0.0.1", rpcPort, true, "127.0.0.1", 0, "127.0.0.1", 0, true,
-            config)).start();
+            config), tap).start();
     }
 
     public MasterServer server()

@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * The master's admin HTTP server ({@code --metrics_port}, 9003): {@code /metrics} in Prometheus text format,
- * {@code /metrics/summary} (upstream's one-line summary), {@code /health}, {@code /get_all_segments} (one segment name per line; SGLang polls it to wait for the store)
- * and {@code /query_key?key=}. Every read of master state runs on the master's own thread.
+ * {@code /metrics/summary} (upstream's one-line summary), {@code /health}, {@code /get_all_segments} (one segment
+ * name per line; SGLang polls it to wait for the store) and {@code /query_key?key=}. Every read of master state runs on the master's own thread.
  */
 public final class MasterAdminService implements AutoCloseable
 {
@@ -88,7 +88,8 @@ public final class MasterAdminService implements AutoCloseable
 
     private void metrics(final HttpExchange ex) throws IOException
     {
-        final MetricSnapshots snapshots = onMaster(() -> MasterMetrics.snapshot(node));
+        final MetricSnapshots snapshots = onMaster(() -> MasterMetrics.snapshot(node, runner.self().name(),
+            runner.errors()));
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, snapshots);
         HttpExchanges.respond(ex, 200, writer.getContentType(), out.toByteArray());

@@ -6,6 +6,7 @@ import dev.kvtier.model.store.MasterRpcCounters;
 import dev.kvtier.model.store.MasterService;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -22,6 +23,19 @@ public final class MasterMetrics
 {
     private MasterMetrics()
     {
+    }
+
+    /**
+     * The master's metrics plus {@code kvtier_node_errors_total{node="<name>"}}: exceptions the hosting runner
+     * caught from the node (each also handed to the runtime's error handler). Call on the master node's thread.
+     */
+    public static MetricSnapshots snapshot(final MasterNode node, final String nodeName, final long nodeErrors)
+    {
+        final List<MetricSnapshot> out = new ArrayList<>(snapshot(node).stream().toList());
+        out.add(CounterSnapshot.builder().name("kvtier_node_errors").help("Exceptions a node threw on an input")
+            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("node", nodeName))
+                .value(nodeErrors).build()).build());
+        return new MetricSnapshots(out);
     }
 
     /** Call on the master node's thread. */

@@ -6,6 +6,7 @@ import dev.kvtier.live.runtime.NodeRunner;
 import dev.kvtier.live.runtime.RemoteLink;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.input.InputTap;
 import dev.kvtier.model.store.MasterNode;
 import dev.kvtier.model.store.MasterReply;
 import dev.kvtier.model.store.MasterRequest;
@@ -38,6 +39,13 @@ public final class MasterServer implements AutoCloseable
 
     public MasterServer(final MasterOptions options) throws IOException
     {
+        this(options, null);
+    }
+
+    /** A master whose node's inputs are also copied to {@code tap} (null: none), e.g. to record or replay it. */
+    public MasterServer(final MasterOptions options, final InputTap tap) throws IOException
+    {
+        runtime.tap(tap);
         node = new MasterNode(options.config());
         runner = runtime.add("master", node);
         runtime.remote(new ConnectionLink());
@@ -59,7 +67,8 @@ public final class MasterServer implements AutoCloseable
             }));
         metadata = options.enableHttpMetadataServer()
             ? bind("--http-metadata-server-port", options.httpMetadataServerPort(),
-                () -> new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(), "/metadata"))
+                () -> new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(),
+                    "/metadata"))
             : null;
         if (metadata != null && options.enableMetadataCleanupOnTimeout())
         {

@@ -3,20 +3,24 @@ package dev.kvtier.live.runtime;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.input.InputTap;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
 import dev.kvtier.model.transfer.TransferEngine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The live counterpart of the simulator's runtime: hosts model nodes in this process, each on its own
- * {@link NodeRunner} (ring + consumer thread), shares one {@link TimerWheel}, and routes sends either to a local
- * runner or, for addresses it does not host, to the {@link RemoteLink} (sockets), and gives them one data plane
- * ({@link #transfers}) for the bytes their transfers move. Local node indices are dense
- * from 0; remote peers use indices the link hands out from {@link #REMOTE_BASE} up.
+ * {@link NodeRunner} (ring, consumer thread, its own timers), routes sends either to a local runner or, for
+ * addresses it does not host, to the {@link RemoteLink} (sockets), and gives them one data plane
+ * ({@link #transfers}) for the bytes their transfers move. Local node indices are dense from 0; remote peers use
+ * indices the link hands out from {@link #REMOTE_BASE} up.
  */
 public final class LiveRuntime implements AutoCloseable
 {
@@ -25,8 +29,11 @@ public final class LiveRuntime implements AutoCloseable
     private static final int RING_SIZE = 1 << 14;
 
     private final List<NodeRunner> runners = new ArrayList<>();
-    private final TimerWheel wheel = new TimerWheel();
-    private final long startNs = System.nanoTime();
+    private final long runSeed;
+    private final LongSupplier clock;
+    private final long startNs;
+    private InputTap tap;
+    private ErrorHandler errorHandler = ErrorHandler.LOG;
     private LiveTransfers transfers;
     private volatile RemoteLink remote = new RemoteLink()
     {
@@ -41,13 +48,71 @@ public final class LiveRuntime implements AutoCloseable
         }
     };
 
-    /** Adds a node (before {@link #start}); returns the runner that addresses it. */
+    /** A runtime on {@link System#nanoTime()} with a fresh run seed. */
+    public LiveRuntime()
+    {
+        this(ThreadLocalRandom.current().nextLong(), System::nanoTime);
+    }
+
+    /** A runtime on {@code clock} with a fresh run seed. */
+    public LiveRuntime(final LongSupplier clock)
+    {
+        this(ThreadLocalRandom.current().nextLong(), clock);
+    }
+
+    /**
+     * A runtime whose nodes read {@code clock} (nanoseconds, monotonic; message deadlines handed to
+     * {@link NodeRunner#deliver} are on it too), their {@code now()} counting from this constructor's reading,
+     * and whose nodes' seeds derive from {@code runSeed} and their names unless {@link #add(String, Node, long)}
+     * gives one.
+     */
+    public LiveRuntime(final long runSeed, final LongSupplier clock)
+    {
+        this.runSeed = runSeed;
+        this.clock = clock;
+        this.startNs = clock.getAsLong();
+    }
+
+    /** Adds a node (before {@link #start}) seeded from the run seed and its name; returns its runner. */
     public NodeRunner add(final String name, final Node node)
     {
-        final NodeRunner r = new NodeRunner(new NodeId(runners.size(), name), node, this, RING_SIZE,
-            NodeRunner.freshSeed());
+        return add(name, node, nodeSeed(runSeed, name));
+    }
+
+    /** Adds a node whose random stream starts from {@code seed} (recorded in its {@code Start} input). */
+    public NodeRunner add(final String name, final Node node, final long seed)
+    {
+        final NodeRunner r = new NodeRunner(new NodeId(runners.size(), name), node, this, RING_SIZE, seed);
         runners.add(r);
         return r;
+    }
+
+    /** A node's seed from the run's: the same run seed and name give the same stream in every run. */
+    public static long nodeSeed(final long runSeed, final String name)
+    {
+        return new SplittableRandom(runSeed ^ (0x9E3779B97F4A7C15L * name.hashCode())).nextLong();
+    }
+
+    /**
+     * Copies every node's inputs to {@code tap} (before {@link #start}), each stamped with the time its node saw:
+     * the hook for a recorder, a replica, or a test that replays a node in the simulator.
+     */
+    public LiveRuntime tap(final InputTap inputTap)
+    {
+        this.tap = inputTap;
+        return this;
+    }
+
+    InputTap tap()
+    {
+        return tap;
+    }
+
+    /** Where node exceptions go after being counted (before {@link #start}); default {@link ErrorHandler#LOG}. */
+    public LiveRuntime errorHandler(final ErrorHandler handler)
+    {
+        this.errorHandler = handler;
+        return this;
     }
 
     public void remote(final RemoteLink link)
@@ -90,9 +155,14 @@ public final class LiveRuntime implements AutoCloseable
         return remote;
     }
 
-    TimerWheel wheel()
+    LongSupplier clock()
     {
-        return wheel;
+        return clock;
+    }
+
+    ErrorHandler errorHandler()
+    {
+        return errorHandler;
     }
 
     long startNs()
@@ -111,7 +181,7 @@ public final class LiveRuntime implements AutoCloseable
 
     void route(final NodeId from, final NodeId to, final Message message)
     {
-        if (to.index() < runners.size() && to.index() < REMOTE_BASE)
+        if (to.index() >= 0 && to.index() < runners.size())
         {
             runners.get(to.index()).deliver(from, message, 0);
         }
@@ -128,7 +198,6 @@ public final class LiveRuntime implements AutoCloseable
         {
             transfers.close();
         }
-        wheel.close();
         for (final NodeRunner r : runners)
         {
             r.halt();

@@ -4,11 +4,14 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
 
-/** One slot of a node's ring: a message, a timer firing, a transfer end, or a task to run on the node thread. */
+/**
+ * One slot of a node's ring: the node's start, a message, a transfer end, or a task to run on the node thread.
+ * Timers are not here: the node's thread owns and polls them itself.
+ */
 final class NodeEvent
 {
-    static final int MESSAGE = 1;
-    static final int TIMER = 2;
+    static final int START = 1;
+    static final int MESSAGE = 2;
     static final int TRANSFER_DONE = 3;
     static final int TASK = 4;
 
@@ -17,7 +20,6 @@ final class NodeEvent
     Message message;
     long deadlineNs;
     long id;
-    Object timeoutRef;
     TransferStatus status;
     Runnable task;
 
@@ -26,7 +28,6 @@ final class NodeEvent
         from = null;
         message = null;
         task = null;
-        timeoutRef = null;
         status = null;
     }
 }

@@ -2,8 +2,8 @@ package dev.kvtier.live.runtime;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
@@ -12,57 +12,79 @@ import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferRequest;
 import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.node.input.Start;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Hosts one {@link Node} live: a Disruptor ring that I/O threads, the timer wheel and other nodes publish into,
- * drained by one {@link BatchEventProcessor} thread that is the only thread ever calling the node. That single
- * consumer is what lets the simulator's single-threaded node code run unchanged in a process with many threads.
+ * Hosts one {@link Node} live, as Agrona's {@code AgentRunner} hosts an agent: a Disruptor ring that I/O threads,
+ * transfer threads and other nodes publish into, drained by one {@link BatchEventProcessor} thread that is the only
+ * thread ever calling the node. That single consumer is what lets the simulator's single-threaded node code run
+ * unchanged in a process with many threads. The same thread owns the node's timers and fires them after each batch
+ * of ring events and whenever its wait reaches the next deadline, so a timer never crosses threads. The runner reads
+ * the clock once per input it hands the node, and {@link #now()} is that reading for the whole input, so what a
+ * node decides depends on one timestamp per input; every input passes {@link NodeInputs}, which copies it with
+ * that timestamp to the runtime's tap, so the node can be recorded and replayed. An exception from the node is
+ * counted ({@link #errors()}), passed to the runtime's {@link ErrorHandler}, and the next input is taken.
  */
 public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
 {
-    private static final System.Logger LOG = System.getLogger(NodeRunner.class.getName());
+    /** Timers fired per poll before the ring gets a turn, so a node re-arming a zero delay cannot starve it. */
+    private static final int TIMERS_PER_POLL = 64;
     private static final TransferStatus[] STATUSES = TransferStatus.values();
 
     private final NodeId self;
     private final Node node;
+    private final long seed;
     private final LiveRuntime runtime;
+    private final LongSupplier clock;
     private final RingBuffer<NodeEvent> ring;
+    private final DeadlineWaitStrategy wait;
     private final BatchEventProcessor<NodeEvent> processor;
     private final RandomGenerator random;
-    private final Map<Long, TimerWheel.Timeout> timers = new HashMap<>();
+    private final DeadlineTimers timers = new DeadlineTimers();
     private final List<MemoryRegion> regions = new ArrayList<>();
     /** Transfer ends the node's own thread produced (a batch that failed before leaving): delivered next. */
     private final ArrayDeque<long[]> ownTransferEnds = new ArrayDeque<>();
+    private final AtomicLong errors = new AtomicLong();
     private volatile Thread thread;
+    private NodeInputs inputs;
+    private ErrorHandler errorHandler;
+    private long eventNs;
 
     NodeRunner(final NodeId self, final Node node, final LiveRuntime runtime, final int ringSize, final long seed)
     {
         this.self = self;
         this.node = node;
+        this.seed = seed;
         this.runtime = runtime;
-        this.ring = RingBuffer.createMultiProducer(NodeEvent::new, ringSize, PhasedBackoffWaitStrategy.withLiteLock(2, 50, java.util.concurrent.TimeUnit.MICROSECONDS));
+        this.clock = runtime.clock();
+        this.wait = new DeadlineWaitStrategy(clock);
+        this.ring = RingBuffer.createMultiProducer(NodeEvent::new, ringSize, wait);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), this);
+        processor.setExceptionHandler(new RunnerExceptions());
         ring.addGatingSequences(processor.getSequence());
-        this.random = new SplittableRandom(seed ^ self.name().hashCode());
+        this.random = Start.random(seed);
     }
 
+    /** Starts the node's thread; the runtime's error handler and tap are read here, before it runs. */
     void start()
     {
+        errorHandler = runtime.errorHandler();
+        inputs = new NodeInputs(self, node, runtime.tap(), this::fail);
         thread = new Thread(processor, "kvtier-node-" + self.name());
         thread.setDaemon(true);
         thread.start();
-        submit(() -> node.onStart(this));
+        final long seq = ring.next();
+        ring.get(seq).kind = NodeEvent.START;
+        ring.publish(seq);
     }
 
     void halt()
@@ -81,7 +103,13 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         }
     }
 
-    /** Delivers a message from {@code from}; {@code deadlineNs} (System.nanoTime, 0 = none) drops it if late. */
+    /** Exceptions the node has thrown so far ({@code kvtier_node_errors_total}); readable from any thread. */
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    /** Delivers a message from {@code from}; {@code deadlineNs} (on the runtime's clock, 0 = none) drops it if late. */
     public void deliver(final NodeId from, final Message message, final long deadlineNs)
     {
         final long seq = ring.next();
@@ -93,7 +121,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         ring.publish(seq);
     }
 
-    /** Runs {@code task} on the node's thread, after everything published before it. */
+    /** Runs {@code task} on the node's thread, after everything published before it; it must only read the node. */
     public void submit(final Runnable task)
     {
         final long seq = ring.next();
@@ -137,67 +165,127 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         ring.publish(seq);
     }
 
-    private void fire(final long timerId, final TimerWheel.Timeout timeout)
-    {
-        final long seq = ring.next();
-        final NodeEvent e = ring.get(seq);
-        e.kind = NodeEvent.TIMER;
-        e.id = timerId;
-        e.timeoutRef = timeout;
-        ring.publish(seq);
-    }
-
     @Override
     public void onEvent(final NodeEvent e, final long sequence, final boolean endOfBatch)
     {
+        eventNs = clock.getAsLong();
         try
         {
             switch (e.kind)
             {
+                case NodeEvent.START -> inputs.start(now(), seed, this);
                 case NodeEvent.MESSAGE ->
                 {
-                    if (e.deadlineNs != 0 && System.nanoTime() > e.deadlineNs)
+                    if (e.deadlineNs != 0 && eventNs - e.deadlineNs > 0)
                     {
                         runtime.remote().expired(e.from, e.message);
                     }
                     else
                     {
-                        node.onMessage(e.from, e.message);
+                        inputs.message(now(), e.from, e.message);
                     }
                 }
-                case NodeEvent.TIMER ->
-                {
-                    final TimerWheel.Timeout current = timers.get(e.id);
-                    if (current != null && current == e.timeoutRef)
-                    {
-                        timers.remove(e.id);
-                        node.onTimer(e.id);
-                    }
-                }
-                case NodeEvent.TRANSFER_DONE -> node.onTransferDone(e.id, e.status);
+                case NodeEvent.TRANSFER_DONE -> inputs.transferDone(now(), e.id, e.status);
                 case NodeEvent.TASK -> e.task.run();
                 default -> throw new IllegalStateException("unknown event kind " + e.kind);
             }
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable t)
         {
-            LOG.log(System.Logger.Level.ERROR, "node " + self + " failed on an event: " + ex, ex);
+            fail(t);
         }
         finally
         {
             e.clear();
         }
+        deliverOwnTransferEnds();
+        if (endOfBatch)
+        {
+            pollTimers();
+        }
+    }
+
+    /** The ring stayed empty until the next timer deadline. */
+    @Override
+    public void onTimeout(final long sequence)
+    {
+        pollTimers();
+    }
+
+    private void deliverOwnTransferEnds()
+    {
         long[] own;
         while ((own = ownTransferEnds.poll()) != null)
         {
+            eventNs = clock.getAsLong();
             try
             {
-                node.onTransferDone(own[0], STATUSES[(int)own[1]]);
+                inputs.transferDone(now(), own[0], STATUSES[(int)own[1]]);
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable t)
             {
-                LOG.log(System.Logger.Level.ERROR, "node " + self + " failed on a transfer end: " + ex, ex);
+                fail(t);
             }
+        }
+    }
+
+    /** Fires the timers that are due, each as its own input with its own clock reading, and re-arms the wait. */
+    private void pollTimers()
+    {
+        for (int fired = 0; fired < TIMERS_PER_POLL; fired++)
+        {
+            final long t = clock.getAsLong();
+            if (!timers.due(t))
+            {
+                break;
+            }
+            final long timerId = timers.pop();
+            eventNs = t;
+            try
+            {
+                inputs.timer(now(), timerId);
+            }
+            catch (final Throwable ex)
+            {
+                fail(ex);
+            }
+            deliverOwnTransferEnds();
+        }
+        wait.deadline(timers.nextDeadline());
+    }
+
+    private void fail(final Throwable t)
+    {
+        errors.incrementAndGet();
+        try
+        {
+            errorHandler.onError(self, t);
+        }
+        catch (final Throwable inHandler)
+        {
+            ErrorHandler.LOG.onError(self, inHandler);
+        }
+    }
+
+    /** What escapes the runner's own code (never the node's) is counted and handled the same way, not fatal. */
+    private final class RunnerExceptions implements ExceptionHandler<NodeEvent>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final NodeEvent event)
+        {
+            fail(ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            fail(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            fail(ex);
         }
     }
 
@@ -209,32 +297,37 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
         return self;
     }
 
+    /** The clock reading taken when the runner took the current input, from the runtime's start. */
     @Override
     public long now()
     {
-        return System.nanoTime() - runtime.startNs();
+        return eventNs - runtime.startNs();
     }
 
     @Override
     public void schedule(final long delayNs, final long timerId)
     {
-        final TimerWheel.Timeout old = timers.get(timerId);
-        if (old != null)
+        onNodeThread("schedule");
+        if (delayNs < 0)
         {
-            old.cancelled = true;
+            throw new IllegalArgumentException("timer delay must be >= 0, got " + delayNs);
         }
-        final TimerWheel.Timeout[] holder = new TimerWheel.Timeout[1];
-        holder[0] = runtime.wheel().schedule(delayNs, () -> fire(timerId, holder[0]));
-        timers.put(timerId, holder[0]);
+        timers.schedule(timerId, eventNs + delayNs);
     }
 
     @Override
     public void cancel(final long timerId)
     {
-        final TimerWheel.Timeout old = timers.remove(timerId);
-        if (old != null)
+        onNodeThread("cancel");
+        timers.cancel(timerId);
+    }
+
+    private void onNodeThread(final String call)
+    {
+        if (Thread.currentThread() != thread)
         {
-            old.cancelled = true;
+            throw new IllegalStateException(call + " must be called on node " + self + "'s thread, not "
+                + Thread.currentThread().getName());
         }
     }
 
@@ -289,10 +382,5 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
     public RandomGenerator random()
     {
         return random;
-    }
-
-    static long freshSeed()
-    {
-        return ThreadLocalRandom.current().nextLong();
     }
 }

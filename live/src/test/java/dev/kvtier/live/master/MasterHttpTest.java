@@ -68,7 +68,8 @@ class MasterHttpTest
                 v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
             assertThat(metrics.body()).contains("master_key_count 1.0", "master_total_capacity_bytes 3.3554432E7",
                 "master_put_start_requests_total 1.0", "master_get_replica_list_failures_total 1.0",
-                "master_mount_segment_requests_total 1.0", "master_remount_segment_requests_total 1.0");
+                "master_mount_segment_requests_total 1.0", "master_remount_segment_requests_total 1.0",
+                "kvtier_node_errors_total{node=\"master\"} 0.0");
 
             Assumptions.assumeTrue(pythonPrometheusParser(),
                 "python3-prometheus-client is not installed (.ci/run installs it)");
@@ -82,7 +83,8 @@ class MasterHttpTest
                 "print(len(fams), 'families')",
                 "assert 'master_put_start_requests_total' in names, names",
                 "assert 'master_key_count' in names",
-                "assert 'mem_cache_hit_nums_' in names"), file.toString()).redirectErrorStream(true).start();
+                "assert 'mem_cache_hit_nums_' in names",
+                "assert 'kvtier_node_errors_total' in names"), file.toString()).redirectErrorStream(true).start();
             final String out = new String(parse.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(parse.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(parse.exitValue()).as(out).isZero();

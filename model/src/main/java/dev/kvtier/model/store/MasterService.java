@@ -544,6 +544,14 @@ public final class MasterService
         return okClients.size();
     }
 
+    /** Every key in the table, sorted (a read-only view for comparing two masters' states). */
+    public List<String> keys()
+    {
+        final List<String> out = objects.keySnapshot();
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Every replica of a key, readable or not (admin view, no lease). */
     public List<ReplicaDescriptor> queryKey(final String key)
     {
