@@ -10,6 +10,7 @@ import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
 import dev.kvtier.sim.hits.HitSweep;
 import dev.kvtier.sim.report.HitReport;
+import dev.kvtier.sim.sweep.ServingVariant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -145,7 +146,7 @@ public final class SimCommand implements Callable<Integer>
     {
         final var records = workload.records();
         final String source = workload.sourceName();
-        final var variants = List.of(new ServingVariants.Variant(
+        final var variants = List.of(new ServingVariant(
             serving.cluster == null ? "mooncake-16" : serving.cluster, java.util.Map.of()));
         final List<dev.kvtier.sim.report.ServingReport> reports;
         final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
