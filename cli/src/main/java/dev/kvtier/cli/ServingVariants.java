@@ -76,7 +76,8 @@ final class ServingVariants
         for (final ServingReport r : reports)
         {
             final ObjectNode t = r.tree(true);
-            sb.append(String.format(Locale.ROOT, "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
+            sb.append(String.format(Locale.ROOT,
+                "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
                 r.variant().length() > 36 ? r.variant().substring(0, 36) : r.variant(),
                 t.at("/ttft_ms/p50").asDouble(), t.at("/ttft_ms/p99").asDouble(), t.at("/itl_ms/p50").asDouble(),
                 t.at("/slo/attainment").asDouble(), t.at("/hits/total_ratio").asDouble(),

@@ -224,8 +224,8 @@ public final class SimCommand implements Callable<Integer>
         final List<HitScenario> out = new ArrayList<>();
         for (final int k : new LinkedHashSet<>(nodes))
         {
-            for (final PoolPlacement placement :
-                new LinkedHashSet<>(parse(placements, "--placement", PoolPlacement::parse)))
+            for (final PoolPlacement placement
+                : new LinkedHashSet<>(parse(placements, "--placement", PoolPlacement::parse)))
             {
                 for (final HitRouting routing : new LinkedHashSet<>(parse(routings, "--routing", HitRouting::parse)))
                 {

@@ -38,7 +38,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * seeded randomness, and policy code only in {@code model}.
  */
 @AnalyzeClasses(packages = "dev.kvtier", importOptions = ImportOption.DoNotIncludeTests.class)
-class ArchitectureTest
+final class ArchitectureTest
 {
     private static final String MODEL = "dev.kvtier.model..";
     private static final String SIM = "dev.kvtier.sim..";
@@ -159,4 +159,8 @@ class ArchitectureTest
         .that().haveSimpleNameEndingWith("Policy").or().haveSimpleNameEndingWith("Routing")
         .should().resideInAPackage(MODEL)
         .because("every policy lives in model/; sim, live and cli only host it (DESIGN.md)");
+
+    private ArchitectureTest()
+    {
+    }
 }
