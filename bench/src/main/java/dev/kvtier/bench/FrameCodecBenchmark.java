@@ -54,8 +54,9 @@ public class FrameCodecBenchmark
     @Setup
     public void setup()
     {
-        putStart = new MasterRequest.PutStart(1, 42, "c1f0e3a9b7d24c55aa01b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef_0_k",
-            1 << 20, ReplicateConfig.defaults());
+        putStart = new MasterRequest.PutStart(1, 42,
+            "c1f0e3a9b7d24c55aa01b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef_0_k", 1 << 20,
+            ReplicateConfig.defaults());
         final List<ReplicaDescriptor> one = List.of(new ReplicaDescriptor("10.0.0.7:12345", 0x7f12_3456_0000L,
             1 << 20, ReplicaStatus.COMPLETE));
         replicaReply = new MasterReply(2, ErrorCode.OK, one);

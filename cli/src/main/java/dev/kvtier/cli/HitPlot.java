@@ -1,8 +1,8 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
-import dev.kvtier.sim.hits.Placement;
 import dev.kvtier.sim.report.HitReport;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -66,12 +66,12 @@ final class HitPlot
     private static String label(final HitScenario s, final HitReport report)
     {
         final boolean topology = report.results().stream()
-            .anyMatch(r -> r.scenario().nodes() > 1 || r.scenario().placement() == Placement.LOCAL);
+            .anyMatch(r -> r.scenario().nodes() > 1 || r.scenario().placement() == PoolPlacement.LOCAL);
         if (!topology)
         {
             return s.policy().label();
         }
         return s.policy().label() + " " + s.nodes() + "x " + s.placement().label()
-            + (s.placement() == Placement.LOCAL ? " " + s.routing().label() : "");
+            + (s.placement() == PoolPlacement.LOCAL ? " " + s.routing().label() : "");
     }
 }

@@ -1,9 +1,9 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.sim.hits.HitCounts;
 import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
-import dev.kvtier.sim.hits.Placement;
 import dev.kvtier.sim.hits.TraceStats;
 import dev.kvtier.sim.report.HitReport;
 
@@ -30,7 +30,7 @@ final class HitTable
             "ideal (unbounded, global) hit ratio: blocks %.4f  tokens %.4f  request mean %.4f%n%n",
             ideal.blockRatio(), ideal.tokenRatio(), ideal.requestMeanRatio()));
         final boolean showTopology = report.results().stream()
-            .anyMatch(r -> r.scenario().nodes() > 1 || r.scenario().placement() == Placement.LOCAL);
+            .anyMatch(r -> r.scenario().nodes() > 1 || r.scenario().placement() == PoolPlacement.LOCAL);
         if (showTopology)
         {
             sb.append(String.format(Locale.ROOT, "%-8s %10s %5s %-9s %-12s %10s %10s %10s %10s%n", "eviction",
@@ -49,7 +49,8 @@ final class HitTable
             final String gapText = gap.isPresent() ? String.format(Locale.ROOT, "%.3f", gap.getAsDouble()) : "-";
             if (showTopology)
             {
-                final String routing = sc.placement() == Placement.LOCAL && sc.nodes() > 1 ? sc.routing().label() : "-";
+                final String routing =
+                    sc.placement() == PoolPlacement.LOCAL && sc.nodes() > 1 ? sc.routing().label() : "-";
                 sb.append(String.format(Locale.ROOT, "%-8s %,10d %5d %-9s %-12s %10.4f %10.4f %10.4f %10s%n",
                     sc.policy().label(), sc.capacityBlocks(), sc.nodes(), sc.placement().label(), routing,
                     c.blockRatio(), c.tokenRatio(), c.requestMeanRatio(), gapText));

@@ -34,7 +34,8 @@ public final class HugepagesCommand implements Callable<Integer>
     @Option(names = "--global-segment-size", required = true, description = "Store segment per rank (e.g. 4gb).")
     String globalSegmentSize;
 
-    @Option(names = "--arena-pool-size", defaultValue = "0", description = "mmap arena per rank. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--arena-pool-size", defaultValue = "0",
+        description = "mmap arena per rank. Default ${DEFAULT-VALUE}.")
     String arenaPoolSize;
 
     @Option(names = "--hugepage-size", defaultValue = "2mb", description = "2mb or 1gb. Default ${DEFAULT-VALUE}.")

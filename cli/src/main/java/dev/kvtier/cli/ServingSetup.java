@@ -2,7 +2,7 @@ package dev.kvtier.cli;
 
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
-import dev.kvtier.sim.cluster.ModelSpec;
+import dev.kvtier.sim.cost.ModelSpec;
 import dev.kvtier.sim.serving.ServingOptions;
 import picocli.CommandLine.Option;
 

@@ -6,112 +6,63 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.sim.cluster.ClusterPlan;
 import dev.kvtier.sim.report.ServingReport;
-import dev.kvtier.sim.serving.PageCatalog;
 import dev.kvtier.sim.serving.ServingOptions;
 import dev.kvtier.sim.serving.ServingResult;
-import dev.kvtier.sim.serving.ServingSimulation;
+import dev.kvtier.sim.sweep.ServingSweep;
+import dev.kvtier.sim.sweep.ServingVariant;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * Runs one or more serving variants of the same trace and seed — in parallel, one simulation per core, each on its
- * own thread and runtime, sharing the page catalog — and renders them side by side: a console table, a JSON
+ * Serving variants of the same trace and seed from the command line: their cluster plans from the shared options,
+ * the sweep that runs them ({@link ServingSweep}), and their rendering side by side: a console table, a JSON
  * document, per-request CSVs and plots.
  */
 final class ServingVariants
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One variant: a label and the config overrides that define it. */
-    record Variant(String label, Map<String, String> overrides)
-    {
-    }
-
     private ServingVariants()
     {
     }
 
-    static List<ServingReport> run(final ServingSetup setup, final List<Variant> variants,
+    static List<ServingReport> run(final ServingSetup setup, final List<ServingVariant> variants,
         final List<TraceRecord> trace, final String traceName, final long seed, final int threads,
         final ProgressReporter progress) throws Exception
     {
         final ServingOptions options = setup.options(seed);
-        final List<TraceRecord> records = options.limit() > 0 && options.limit() < trace.size()
-            ? trace.subList(0, options.limit()) : trace;
         final List<ClusterPlan> plans = new ArrayList<>();
-        for (final Variant v : variants)
+        for (final ServingVariant v : variants)
         {
             plans.add(setup.plan(v.overrides()));
         }
-        final Map<Integer, PageCatalog> catalogs = new HashMap<>();
-        for (final ClusterPlan p : plans)
+        final List<ServingResult> results = ServingSweep.run(plans, trace, options, threads, progress);
+        final List<ServingReport> reports = new ArrayList<>();
+        for (int i = 0; i < variants.size(); i++)
         {
-            catalogs.computeIfAbsent(p.cache().pageSize(), size -> PageCatalog.build(records, size));
+            reports.add(new ServingReport(traceName, variants.get(i).label(), results.get(i), setup.ttftSloMs,
+                setup.itlSloMs));
         }
-        final ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, variants.size())));
-        try
-        {
-            final List<Future<ServingResult>> futures = new ArrayList<>();
-            for (final ClusterPlan p : plans)
-            {
-                final PageCatalog catalog = catalogs.get(p.cache().pageSize());
-                futures.add(pool.submit(() -> ServingSimulation.run(p, records, options, catalog,
-                    done -> progress.accept(1))));
-            }
-            final List<ServingReport> reports = new ArrayList<>();
-            for (int i = 0; i < variants.size(); i++)
-            {
-                reports.add(new ServingReport(traceName, variants.get(i).label(), futures.get(i).get(),
-                    setup.ttftSloMs, setup.itlSloMs));
-            }
-            return reports;
-        }
-        finally
-        {
-            pool.shutdownNow();
-        }
+        return reports;
     }
 
-    /** Cartesian product of {@code path=a,b,c} specifications, in the order given. */
-    static List<Variant> product(final List<String> specs)
+    /** The variants of {@code --vary} specifications, as {@link ServingVariant#product}. */
+    static List<ServingVariant> product(final List<String> specs)
     {
-        List<Variant> out = List.of(new Variant("", new LinkedHashMap<>()));
-        for (final String spec : specs)
+        try
         {
-            final int eq = spec.indexOf('=');
-            if (eq <= 0 || eq == spec.length() - 1)
-            {
-                throw new BadInputException("--vary " + spec + ": expected PATH=VALUE1,VALUE2,... e.g. "
-                    + "serving.prefetch_policy=best_effort,wait_complete,timeout");
-            }
-            final String path = spec.substring(0, eq);
-            final List<Variant> next = new ArrayList<>();
-            for (final Variant v : out)
-            {
-                for (final String value : spec.substring(eq + 1).split(","))
-                {
-                    final Map<String, String> o = new LinkedHashMap<>(v.overrides());
-                    o.put(path, value);
-                    final String leaf = path.substring(path.lastIndexOf('.') + 1);
-                    next.add(new Variant(v.label().isEmpty() ? leaf + "=" + value
-                        : v.label() + " " + leaf + "=" + value, o));
-                }
-            }
-            out = next;
+            return ServingVariant.product(specs);
         }
-        return out;
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
     static String table(final List<ServingReport> reports)
@@ -125,7 +76,8 @@ final class ServingVariants
         for (final ServingReport r : reports)
         {
             final ObjectNode t = r.tree(true);
-            sb.append(String.format(Locale.ROOT, "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
+            sb.append(String.format(Locale.ROOT,
+                "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
                 r.variant().length() > 36 ? r.variant().substring(0, 36) : r.variant(),
                 t.at("/ttft_ms/p50").asDouble(), t.at("/ttft_ms/p99").asDouble(), t.at("/itl_ms/p50").asDouble(),
                 t.at("/slo/attainment").asDouble(), t.at("/hits/total_ratio").asDouble(),

@@ -1,15 +1,16 @@
 package dev.kvtier.cli;
 
 import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.model.routing.HitRouting;
+import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.sim.hits.BlockTrace;
 import dev.kvtier.sim.hits.HitCounts;
 import dev.kvtier.sim.hits.HitReplay;
 import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
 import dev.kvtier.sim.hits.HitSweep;
-import dev.kvtier.sim.hits.Placement;
-import dev.kvtier.sim.hits.Routing;
 import dev.kvtier.sim.report.HitReport;
+import dev.kvtier.sim.sweep.ServingVariant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -145,7 +146,7 @@ public final class SimCommand implements Callable<Integer>
     {
         final var records = workload.records();
         final String source = workload.sourceName();
-        final var variants = List.of(new ServingVariants.Variant(
+        final var variants = List.of(new ServingVariant(
             serving.cluster == null ? "mooncake-16" : serving.cluster, java.util.Map.of()));
         final List<dev.kvtier.sim.report.ServingReport> reports;
         final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
@@ -194,8 +195,8 @@ public final class SimCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--threads: must be >= 1");
         }
         workload.validate();
-        parse(placements, "--placement", Placement::parse);
-        parse(routings, "--routing", Routing::parse);
+        parse(placements, "--placement", PoolPlacement::parse);
+        parse(routings, "--routing", HitRouting::parse);
     }
 
     private <T> List<T> parse(final List<String> values, final String option,
@@ -223,11 +224,12 @@ public final class SimCommand implements Callable<Integer>
         final List<HitScenario> out = new ArrayList<>();
         for (final int k : new LinkedHashSet<>(nodes))
         {
-            for (final Placement placement : new LinkedHashSet<>(parse(placements, "--placement", Placement::parse)))
+            for (final PoolPlacement placement
+                : new LinkedHashSet<>(parse(placements, "--placement", PoolPlacement::parse)))
             {
-                for (final Routing routing : new LinkedHashSet<>(parse(routings, "--routing", Routing::parse)))
+                for (final HitRouting routing : new LinkedHashSet<>(parse(routings, "--routing", HitRouting::parse)))
                 {
-                    if ((k == 1 || placement == Placement.GLOBAL) && routing != Routing.parse(routings.get(0)))
+                    if ((k == 1 || placement == PoolPlacement.GLOBAL) && routing != HitRouting.parse(routings.get(0)))
                     {
                         continue;
                     }

@@ -21,7 +21,8 @@ public final class StoreBenchCommand implements Callable<Integer>
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--master", defaultValue = "127.0.0.1:50051", description = "Master host:port. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--master", defaultValue = "127.0.0.1:50051",
+        description = "Master host:port. Default ${DEFAULT-VALUE}.")
     String master;
 
     @Option(names = "--metadata-server", defaultValue = "http://127.0.0.1:8080/metadata",
@@ -31,10 +32,12 @@ public final class StoreBenchCommand implements Callable<Integer>
     @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients. Default ${DEFAULT-VALUE}.")
     int clients;
 
-    @Option(names = "--value-size", defaultValue = "1mb", description = "Bytes per value (4kb, 1mb ...). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--value-size", defaultValue = "1mb",
+        description = "Bytes per value (4kb, 1mb ...). Default ${DEFAULT-VALUE}.")
     String valueSize;
 
-    @Option(names = "--ops", defaultValue = "1024", description = "Values written, then read. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--ops", defaultValue = "1024",
+        description = "Values written, then read. Default ${DEFAULT-VALUE}.")
     int ops;
 
     @Option(names = "--get-rounds", defaultValue = "1",

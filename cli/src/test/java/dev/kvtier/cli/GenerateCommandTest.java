@@ -26,8 +26,8 @@ class GenerateCommandTest
             }
         }
         assertThat(n).isPositive();
-        final CliRun fromFile = CliRun.of("sim", "--trace", file.toString(), "--seed", "5", "--json", "--capacity-blocks", "300",
-            "--no-progress");
+        final CliRun fromFile = CliRun.of("sim", "--trace", file.toString(), "--seed", "5", "--json",
+            "--capacity-blocks", "300", "--no-progress");
         final CliRun builtIn = CliRun.of("sim", "--synthetic-duration", "200", "--seed", "5", "--json",
             "--capacity-blocks", "300", "--no-progress");
         assertThat(fromFile.out().replaceAll("\"source\" : \"[^\"]*\"", ""))

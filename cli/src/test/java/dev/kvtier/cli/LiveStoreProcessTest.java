@@ -191,7 +191,6 @@ class LiveStoreProcessTest
             assertThat(mismatches.get()).as("never wrong bytes").isZero();
             assertThat(cleanErrors.get()).as("reads of the dead store's values fail cleanly").isPositive();
             assertThat(goodReads.get()).isPositive();
-
             final long deadline = System.nanoTime() + 30_000_000_000L;
             while (get(admin + "/get_all_segments").contains(victimSegment) && System.nanoTime() < deadline)
             {

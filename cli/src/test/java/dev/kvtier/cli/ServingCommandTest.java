@@ -75,8 +75,8 @@ class ServingCommandTest
     }
 
     @Test
-    void shouldRejectMalformedClusterFilesAndBadTimingFlags(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
-        throws Exception
+    void shouldRejectMalformedClusterFilesAndBadTimingFlags(
+        @org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
     {
         final java.nio.file.Path broken = dir.resolve("broken.json");
         java.nio.file.Files.writeString(broken, "{\"nodes\": 2,\n \"gpu\": }");

@@ -73,8 +73,9 @@ final class IndexedMinHeap
         return top;
     }
 
-    private void siftUp(int i)
+    private void siftUp(final int from)
     {
+        int i = from;
         final int id = heap[i];
         final long key = keys[id];
         while (i > 0)
@@ -93,8 +94,9 @@ final class IndexedMinHeap
         position[id] = i;
     }
 
-    private void siftDown(int i)
+    private void siftDown(final int from)
     {
+        int i = from;
         final int id = heap[i];
         final long key = keys[id];
         final int half = size >>> 1;

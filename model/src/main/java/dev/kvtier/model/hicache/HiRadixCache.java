@@ -77,16 +77,6 @@ public final class HiRadixCache
 
     // ---- introspection ----------------------------------------------------------------------------------------
 
-    public int deviceCapacity()
-    {
-        return deviceCapacity;
-    }
-
-    public int hostCapacity()
-    {
-        return hostCapacity;
-    }
-
     public int deviceTreePages()
     {
         return deviceTreePages;

@@ -22,7 +22,9 @@ public final class MasterNode implements Node
 
     private final MasterConfig config;
     private final MasterRpcCounters rpcCounters = new MasterRpcCounters();
-    private Consumer<List<Segment>> onClientSegmentsDropped = segments -> { };
+    private Consumer<List<Segment>> onClientSegmentsDropped = segments ->
+    {
+    };
     private NodeContext ctx;
     private MasterService service;
 

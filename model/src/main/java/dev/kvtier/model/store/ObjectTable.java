@@ -171,20 +171,9 @@ final class ObjectTable
         hot[row * STRIDE + LEASE] = untilMs;
     }
 
-    long softPinDeadlineMs(final int row)
-    {
-        return hot[row * STRIDE + SOFT_PIN];
-    }
-
     void softPin(final int row, final long untilMs)
     {
         hot[row * STRIDE + SOFT_PIN] = untilMs;
-    }
-
-    /** {@link #COMPLETE}, {@link #HARD_PIN} and {@link #ANY_COMPLETE} bits. */
-    int flags(final int row)
-    {
-        return (int)hot[row * STRIDE + STATE] & 0xFF;
     }
 
     boolean hasFlag(final int row, final int flag)

@@ -52,7 +52,6 @@ public final class OffsetAllocator
     private final byte[] usedBins = new byte[TOP_BINS];
     private final int[] binHeads = new int[LEAF_BINS];
     private long allocatedBytes;
-    private int allocations;
     private int freeRanges;
 
     public OffsetAllocator(final long capacity)
@@ -153,7 +152,6 @@ public final class OffsetAllocator
             setHigh(base + NEIGHBOURS, split);
         }
         allocatedBytes += size;
-        allocations++;
         return node;
     }
 
@@ -170,7 +168,6 @@ public final class OffsetAllocator
         checkInUse(handle);
         final int base = handle * STRIDE;
         allocatedBytes -= nodes[base + BIN_LINKS];
-        allocations--;
         long offset = nodes[base + OFFSET];
         long size = nodes[base + SIZE] & ~USED;
         int neighbourPrev = low(nodes[base + NEIGHBOURS]);
@@ -344,11 +341,6 @@ public final class OffsetAllocator
     public long freeBytes()
     {
         return capacity - allocatedBytes;
-    }
-
-    public int allocations()
-    {
-        return allocations;
     }
 
     /** The lower bound of the largest free bin, in bytes: upstream's {@code largestFreeRegion}. */

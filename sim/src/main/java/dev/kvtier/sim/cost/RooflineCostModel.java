@@ -1,8 +1,6 @@
 package dev.kvtier.sim.cost;
 
 import dev.kvtier.model.engine.CostModel;
-import dev.kvtier.sim.cluster.GpuSpec;
-import dev.kvtier.sim.cluster.ModelSpec;
 
 /**
  * Roofline costs of one tensor-parallel instance. Prefill: {@code max(FLOPs / (tp × peak × MFU), weights / (tp ×

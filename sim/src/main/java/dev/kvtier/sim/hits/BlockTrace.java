@@ -1,5 +1,6 @@
 package dev.kvtier.sim.hits;
 
+import dev.kvtier.model.routing.BlockChains;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Map;
  * index arrays by id. The remap is keyed by (parent, id): a block is the same block only under the same prefix,
  * so traces whose hashes are per block rather than prefix-chained are still matched as a prefix trie would.
  */
-public final class BlockTrace
+public final class BlockTrace implements BlockChains
 {
     private final int requests;
     private final long[] timestampMs;
@@ -88,6 +89,7 @@ public final class BlockTrace
             Arrays.copyOf(start, n + 1), Arrays.copyOf(ids, refs), dense.size());
     }
 
+    @Override
     public int requests()
     {
         return requests;
@@ -120,12 +122,14 @@ public final class BlockTrace
         return outputLength[request];
     }
 
+    @Override
     public int blockCount(final int request)
     {
         return blockStart[request + 1] - blockStart[request];
     }
 
     /** Dense id of block {@code index} of {@code request}. */
+    @Override
     public int block(final int request, final int index)
     {
         return blocks[blockStart[request] + index];

@@ -4,7 +4,6 @@ import dev.kvtier.model.cache.BlockCache;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
 /**
@@ -58,7 +57,7 @@ public final class HitReplay
         final LongConsumer progress)
     {
         final int pools = scenario.pools();
-        final int[] pool = route(trace, scenario, seed);
+        final int[] pool = scenario.routing().route(trace, pools, scenario.prefixHashBlocks(), seed);
         final BlockCache[] caches = new BlockCache[pools];
         for (int p = 0; p < pools; p++)
         {
@@ -98,33 +97,6 @@ public final class HitReplay
         return tally.counts(evictions);
     }
 
-    /** The pool each request goes to; all zeros for global placement. */
-    static int[] route(final BlockTrace trace, final HitScenario scenario, final long seed)
-    {
-        final int[] pool = new int[trace.requests()];
-        final int pools = scenario.pools();
-        if (pools == 1)
-        {
-            return pool;
-        }
-        final SplittableRandom random = new SplittableRandom(seed);
-        for (int r = 0; r < pool.length; r++)
-        {
-            pool[r] = switch (scenario.routing())
-            {
-                case ROUND_ROBIN -> r % pools;
-                case RANDOM -> random.nextInt(pools);
-                case PREFIX_HASH ->
-                {
-                    final int depth = Math.min(trace.blockCount(r), scenario.prefixHashBlocks()) - 1;
-                    final int key = depth < 0 ? 0 : trace.block(r, depth);
-                    yield (int)Long.remainderUnsigned(mix(key), pools);
-                }
-            };
-        }
-        return pool;
-    }
-
     /**
      * For every block reference, the index of the next request on the same pool that references the same block,
      * or {@link BlockCache#NEVER}.
@@ -150,14 +122,6 @@ public final class HitReplay
             }
         }
         return next;
-    }
-
-    private static long mix(final long x)
-    {
-        long z = x + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** Running sums of one replay. */

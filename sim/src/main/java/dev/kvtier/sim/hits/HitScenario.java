@@ -1,6 +1,8 @@
 package dev.kvtier.sim.hits;
 
 import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.model.routing.HitRouting;
+import dev.kvtier.model.routing.PoolPlacement;
 
 /**
  * One cell of a hit-rate sweep.
@@ -10,10 +12,10 @@ import dev.kvtier.model.cache.EvictionPolicy;
  * @param nodes             serving nodes
  * @param placement         one global pool or one pool per node
  * @param routing           request-to-node routing (matters only with local placement)
- * @param prefixHashBlocks  depth of the prefix that {@link Routing#PREFIX_HASH} hashes
+ * @param prefixHashBlocks  depth of the prefix that {@link HitRouting#PREFIX_HASH} hashes
  */
-public record HitScenario(EvictionPolicy policy, int capacityBlocks, int nodes, Placement placement, Routing routing,
-    int prefixHashBlocks)
+public record HitScenario(EvictionPolicy policy, int capacityBlocks, int nodes, PoolPlacement placement,
+    HitRouting routing, int prefixHashBlocks)
 {
     public HitScenario
     {
@@ -34,7 +36,7 @@ public record HitScenario(EvictionPolicy policy, int capacityBlocks, int nodes, 
     /** Pools this scenario runs: one for global placement, else one per node. */
     public int pools()
     {
-        return placement == Placement.GLOBAL ? 1 : nodes;
+        return placement.pools(nodes);
     }
 
     /** Capacity of pool {@code p}: an even split, the remainder going to the first pools. */

@@ -77,16 +77,7 @@ public final class ServingReport
         root.put("seed", result.options().seed());
         root.put("rate_scale", result.options().rateScale());
         root.put("spread_arrivals", result.options().spreadArrivals());
-        final ObjectNode cluster = root.putObject("cluster");
-        cluster.put("instances", plan.instances());
-        cluster.put("prefill_instances", plan.prefillInstances());
-        cluster.put("disaggregated", plan.disaggregated());
-        cluster.put("kv_bytes_per_token", plan.cost().kvBytes(1));
-        cluster.put("device_pages_per_instance", plan.cache().devicePages());
-        cluster.put("host_pages_per_instance", plan.cache().hostPages());
-        cluster.put("store_segment_bytes_per_instance", plan.segmentBytes());
-        cluster.put("nic_bytes_per_s_per_instance", round(plan.nicBytesPerNs() * 1e9, 0));
-        cluster.set("config", ClusterLoader.toTree(plan.config()));
+        cluster(root.putObject("cluster"), plan);
         root.put("model", plan.model().name());
 
         root.put("requests", result.requests());
@@ -153,17 +144,7 @@ public final class ServingReport
         tput.put("input_tokens_per_s", round(span > 0 ? input / span : 0, 1));
         tput.put("output_tokens_per_s", round(span > 0 ? output / span : 0, 1));
 
-        final ObjectNode hits = root.putObject("hits");
-        hits.put("input_tokens", input);
-        hits.put("device_tokens", device);
-        hits.put("host_tokens", host);
-        hits.put("storage_tokens", storage);
-        hits.put("computed_tokens", input - device - host - storage);
-        hits.put("device_ratio", ratio(device, input));
-        hits.put("host_ratio", ratio(host, input));
-        hits.put("storage_ratio", ratio(storage, input));
-        hits.put("total_ratio", ratio(device + host + storage, input));
-        hits.put("ideal_ratio", round(result.idealHitRatio(), 6));
+        hits(root.putObject("hits"), input, device, host, storage);
 
         final WorkerStats sum = sum(result.workers());
         final ObjectNode prefetch = root.putObject("prefetch");
@@ -178,6 +159,42 @@ public final class ServingReport
         prefetch.set("wait_ms", percentiles(wait));
         prefetch.put("requests_delayed", recs.stream().filter(r -> r.prefetchWaitNs() > 0).count());
 
+        cacheAndBytes(root, plan, sum);
+        storeAndRouter(root, plan);
+        instancesAndRun(root, withPerformance);
+        return root;
+    }
+
+    private static void cluster(final ObjectNode cluster, final ClusterPlan plan)
+    {
+        cluster.put("instances", plan.instances());
+        cluster.put("prefill_instances", plan.prefillInstances());
+        cluster.put("disaggregated", plan.disaggregated());
+        cluster.put("kv_bytes_per_token", plan.cost().kvBytes(1));
+        cluster.put("device_pages_per_instance", plan.cache().devicePages());
+        cluster.put("host_pages_per_instance", plan.cache().hostPages());
+        cluster.put("store_segment_bytes_per_instance", plan.segmentBytes());
+        cluster.put("nic_bytes_per_s_per_instance", round(plan.nicBytesPerNs() * 1e9, 0));
+        cluster.set("config", ClusterLoader.toTree(plan.config()));
+    }
+
+    private void hits(final ObjectNode hits, final long input, final long device, final long host,
+        final long storage)
+    {
+        hits.put("input_tokens", input);
+        hits.put("device_tokens", device);
+        hits.put("host_tokens", host);
+        hits.put("storage_tokens", storage);
+        hits.put("computed_tokens", input - device - host - storage);
+        hits.put("device_ratio", ratio(device, input));
+        hits.put("host_ratio", ratio(host, input));
+        hits.put("storage_ratio", ratio(storage, input));
+        hits.put("total_ratio", ratio(device + host + storage, input));
+        hits.put("ideal_ratio", round(result.idealHitRatio(), 6));
+    }
+
+    private void cacheAndBytes(final ObjectNode root, final ClusterPlan plan, final WorkerStats sum)
+    {
         final ObjectNode cache = root.putObject("cache");
         cache.put("write_policy", plan.cache().writePolicy().cliName());
         cache.put("page_size", plan.cache().pageSize());
@@ -197,7 +214,10 @@ public final class ServingReport
         bytes.put("l3_write", sum.storeBytesWritten);
         bytes.put("pd_handoff", sum.handoffBytes);
         bytes.put("network", (long)result.networkBytes());
+    }
 
+    private void storeAndRouter(final ObjectNode root, final ClusterPlan plan)
+    {
         final ObjectNode store = root.putObject("store");
         if (result.master() != null)
         {
@@ -214,7 +234,10 @@ public final class ServingReport
         router.put("policy", plan.routing().cliName());
         router.put("cache_aware_prefix_hits", result.cacheAwareHits());
         router.put("cache_aware_balanced", result.cacheAwareBalanced());
+    }
 
+    private void instancesAndRun(final ObjectNode root, final boolean withPerformance)
+    {
         final double simSeconds = result.simulatedNs() / 1e9;
         final ArrayNode instances = root.putArray("instances");
         for (int i = 0; i < result.workers().size(); i++)
@@ -240,7 +263,6 @@ public final class ServingReport
             perf.put("events_per_s", round(result.runWallNs() > 0 ? result.events() / (result.runWallNs() / 1e9) : 0,
                 0));
         }
-        return root;
     }
 
     /** One CSV row per finished request. */

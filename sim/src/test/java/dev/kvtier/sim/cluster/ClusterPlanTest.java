@@ -1,5 +1,6 @@
 package dev.kvtier.sim.cluster;
 
+import dev.kvtier.sim.cost.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

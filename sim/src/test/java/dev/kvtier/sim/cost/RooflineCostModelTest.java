@@ -1,8 +1,5 @@
 package dev.kvtier.sim.cost;
 
-import dev.kvtier.sim.cluster.GpuSpec;
-import dev.kvtier.sim.cluster.ModelSpec;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

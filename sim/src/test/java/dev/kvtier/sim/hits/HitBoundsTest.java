@@ -1,6 +1,8 @@
 package dev.kvtier.sim.hits;
 
 import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.model.routing.HitRouting;
+import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.workloads.synthetic.ChatWorkloadConfig;
 import dev.kvtier.workloads.synthetic.ChatWorkloadGenerator;
 import dev.kvtier.workloads.trace.MooncakeTraceReader;
@@ -26,7 +28,7 @@ class HitBoundsTest
         {
             for (final EvictionPolicy p : EvictionPolicy.values())
             {
-                scenarios.add(new HitScenario(p, c, 1, Placement.GLOBAL, Routing.ROUND_ROBIN, 2));
+                scenarios.add(new HitScenario(p, c, 1, PoolPlacement.GLOBAL, HitRouting.ROUND_ROBIN, 2));
             }
         }
         final List<HitResult> results = HitSweep.run(t, scenarios, 1, 2, null);

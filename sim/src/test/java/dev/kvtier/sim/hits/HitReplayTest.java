@@ -1,6 +1,8 @@
 package dev.kvtier.sim.hits;
 
 import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.model.routing.HitRouting;
+import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.workloads.trace.TraceRecord;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +28,8 @@ class HitReplayTest
 
     private static HitCounts run(final BlockTrace t, final EvictionPolicy p, final int capacity)
     {
-        return HitReplay.run(t, new HitScenario(p, capacity, 1, Placement.GLOBAL, Routing.ROUND_ROBIN, 2), 1, null);
+        return HitReplay.run(t, new HitScenario(p, capacity, 1, PoolPlacement.GLOBAL, HitRouting.ROUND_ROBIN, 2), 1,
+            null);
     }
 
     @Test
@@ -114,20 +117,21 @@ class HitReplayTest
         // Four identical [A] requests on two nodes, capacity 2 (1 per node).
         final BlockTrace t = trace(req(1), req(1), req(1), req(1));
         final HitCounts roundRobin = HitReplay.run(t,
-            new HitScenario(EvictionPolicy.LRU, 2, 2, Placement.LOCAL, Routing.ROUND_ROBIN, 1), 1, null);
+            new HitScenario(EvictionPolicy.LRU, 2, 2, PoolPlacement.LOCAL, HitRouting.ROUND_ROBIN, 1), 1, null);
         assertThat(roundRobin.hitBlocks()).as("each node sees A twice: one miss, one hit").isEqualTo(2);
         final HitCounts prefix = HitReplay.run(t,
-            new HitScenario(EvictionPolicy.LRU, 2, 2, Placement.LOCAL, Routing.PREFIX_HASH, 1), 1, null);
+            new HitScenario(EvictionPolicy.LRU, 2, 2, PoolPlacement.LOCAL, HitRouting.PREFIX_HASH, 1), 1, null);
         assertThat(prefix.hitBlocks()).as("one node sees all four").isEqualTo(3);
         final HitCounts global = HitReplay.run(t,
-            new HitScenario(EvictionPolicy.LRU, 2, 2, Placement.GLOBAL, Routing.ROUND_ROBIN, 1), 1, null);
+            new HitScenario(EvictionPolicy.LRU, 2, 2, PoolPlacement.GLOBAL, HitRouting.ROUND_ROBIN, 1), 1, null);
         assertThat(global.hitBlocks()).isEqualTo(3);
     }
 
     @Test
     void poolCapacitiesShouldAddUpToTheTotal()
     {
-        final HitScenario s = new HitScenario(EvictionPolicy.LRU, 10, 3, Placement.LOCAL, Routing.RANDOM, 2);
+        final HitScenario s =
+            new HitScenario(EvictionPolicy.LRU, 10, 3, PoolPlacement.LOCAL, HitRouting.RANDOM, 2);
         assertThat(s.poolCapacity(0) + s.poolCapacity(1) + s.poolCapacity(2)).isEqualTo(10);
         assertThat(s.poolCapacity(0)).isEqualTo(4);
     }
@@ -162,7 +166,7 @@ class HitReplayTest
         final List<HitScenario> scenarios = new ArrayList<>();
         for (final EvictionPolicy p : EvictionPolicy.values())
         {
-            scenarios.add(new HitScenario(p, 50, 4, Placement.LOCAL, Routing.RANDOM, 2));
+            scenarios.add(new HitScenario(p, 50, 4, PoolPlacement.LOCAL, HitRouting.RANDOM, 2));
         }
         assertThat(HitSweep.run(t, scenarios, 9, 2, null)).isEqualTo(HitSweep.run(t, scenarios, 9, 1, null));
     }

@@ -86,8 +86,8 @@ class ServingPropertiesTest
             "nic.gbps", "10"), 1.0);
         assertThat(r.records()).allSatisfy(x -> assertThat(x.prefetchWaitNs()).isZero());
         assertThat(r.workers()).allSatisfy(w -> assertThat(w.prefetchWaitSkips).isZero());
-        assertThat(r.records().stream().filter(x -> x.prefetchOutcome() != dev.kvtier.model.hicache.PrefetchOutcome.NONE))
-            .isNotEmpty();
+        assertThat(r.records().stream()
+            .filter(x -> x.prefetchOutcome() != dev.kvtier.model.hicache.PrefetchOutcome.NONE)).isNotEmpty();
     }
 
     @Test

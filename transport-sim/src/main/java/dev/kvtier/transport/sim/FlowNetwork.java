@@ -78,19 +78,9 @@ public final class FlowNetwork
         return v;
     }
 
-    public int nodeCount()
-    {
-        return nodes;
-    }
-
     public long latencyNs(final int src, final int dst)
     {
         return src == dst ? 0 : latencyNs;
-    }
-
-    public int activeFlows()
-    {
-        return activeCount;
     }
 
     /** Total bytes delivered so far (fractional while flows are in progress). */

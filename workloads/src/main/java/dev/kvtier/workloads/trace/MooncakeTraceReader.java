@@ -67,12 +67,6 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         return r;
     }
 
-    /** Lines read so far, including blank ones. */
-    public long lineNumber()
-    {
-        return lineNumber;
-    }
-
     private TraceRecord readNext()
     {
         try

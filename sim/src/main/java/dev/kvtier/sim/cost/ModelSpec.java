@@ -1,4 +1,4 @@
-package dev.kvtier.sim.cluster;
+package dev.kvtier.sim.cost;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

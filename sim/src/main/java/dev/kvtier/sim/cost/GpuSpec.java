@@ -1,4 +1,4 @@
-package dev.kvtier.sim.cluster;
+package dev.kvtier.sim.cost;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.kvtier.sim.hits;
+package dev.kvtier.model.routing;
 
 import java.util.Locale;
 
@@ -6,7 +6,7 @@ import java.util.Locale;
  * Whether the cache capacity is one pool shared by all nodes (a Mooncake-style global store) or split evenly into
  * one pool per node (each serving instance caches only what it served).
  */
-public enum Placement
+public enum PoolPlacement
 {
     GLOBAL, LOCAL;
 
@@ -15,9 +15,15 @@ public enum Placement
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Placement parse(final String s)
+    /** Pools over {@code nodes} serving nodes: one for global placement, else one per node. */
+    public int pools(final int nodes)
     {
-        for (final Placement p : values())
+        return this == GLOBAL ? 1 : nodes;
+    }
+
+    public static PoolPlacement parse(final String s)
+    {
+        for (final PoolPlacement p : values())
         {
             if (p.label().equals(s.trim().toLowerCase(Locale.ROOT)))
             {
