@@ -368,9 +368,9 @@ final class StoreFaultRun
                 }
                 continue;
             }
-            final boolean transient_ = v == ErrorCode.TRANSFER_FAIL.code() || v == ErrorCode.INVALID_READ.code()
+            final boolean passing = v == ErrorCode.TRANSFER_FAIL.code() || v == ErrorCode.INVALID_READ.code()
                 || v == ErrorCode.RPC_TIMEOUT.code() || v == ErrorCode.BUFFER_OVERFLOW.code();
-            if (size != null && !transient_ && sealedAtLoss.get(key) == lossMark())
+            if (size != null && !passing && sealedAtLoss.get(key) == lossMark())
             {
                 violations.add("seed " + seed + ": " + key + " was stored and nothing was lost since, but get "
                     + "answered " + v);

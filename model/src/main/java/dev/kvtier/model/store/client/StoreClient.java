@@ -212,7 +212,7 @@ public final class StoreClient
         });
     }
 
-    /** 1 if {@code key} has a complete replica (granting a read lease, as upstream's {@code is_exist}), 0, or a code. */
+    /** 1 if {@code key} has a complete replica (granting a read lease, as upstream's is_exist), 0, or a code. */
     public void exists(final String key, final java.util.function.LongConsumer onDone)
     {
         call(id -> new MasterRequest.ExistKey(id, key), reply -> onDone.accept(reply.error() != ErrorCode.OK
@@ -255,8 +255,10 @@ public final class StoreClient
         {
             lengths.add(s.length());
         }
-        call(id -> one ? new MasterRequest.PutStart(id, clientId, keys.get(0), lengths.get(0), config)
-            : new MasterRequest.BatchPutStart(id, clientId, keys, lengths, config), answer ->
+        final LongFunction<MasterRequest> start = id -> one
+            ? new MasterRequest.PutStart(id, clientId, keys.get(0), lengths.get(0), config)
+            : new MasterRequest.BatchPutStart(id, clientId, keys, lengths, config);
+        call(start, answer ->
         {
             final MasterReply reply = one ? asBatch(answer) : answer;
             if (reply.error() != ErrorCode.OK)
@@ -326,8 +328,9 @@ public final class StoreClient
         }
         if (!written.isEmpty())
         {
-            call(id -> one ? new MasterRequest.PutEnd(id, clientId, written.get(0))
-                : new MasterRequest.BatchPutEnd(id, clientId, written), answer ->
+            final LongFunction<MasterRequest> end = id -> one ? new MasterRequest.PutEnd(id, clientId, written.get(0))
+                : new MasterRequest.BatchPutEnd(id, clientId, written);
+            call(end, answer ->
             {
                 final MasterReply reply = one ? asBatch(answer) : answer;
                 applyBatchCodes(reply, writtenAt, written.size(), codes);
@@ -341,8 +344,10 @@ public final class StoreClient
         if (!failed.isEmpty())
         {
             counters.putsRevoked += failed.size();
-            call(id -> one ? new MasterRequest.PutRevoke(id, clientId, failed.get(0))
-                : new MasterRequest.BatchPutRevoke(id, clientId, failed), reply ->
+            final LongFunction<MasterRequest> revoke = id -> one
+                ? new MasterRequest.PutRevoke(id, clientId, failed.get(0))
+                : new MasterRequest.BatchPutRevoke(id, clientId, failed);
+            call(revoke, reply ->
             {
                 if (reply.error() != ErrorCode.OK)
                 {
@@ -405,8 +410,9 @@ public final class StoreClient
         final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
     {
         final boolean one = single && keys.size() == 1;
-        call(id -> one ? new MasterRequest.GetReplicaList(id, keys.get(0))
-            : new MasterRequest.BatchGetReplicaList(id, keys), answer ->
+        final LongFunction<MasterRequest> query = id -> one ? new MasterRequest.GetReplicaList(id, keys.get(0))
+            : new MasterRequest.BatchGetReplicaList(id, keys);
+        call(query, answer ->
         {
             final MasterReply reply = one ? asBatch(answer) : answer;
             if (reply.error() != ErrorCode.OK)
@@ -432,7 +438,7 @@ public final class StoreClient
         batchGet(keys, destinations, false, onDone);
     }
 
-    /** As {@link #batchGet(List, List, Consumer)}; {@code single} as in {@link #batchQuery(List, boolean, Consumer)}. */
+    /** As {@link #batchGet(List, List, Consumer)}, with single-key RPCs for one key if {@code single}. */
     public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final boolean single,
         final Consumer<long[]> onDone)
     {
@@ -565,7 +571,8 @@ public final class StoreClient
     /** A single-key reply in the shape of a one-key batch reply: the key's result in a list. */
     private static MasterReply asBatch(final MasterReply single)
     {
-        final Result<Object> r = single.error() == ErrorCode.OK ? Result.ok(single.value()) : Result.fail(single.error());
+        final Result<Object> r = single.error() == ErrorCode.OK ? Result.ok(single.value())
+            : Result.fail(single.error());
         return new MasterReply(single.requestId(), ErrorCode.OK, List.of(r));
     }
 

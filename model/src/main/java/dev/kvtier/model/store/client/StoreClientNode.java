@@ -9,7 +9,6 @@ import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.store.Segment;
 
-
 /**
  * A store client as a node of its own: it takes {@link StoreCommand}s from any sender, runs them through its
  * {@link StoreClient} and answers each with a {@link StoreCommandReply}. The live client library is a blocking
