@@ -357,9 +357,16 @@ public final class SimRuntime
         int[] peers = null;
         long[] bytes = null;
         boolean[] reads = null;
+        String lastSegment = null;
+        Exposed remote = null;
         for (final TransferRequest r : batch)
         {
-            final Exposed remote = directory.get(r.segment());
+            // a batch names one segment (the client groups per segment): look it up once
+            if (!r.segment().equals(lastSegment))
+            {
+                lastSegment = r.segment();
+                remote = directory.get(lastSegment);
+            }
             final MemoryRegion local = r.localRegion() >= 0 && r.localRegion() < ctx.regions.size()
                 ? ctx.regions.get(r.localRegion()) : null;
             if (remote == null)

@@ -38,7 +38,12 @@ final class ReplicaBatches
 
     void add(final int owner, final ReplicaDescriptor replica, final LocalSlice slice, final boolean write)
     {
-        final Group g = groups.computeIfAbsent(replica.segmentName(), k -> new Group(replica.bufferAddress()));
+        Group g = groups.get(replica.segmentName());
+        if (g == null)
+        {
+            g = new Group(replica.bufferAddress());
+            groups.put(replica.segmentName(), g);
+        }
         if (g.requests.size() == g.owners.length)
         {
             g.owners = java.util.Arrays.copyOf(g.owners, g.owners.length * 2);

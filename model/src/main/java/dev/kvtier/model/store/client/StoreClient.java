@@ -251,9 +251,15 @@ public final class StoreClient
         final int n = keys.size();
         final int[] codes = new int[n];
         final List<Long> lengths = new ArrayList<>(n);
+        Long last = null;
         for (final LocalSlice s : sources)
         {
-            lengths.add(s.length());
+            // pages share one size: one boxed length for the whole batch, not one per page
+            if (last == null || last != s.length())
+            {
+                last = s.length();
+            }
+            lengths.add(last);
         }
         final LongFunction<MasterRequest> start = id -> one
             ? new MasterRequest.PutStart(id, clientId, keys.get(0), lengths.get(0), config)
