@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.IndexedMinHeap;
+
 /**
  * Belady's offline optimum (OPT): evicts the block whose next reference is farthest in the future, deepest first
  * on ties, and may decline to keep a new block when it is itself the farthest (bypass), which only makes it

@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.LinkedBlockLists;
+
 /** First in, first out: hits do not reorder, so it shows how much of LRU's result is recency at all. */
 public final class FifoCache extends AbstractBlockCache
 {

@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.IndexedMinHeap;
+
 /**
  * Least frequently used: evicts the block touched fewest times since it was admitted, ties to the least recently
  * used. The Mooncake report's LFUCache loses to LRU on its trace; this is the policy that shows it.

@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.LinkedBlockLists;
+
 /** Least recently used: the baseline of every prefix-cache paper and of SGLang's radix-tree eviction. */
 public final class LruCache extends AbstractBlockCache
 {

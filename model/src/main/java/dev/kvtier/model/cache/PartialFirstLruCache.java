@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.LinkedBlockLists;
+
 /**
  * LRU that evicts partial blocks before full ones. A partial last block is keyed by its exact token count, so it
  * is only ever reused by an identical prompt: the next turn of the same conversation extends it into a full block

@@ -1,5 +1,7 @@
 package dev.kvtier.model.cache;
 
+import dev.kvtier.model.primitive.LinkedBlockLists;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package dev.kvtier.model.hicache;
 
+import dev.kvtier.model.primitive.PageSlotMap;
+
 import java.util.Arrays;
 
 /**

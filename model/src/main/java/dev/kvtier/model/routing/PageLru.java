@@ -1,7 +1,7 @@
 package dev.kvtier.model.routing;
 
-import dev.kvtier.model.hicache.PageSlotMap;
 import dev.kvtier.model.hicache.RecencyList;
+import dev.kvtier.model.primitive.PageSlotMap;
 
 import java.util.Arrays;
 

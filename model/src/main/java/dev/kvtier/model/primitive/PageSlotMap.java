@@ -1,4 +1,4 @@
-package dev.kvtier.model.hicache;
+package dev.kvtier.model.primitive;
 
 import java.util.Arrays;
 

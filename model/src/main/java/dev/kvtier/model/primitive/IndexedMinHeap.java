@@ -1,4 +1,4 @@
-package dev.kvtier.model.cache;
+package dev.kvtier.model.primitive;
 
 import java.util.Arrays;
 
@@ -7,14 +7,14 @@ import java.util.Arrays;
  * can change in O(log n). Policies that rank blocks by a computed priority (LFU, Belady) pack their whole ordering,
  * ties included, into that one key.
  */
-final class IndexedMinHeap
+public final class IndexedMinHeap
 {
     private final int[] heap;
     private final long[] keys;
     private final int[] position;
     private int size;
 
-    IndexedMinHeap(final int idSpace, final int capacity)
+    public IndexedMinHeap(final int idSpace, final int capacity)
     {
         this.heap = new int[capacity + 1];
         this.keys = new long[idSpace];
@@ -22,17 +22,17 @@ final class IndexedMinHeap
         Arrays.fill(position, -1);
     }
 
-    int size()
+    public int size()
     {
         return size;
     }
 
-    boolean contains(final int id)
+    public boolean contains(final int id)
     {
         return position[id] >= 0;
     }
 
-    void insert(final int id, final long key)
+    public void insert(final int id, final long key)
     {
         keys[id] = key;
         heap[size] = id;
@@ -40,7 +40,7 @@ final class IndexedMinHeap
         siftUp(size++);
     }
 
-    void update(final int id, final long key)
+    public void update(final int id, final long key)
     {
         final long old = keys[id];
         keys[id] = key;
@@ -54,12 +54,12 @@ final class IndexedMinHeap
         }
     }
 
-    int peek()
+    public int peek()
     {
         return heap[0];
     }
 
-    int poll()
+    public int poll()
     {
         final int top = heap[0];
         position[top] = -1;

@@ -1,4 +1,4 @@
-package dev.kvtier.model.cache;
+package dev.kvtier.model.primitive;
 
 import java.util.Arrays;
 
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * most one list at a time. Head is the most recently inserted end. No allocation after construction, which keeps
  * a replay of millions of block touches out of the garbage collector.
  */
-final class LinkedBlockLists
+public final class LinkedBlockLists
 {
     private static final int NONE = -1;
 
@@ -16,7 +16,7 @@ final class LinkedBlockLists
     private final int[] sizes;
     private final int blocks;
 
-    LinkedBlockLists(final int idSpace, final int lists)
+    public LinkedBlockLists(final int idSpace, final int lists)
     {
         this.blocks = idSpace;
         this.prev = new int[idSpace + lists];
@@ -32,17 +32,17 @@ final class LinkedBlockLists
         }
     }
 
-    boolean linked(final int block)
+    public boolean linked(final int block)
     {
         return next[block] != NONE;
     }
 
-    int size(final int list)
+    public int size(final int list)
     {
         return sizes[list];
     }
 
-    void pushHead(final int list, final int block)
+    public void pushHead(final int list, final int block)
     {
         final int s = blocks + list;
         final int first = next[s];
@@ -54,14 +54,14 @@ final class LinkedBlockLists
     }
 
     /** The least recently inserted block, or -1 when the list is empty. */
-    int tail(final int list)
+    public int tail(final int list)
     {
         final int s = blocks + list;
         final int last = prev[s];
         return last == s ? NONE : last;
     }
 
-    void unlink(final int list, final int block)
+    public void unlink(final int list, final int block)
     {
         final int p = prev[block];
         final int n = next[block];
@@ -72,7 +72,7 @@ final class LinkedBlockLists
         sizes[list]--;
     }
 
-    void moveToHead(final int list, final int block)
+    public void moveToHead(final int list, final int block)
     {
         unlink(list, block);
         pushHead(list, block);
