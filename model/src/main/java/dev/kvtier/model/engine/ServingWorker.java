@@ -30,16 +30,16 @@ import java.util.Map;
  * {@link StoreClient}. Each scheduling pass first tries to build a prefill batch (skipping requests whose prefetch
  * policy says wait, stopping at the first that does not fit in memory), else runs decode.
  *
- * <p>Decode is stepped in epochs: the steps until the next request finishes are costed in one go and end in one
- * timer, and anything that could change the batch (an arrival, a finished prefetch) cuts the epoch at the end of
- * the step in progress. The result is the same as one event per step at a fraction of the events.
+ * <p>GPU work runs on a {@link ComputePort}: the worker asks for a prefill pass, a decode of its running batch
+ * (at most until the first request finishes) or a copy, and anything that could change the batch (an arrival, a
+ * finished prefetch) cuts the decode at the end of the step in progress.
  */
 public final class ServingWorker implements Node
 {
     private static final long STEP_TIMER = 1;
     private static final long PING_TIMER = 2;
     private static final long WAKE_TIMER = 3;
-    private static final long ACK_TIMER_BASE = 1L << 40;
+    private static final long COPY_TIMER_BASE = 1L << 40;
 
     private enum Activity
     {
@@ -62,6 +62,7 @@ public final class ServingWorker implements Node
     private final List<Job> batchJobs = new ArrayList<>();
     private final Map<Long, HostWrite> acks = new HashMap<>();
     private NodeContext ctx;
+    private ComputePort compute;
     private HiRadixCache cache;
     private StoreClient store;
     private PrefetchController prefetch;
@@ -70,9 +71,6 @@ public final class ServingWorker implements Node
     private Activity activity = Activity.IDLE;
     private Job chunked;
     private int[] batchTake = new int[64];
-    private long[] cumulative = new long[1024];
-    private long epochStartNs;
-    private int epochSteps;
     private long wakeAtNs = Long.MAX_VALUE;
     private long ackSeq;
     private long writeBackPagesCharged;
@@ -130,6 +128,29 @@ public final class ServingWorker implements Node
     public void onStart(final NodeContext ctx)
     {
         this.ctx = ctx;
+        this.compute = config.compute().open(ctx, config.cost(), new ComputePort.Listener()
+        {
+            @Override
+            public void prefillDone(final long busyNs)
+            {
+                stats.prefillBusyNs += busyNs;
+                finishPrefill();
+                schedulePass();
+            }
+
+            @Override
+            public void decodeDone(final ComputePort.DecodeSteps steps)
+            {
+                finishDecode(steps);
+                schedulePass();
+            }
+
+            @Override
+            public void copyDone(final long tag)
+            {
+                hostWriteDone(tag);
+            }
+        }, STEP_TIMER, COPY_TIMER_BASE);
         final boolean decodeOnly = config.role() == WorkerRole.DECODE;
         this.cache = new HiRadixCache(cacheConfig.devicePages(), decodeOnly ? 0 : cacheConfig.hostPages(),
             cacheConfig.writePolicy());
@@ -196,19 +217,7 @@ public final class ServingWorker implements Node
     @Override
     public void onTimer(final long timerId)
     {
-        if (timerId == STEP_TIMER)
-        {
-            if (activity == Activity.PREFILL)
-            {
-                finishPrefill();
-            }
-            else if (activity == Activity.DECODE)
-            {
-                finishEpoch();
-            }
-            schedulePass();
-        }
-        else if (timerId == PING_TIMER)
+        if (timerId == PING_TIMER)
         {
             store.ping();
             ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
@@ -218,14 +227,19 @@ public final class ServingWorker implements Node
             wakeAtNs = Long.MAX_VALUE;
             kick();
         }
-        else if (timerId >= ACK_TIMER_BASE)
+        else
         {
-            final HostWrite w = acks.remove(timerId);
-            cache.endHostWrite(w.pages, w.pages.length);
-            if (backup != null && cacheConfig.storage())
-            {
-                backup.backup(w.pages, w.pages.length, w.keys);
-            }
+            compute.onTimer(timerId);
+        }
+    }
+
+    private void hostWriteDone(final long tag)
+    {
+        final HostWrite w = acks.remove(tag);
+        cache.endHostWrite(w.pages, w.pages.length);
+        if (backup != null && cacheConfig.storage())
+        {
+            backup.backup(w.pages, w.pages.length, w.keys);
         }
     }
 
@@ -237,7 +251,7 @@ public final class ServingWorker implements Node
 
     // ---- scheduling -------------------------------------------------------------------------------------------
 
-    /** Something changed that may let work start: run a pass now, or cut the decode epoch at its next step. */
+    /** Something changed that may let work start: run a pass now, or cut the decode at the end of its step. */
     private void kick()
     {
         if (activity == Activity.IDLE)
@@ -246,7 +260,7 @@ public final class ServingWorker implements Node
         }
         else if (activity == Activity.DECODE)
         {
-            cutEpoch();
+            compute.cutDecode();
         }
     }
 
@@ -263,7 +277,7 @@ public final class ServingWorker implements Node
         }
         if (config.role() != WorkerRole.PREFILL && !running.isEmpty())
         {
-            startEpoch();
+            startDecode();
         }
         armWake();
     }
@@ -330,19 +344,13 @@ public final class ServingWorker implements Node
         {
             return false;
         }
-        final long compute = config.cost().prefillNs(newTokens, pairs);
-        final long load = loadTokens > 0 ? config.cost().hostToDeviceNs(loadTokens) : 0;
         final long writeBack = cache.writeBackPages() - writeBackPagesCharged;
         writeBackPagesCharged = cache.writeBackPages();
-        final long sync = writeBack > 0 ? config.cost().deviceToHostNs(writeBack * pageSize) : 0;
-        // load-back copies layer by layer under the compute of the previous layer: only the excess shows
-        final long duration = Math.max(compute, load) + sync;
         stats.prefillBatches++;
         stats.prefillTokens += newTokens;
         stats.loadBackTokens += loadTokens;
-        stats.prefillBusyNs += duration;
         activity = Activity.PREFILL;
-        ctx.schedule(duration, STEP_TIMER);
+        compute.prefill(newTokens, pairs, loadTokens, writeBack * pageSize);
         return true;
     }
 
@@ -462,9 +470,9 @@ public final class ServingWorker implements Node
         {
             final long tokens = (long)written * pageSize;
             stats.d2hTokens += tokens;
-            final long id = ACK_TIMER_BASE + ackSeq++;
-            acks.put(id, new HostWrite(Arrays.copyOf(backupBuffer, written), job.request.keys()));
-            ctx.schedule(config.cost().deviceToHostNs(tokens), id);
+            final long tag = ackSeq++;
+            acks.put(tag, new HostWrite(Arrays.copyOf(backupBuffer, written), job.request.keys()));
+            compute.copy(ComputePort.Copy.DEVICE_TO_HOST, tokens, tag);
         }
         job.generated = 1;
         ctx.send(config.router(), new PrefillDone(job.request.id()));
@@ -564,11 +572,10 @@ public final class ServingWorker implements Node
         }
     }
 
-    // ---- decode epochs ----------------------------------------------------------------------------------------
+    // ---- decode ----------------------------------------------------------------------------------------
 
-    private void startEpoch()
+    private void startDecode()
     {
-        final int batch = running.size();
         long context = 0;
         int steps = Integer.MAX_VALUE;
         for (final Job job : running)
@@ -576,55 +583,25 @@ public final class ServingWorker implements Node
             context += job.request.inputTokens() + job.generated;
             steps = Math.min(steps, job.remainingOutput());
         }
-        steps = Math.max(steps, 1);
-        if (cumulative.length < steps)
-        {
-            cumulative = new long[Math.max(steps, cumulative.length * 2)];
-        }
-        long t = 0;
-        for (int k = 0; k < steps; k++)
-        {
-            t += config.cost().decodeStepNs(batch, context + (long)k * batch);
-            cumulative[k] = t;
-        }
-        epochStartNs = ctx.now();
-        epochSteps = steps;
         activity = Activity.DECODE;
-        ctx.schedule(t, STEP_TIMER);
+        compute.decode(running.size(), context, Math.max(steps, 1));
     }
 
-    /** Ends the running epoch at the end of the step now in progress. */
-    private void cutEpoch()
+    private void finishDecode(final ComputePort.DecodeSteps done)
     {
-        final long elapsed = ctx.now() - epochStartNs;
-        int k = Arrays.binarySearch(cumulative, 0, epochSteps, elapsed);
-        if (k < 0)
-        {
-            k = -k - 1;
-        }
-        final int steps = Math.min(k + 1, epochSteps);
-        if (steps < epochSteps)
-        {
-            epochSteps = steps;
-            ctx.schedule(epochStartNs + cumulative[steps - 1] - ctx.now(), STEP_TIMER);
-        }
-    }
-
-    private void finishEpoch()
-    {
-        final int steps = epochSteps;
+        final int steps = done.steps();
         stats.decodeSteps += steps;
         stats.decodeTokens += (long)steps * running.size();
-        stats.decodeBusyNs += cumulative[steps - 1];
-        recordTokenGaps(steps);
+        stats.decodeBusyNs += done.stepEndNs(steps - 1);
+        recordTokenGaps(done);
         int kept = 0;
-        final List<Job> done = new ArrayList<>();
+        final List<Job> finished = new ArrayList<>();
         for (final Job job : running)
         {
             job.generated += steps;
             if (job.remainingOutput() <= 0)
             {
-                done.add(job);
+                finished.add(job);
             }
             else
             {
@@ -632,24 +609,26 @@ public final class ServingWorker implements Node
             }
         }
         running.subList(kept, running.size()).clear();
-        for (final Job job : done)
+        for (final Job job : finished)
         {
             finishJob(job);
         }
     }
 
-    /** Each running request's gaps between tokens over the epoch's {@code steps} steps. */
-    private void recordTokenGaps(final int steps)
+    /** Each running request's gaps between tokens over the decode's steps. */
+    private void recordTokenGaps(final ComputePort.DecodeSteps done)
     {
-        final long firstStepEnd = epochStartNs + cumulative[0];
+        final int steps = done.steps();
+        final long start = done.startNs();
+        final long firstStepEnd = start + done.stepEndNs(0);
         for (final Job job : running)
         {
             stats.tokenItlUs.recordValue(Math.max(1, (firstStepEnd - job.lastTokenNs) / 1000));
-            job.lastTokenNs = epochStartNs + cumulative[steps - 1];
+            job.lastTokenNs = start + done.stepEndNs(steps - 1);
         }
         for (int k = 1; k < steps; k++)
         {
-            stats.tokenItlUs.recordValueWithCount(Math.max(1, (cumulative[k] - cumulative[k - 1]) / 1000),
+            stats.tokenItlUs.recordValueWithCount(Math.max(1, (done.stepEndNs(k) - done.stepEndNs(k - 1)) / 1000),
                 running.size());
         }
     }

@@ -93,7 +93,7 @@ public final class ServingSimulation
             final WorkerConfig wc = new WorkerConfig(i, role, plan.cache(),
                 plan.config().serving().chunkedPrefillSize(), plan.config().serving().maxRunningRequests(),
                 plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0,
-                plan.config().disaggregation().decodeOffload());
+                plan.config().disaggregation().decodeOffload(), EpochCompute.FACTORY);
             final ServingWorker w = new ServingWorker(wc);
             workers.add(w);
             final NodeId got = runtime.add(ids.get(i).name(), w);
