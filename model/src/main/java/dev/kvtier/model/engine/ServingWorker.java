@@ -3,7 +3,7 @@ package dev.kvtier.model.engine;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.MatchResult;
-import dev.kvtier.model.hicache.PageKeys;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.Completions;
 import dev.kvtier.model.node.MemoryRegion;
@@ -46,7 +46,7 @@ public final class ServingWorker implements Node
         IDLE, PREFILL, DECODE
     }
 
-    private record HostWrite(int[] pages, PageKeys keys)
+    private record HostWrite(int[] pages, PageChain chain)
     {
     }
 
@@ -239,7 +239,7 @@ public final class ServingWorker implements Node
         cache.endHostWrite(w.pages, w.pages.length);
         if (backup != null && cacheConfig.storage())
         {
-            backup.backup(w.pages, w.pages.length, w.keys);
+            backup.backup(w.pages, w.pages.length, w.chain);
         }
     }
 
@@ -471,7 +471,7 @@ public final class ServingWorker implements Node
             final long tokens = (long)written * pageSize;
             stats.d2hTokens += tokens;
             final long tag = ackSeq++;
-            acks.put(tag, new HostWrite(Arrays.copyOf(backupBuffer, written), job.request.keys()));
+            acks.put(tag, new HostWrite(Arrays.copyOf(backupBuffer, written), job.request.chain()));
             compute.copy(ComputePort.Copy.DEVICE_TO_HOST, tokens, tag);
         }
         job.generated = 1;
