@@ -1,8 +1,9 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
-import dev.kvtier.sim.cost.ModelSpec;
+import dev.kvtier.sim.cluster.HuggingFaceConfig;
 import dev.kvtier.sim.serving.ServingOptions;
 import picocli.CommandLine.Option;
 
@@ -65,7 +66,7 @@ final class ServingSetup
         all.putAll(extra);
         try
         {
-            final ModelSpec model = modelPath == null ? null : ModelSpec.fromHuggingFace(modelPath);
+            final ModelSpec model = modelPath == null ? null : HuggingFaceConfig.read(modelPath);
             return ClusterPlan.of(ClusterLoader.load(cluster == null ? "mooncake-16" : cluster, all), model);
         }
         catch (final IllegalArgumentException e)

@@ -2,7 +2,7 @@ package dev.kvtier.model.engine;
 
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
-import dev.kvtier.model.hicache.PageKeys;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClient;
@@ -21,7 +21,7 @@ import java.util.List;
  */
 final class BackupController
 {
-    private record BackupOp(int[] pages, PageKeys keys, List<String> rawKeys, boolean pinned)
+    private record BackupOp(int[] pages, List<String> rawKeys, boolean pinned)
     {
     }
 
@@ -46,8 +46,8 @@ final class BackupController
         this.pageSlice = pageSlice;
     }
 
-    /** Backs up tree pages whose host copies just landed; pins them until written. */
-    void backup(final int[] pages, final int n, final PageKeys keys)
+    /** Backs up tree pages of {@code chain} whose host copies just landed; pins them until written. */
+    void backup(final int[] pages, final int n, final PageChain chain)
     {
         final int[] copy = java.util.Arrays.copyOf(pages, n);
         for (final int p : copy)
@@ -55,18 +55,21 @@ final class BackupController
             cache.protectHost(p);
         }
         final List<String> names = new ArrayList<>(n);
+        int at = 0;
         for (final int p : copy)
         {
-            names.add(keys.key(p));
+            // the cache hands pages over in chain order, so each is found at or after the previous one
+            at = chain.indexOf(p, at);
+            names.add(chain.key(at));
         }
-        queue.add(new BackupOp(copy, keys, names, true));
+        queue.add(new BackupOp(copy, names, true));
         pump();
     }
 
     /** Writes pages that exist only as staging (decode offload): no pins, keys given directly. */
     void offload(final List<String> keys)
     {
-        queue.add(new BackupOp(new int[0], null, keys, false));
+        queue.add(new BackupOp(new int[0], keys, false));
         pump();
     }
 

@@ -26,4 +26,18 @@ public interface CostModel
 
     /** KV bytes of {@code tokens} tokens for the whole instance (all TP ranks). */
     long kvBytes(long tokens);
+
+    /**
+     * A prefill pass that loads {@code loadTokens} back from host and syncs {@code syncTokens} of write-back to
+     * host. The load-back copies layer by layer under the compute of the previous layer, so only its excess
+     * shows; the sync does not overlap.
+     */
+    default long prefillPassNs(final long newTokens, final double attentionPairs, final long loadTokens,
+        final long syncTokens)
+    {
+        final long compute = prefillNs(newTokens, attentionPairs);
+        final long load = loadTokens > 0 ? hostToDeviceNs(loadTokens) : 0;
+        final long sync = syncTokens > 0 ? deviceToHostNs(syncTokens) : 0;
+        return Math.max(compute, load) + sync;
+    }
 }

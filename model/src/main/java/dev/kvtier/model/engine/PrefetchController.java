@@ -3,6 +3,7 @@ package dev.kvtier.model.engine;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.MatchResult;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PrefetchOutcome;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.NodeContext;
@@ -308,11 +309,11 @@ final class PrefetchController
 
     private List<String> keys(final PrefetchOp op, final int from, final int to)
     {
-        final int[] pages = op.job.request.pages();
+        final PageChain chain = op.job.request.chain();
         final List<String> keys = new ArrayList<>(to - from);
         for (int i = from; i < to; i++)
         {
-            keys.add(op.job.request.keys().key(pages[i]));
+            keys.add(chain.key(i));
         }
         return keys;
     }

@@ -2,8 +2,6 @@ package dev.kvtier.model.engine;
 
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
-import dev.kvtier.model.hicache.MatchResult;
-import dev.kvtier.model.hicache.PageKeys;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.Completions;
 import dev.kvtier.model.node.MemoryRegion;
@@ -11,74 +9,55 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.store.Segment;
 import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClient;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An SGLang-like serving instance as a node: FCFS waiting queue, continuous batching, chunked prefill under a
  * token budget, decode batches, and a HiRadixCache whose L3 is a Mooncake store reached through a
- * {@link StoreClient}. Each scheduling pass first tries to build a prefill batch (skipping requests whose prefetch
- * policy says wait, stopping at the first that does not fit in memory), else runs decode.
+ * {@link StoreClient}. Each scheduling pass first tries to build a prefill batch ({@link PrefillScheduler}), else
+ * decodes the running batch ({@link DecodeBatch}); a disaggregated instance prefills or decodes only and hands
+ * requests across ({@link PdHandoff}).
  *
- * <p>Decode is stepped in epochs: the steps until the next request finishes are costed in one go and end in one
- * timer, and anything that could change the batch (an arrival, a finished prefetch) cuts the epoch at the end of
- * the step in progress. The result is the same as one event per step at a fraction of the events.
+ * <p>GPU work runs on a {@link ComputePort}: the worker asks for a prefill pass, a decode of its running batch
+ * (at most until the first request finishes) or a copy, and anything that could change the batch (an arrival, a
+ * finished prefetch) cuts the decode at the end of the step in progress.
  */
 public final class ServingWorker implements Node
 {
     private static final long STEP_TIMER = 1;
     private static final long PING_TIMER = 2;
     private static final long WAKE_TIMER = 3;
-    private static final long ACK_TIMER_BASE = 1L << 40;
+    private static final long COPY_TIMER_BASE = 1L << 40;
 
     private enum Activity
     {
         IDLE, PREFILL, DECODE
     }
 
-    private record HostWrite(int[] pages, PageKeys keys)
-    {
-    }
-
     private final WorkerConfig config;
     private final HiCacheConfig cacheConfig;
     private final int pageSize;
     private final Completions<TransferStatus> transfers = new Completions<>();
-    private int deviceRegion;
-    private final MatchResult match = new MatchResult();
-    private final List<Job> waiting = new ArrayList<>();
-    private final List<Job> running = new ArrayList<>();
-    private final ArrayDeque<Job> prealloc = new ArrayDeque<>();
-    private final List<Job> batchJobs = new ArrayList<>();
-    private final Map<Long, HostWrite> acks = new HashMap<>();
+    private final WorkerStats stats = new WorkerStats();
     private NodeContext ctx;
+    private ComputePort compute;
     private HiRadixCache cache;
     private StoreClient store;
     private PrefetchController prefetch;
     private BackupController backup;
+    private HostWrites hostWrites;
+    private DecodeBatch decode;
+    private PdHandoff handoff;
+    private PrefillScheduler prefill;
 
     private Activity activity = Activity.IDLE;
-    private Job chunked;
-    private int[] batchTake = new int[64];
-    private long[] cumulative = new long[1024];
-    private long epochStartNs;
-    private int epochSteps;
     private long wakeAtNs = Long.MAX_VALUE;
-    private long ackSeq;
-    private long writeBackPagesCharged;
-    private int[] backupBuffer = new int[256];
-
-    private final WorkerStats stats = new WorkerStats();
 
     public ServingWorker(final WorkerConfig config)
     {
@@ -95,30 +74,7 @@ public final class ServingWorker implements Node
     /** Live counters, read by reports after (or during) a run. */
     public WorkerStats stats()
     {
-        stats.deviceEvictions = cache.deviceEvictions();
-        stats.hostEvictions = cache.hostEvictions();
-        stats.writeBackPages = cache.writeBackPages();
-        stats.deviceTreePages = cache.deviceTreePages();
-        stats.hostTreePages = cache.hostTreePages();
-        if (prefetch != null)
-        {
-            stats.prefetchOutcomes = prefetch.outcomes.clone();
-            stats.prefetchRateLimited = prefetch.rateLimited;
-            stats.prefetchHostAllocFailures = prefetch.hostAllocFailures;
-            stats.prefetchPagesFetched = prefetch.pagesFetched;
-        }
-        if (backup != null)
-        {
-            stats.backupPagesWritten = backup.pagesWritten;
-            stats.backupPagesDeduplicated = backup.pagesDeduplicated;
-            stats.backupPagesFailed = backup.pagesFailed;
-        }
-        if (store != null)
-        {
-            stats.storeBytesRead = store.counters().bytesRead();
-            stats.storeBytesWritten = store.counters().bytesWritten();
-        }
-        return stats;
+        return stats.refresh(cache, prefetch, backup, store);
     }
 
     public HiRadixCache cache()
@@ -130,16 +86,39 @@ public final class ServingWorker implements Node
     public void onStart(final NodeContext ctx)
     {
         this.ctx = ctx;
+        this.compute = config.compute().open(ctx, config.cost(), new ComputePort.Listener()
+        {
+            @Override
+            public void prefillDone(final long busyNs)
+            {
+                stats.prefillBusyNs += busyNs;
+                prefill.finishBatch();
+                schedulePass();
+            }
+
+            @Override
+            public void decodeDone(final ComputePort.DecodeSteps steps)
+            {
+                decode.finish(steps);
+                schedulePass();
+            }
+
+            @Override
+            public void copyDone(final long tag)
+            {
+                hostWrites.done(tag);
+            }
+        }, STEP_TIMER, COPY_TIMER_BASE);
         final boolean decodeOnly = config.role() == WorkerRole.DECODE;
         this.cache = new HiRadixCache(cacheConfig.devicePages(), decodeOnly ? 0 : cacheConfig.hostPages(),
             cacheConfig.writePolicy());
         final long pageBytes = config.cost().kvBytes(pageSize);
         // the serving simulator costs KV bytes without tracking which slot holds a page: its memory is virtual,
         // one region per tier, and every page moves from or to the region's first page-sized slice
-        deviceRegion = ctx.register(MemoryRegion.virtual((long)cacheConfig.devicePages() * pageBytes));
+        final int deviceRegion = ctx.register(MemoryRegion.virtual((long)cacheConfig.devicePages() * pageBytes));
         if (decodeOnly)
         {
-            ctx.expose(kvSegment(ctx.self()), deviceRegion, 0);
+            ctx.expose(PdHandoff.kvSegment(ctx.self()), deviceRegion, 0);
         }
         final int hostRegion = ctx.register(MemoryRegion.virtual(
             Math.max(cacheConfig.hostPages(), HiCacheConfig.STORAGE_BATCH_PAGES) * pageBytes));
@@ -161,6 +140,10 @@ public final class ServingWorker implements Node
                 prefetch = new PrefetchController(ctx, cacheConfig, cache, store, pageSlice, this::kick);
             }
         }
+        hostWrites = new HostWrites(cache, compute, cacheConfig.storage() ? backup : null, stats, pageSize);
+        decode = new DecodeBatch(this, compute, stats);
+        handoff = new PdHandoff(this, ctx, cache, decode, stats, transfers, deviceRegion);
+        prefill = new PrefillScheduler(this, ctx, cache, prefetch, compute, hostWrites, decode, handoff, stats);
     }
 
     @Override
@@ -172,23 +155,13 @@ public final class ServingWorker implements Node
         }
         if (message instanceof Dispatch d)
         {
-            final Job job = new Job(d.request(), d.decode(), ctx.now());
             stats.requestsQueued++;
-            waiting.add(job);
-            if (prefetch != null)
-            {
-                prefetch.maybeStart(job);
-            }
+            prefill.queue(new Job(d.request(), d.decode(), ctx.now()));
             kick();
         }
         else if (message instanceof KvHandoff h)
         {
-            final Job job = new Job(h.request(), null, ctx.now());
-            job.handedOff = h.record();
-            job.generated = 1;
-            job.firstTokenNs = h.record().firstTokenNs();
-            job.lastTokenNs = job.firstTokenNs;
-            prealloc.add(job);
+            handoff.receive(h);
             kick();
         }
     }
@@ -196,19 +169,7 @@ public final class ServingWorker implements Node
     @Override
     public void onTimer(final long timerId)
     {
-        if (timerId == STEP_TIMER)
-        {
-            if (activity == Activity.PREFILL)
-            {
-                finishPrefill();
-            }
-            else if (activity == Activity.DECODE)
-            {
-                finishEpoch();
-            }
-            schedulePass();
-        }
-        else if (timerId == PING_TIMER)
+        if (timerId == PING_TIMER)
         {
             store.ping();
             ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
@@ -218,14 +179,9 @@ public final class ServingWorker implements Node
             wakeAtNs = Long.MAX_VALUE;
             kick();
         }
-        else if (timerId >= ACK_TIMER_BASE)
+        else
         {
-            final HostWrite w = acks.remove(timerId);
-            cache.endHostWrite(w.pages, w.pages.length);
-            if (backup != null && cacheConfig.storage())
-            {
-                backup.backup(w.pages, w.pages.length, w.keys);
-            }
+            compute.onTimer(timerId);
         }
     }
 
@@ -235,9 +191,7 @@ public final class ServingWorker implements Node
         transfers.complete(tag, status);
     }
 
-    // ---- scheduling -------------------------------------------------------------------------------------------
-
-    /** Something changed that may let work start: run a pass now, or cut the decode epoch at its next step. */
+    /** Something changed that may let work start: run a pass now, or cut the decode at the end of its step. */
     private void kick()
     {
         if (activity == Activity.IDLE)
@@ -246,270 +200,47 @@ public final class ServingWorker implements Node
         }
         else if (activity == Activity.DECODE)
         {
-            cutEpoch();
+            compute.cutDecode();
         }
     }
 
     private void schedulePass()
     {
         activity = Activity.IDLE;
-        if (config.role() != WorkerRole.DECODE && formPrefillBatch())
+        if (config.role() != WorkerRole.DECODE && prefill.formBatch())
         {
+            activity = Activity.PREFILL;
             return;
         }
         if (config.role() == WorkerRole.DECODE)
         {
-            admitHandoffs();
+            handoff.admit();
         }
-        if (config.role() != WorkerRole.PREFILL && !running.isEmpty())
+        if (config.role() != WorkerRole.PREFILL && !decode.isEmpty())
         {
-            startEpoch();
+            activity = Activity.DECODE;
+            decode.start();
         }
         armWake();
     }
 
-    private boolean formPrefillBatch()
+    /** Under the timeout policy a blocked request must be looked at again when its prefetch deadline passes. */
+    private void armWake()
     {
-        batchJobs.clear();
-        int budget = config.chunkedPrefillTokens();
-        long newTokens = 0;
-        double pairs = 0;
-        long loadTokens = 0;
-        if (chunked != null)
+        if (prefetch == null || cacheConfig.prefetchPolicy() != PrefetchPolicy.TIMEOUT)
         {
-            final int take = Math.min(chunked.remainingExtend(), budget);
-            addToBatch(chunked, take);
-            budget -= take;
-            newTokens += take;
-            pairs += take * (chunked.cachedTokens + chunked.extendDone + take / 2.0);
-        }
-        for (int i = 0; i < waiting.size() && budget > 0; )
-        {
-            if (running.size() + batchJobs.size() >= config.maxRunningRequests())
-            {
-                break;
-            }
-            final Job job = waiting.get(i);
-            if (job.prefetch != null && !prefetch.mayTerminate(job.prefetch))
-            {
-                if (job.blockedSinceNs < 0)
-                {
-                    job.blockedSinceNs = ctx.now();
-                }
-                stats.prefetchWaitSkips++;
-                i++;
-                continue;
-            }
-            if (neverFits(job))
-            {
-                waiting.remove(i);
-                abort(job);
-                continue;
-            }
-            final int loaded = admit(job);
-            if (loaded < 0)
-            {
-                stats.admissionStalls++;
-                break;
-            }
-            waiting.remove(i);
-            loadTokens += (long)loaded * pageSize;
-            final int take = Math.min(job.remainingExtend(), budget);
-            addToBatch(job, take);
-            budget -= take;
-            newTokens += take;
-            pairs += take * (job.cachedTokens + take / 2.0);
-            job.prefillStartNs = ctx.now();
-            if (job.remainingExtend() > take)
-            {
-                chunked = job;
-                break;
-            }
-        }
-        if (batchJobs.isEmpty())
-        {
-            return false;
-        }
-        final long compute = config.cost().prefillNs(newTokens, pairs);
-        final long load = loadTokens > 0 ? config.cost().hostToDeviceNs(loadTokens) : 0;
-        final long writeBack = cache.writeBackPages() - writeBackPagesCharged;
-        writeBackPagesCharged = cache.writeBackPages();
-        final long sync = writeBack > 0 ? config.cost().deviceToHostNs(writeBack * pageSize) : 0;
-        // load-back copies layer by layer under the compute of the previous layer: only the excess shows
-        final long duration = Math.max(compute, load) + sync;
-        stats.prefillBatches++;
-        stats.prefillTokens += newTokens;
-        stats.loadBackTokens += loadTokens;
-        stats.prefillBusyNs += duration;
-        activity = Activity.PREFILL;
-        ctx.schedule(duration, STEP_TIMER);
-        return true;
-    }
-
-    private void addToBatch(final Job job, final int take)
-    {
-        if (batchJobs.size() == batchTake.length)
-        {
-            batchTake = Arrays.copyOf(batchTake, batchTake.length * 2);
-        }
-        batchTake[batchJobs.size()] = take;
-        batchJobs.add(job);
-    }
-
-    /**
-     * Ends the request's prefetch, matches its prefix, loads host hits back and reserves device memory for the
-     * rest. Returns the pages loaded back, or -1 (changing no reservation) when memory is short.
-     */
-    private int admit(final Job job)
-    {
-        if (job.prefetch != null)
-        {
-            prefetch.terminate(job.prefetch);
-        }
-        if (job.blockedSinceNs >= 0)
-        {
-            job.prefetchWaitNs += ctx.now() - job.blockedSinceNs;
-            job.blockedSinceNs = -1;
-        }
-        final int[] pages = job.request.pages();
-        cache.match(pages, pages.length, match);
-        final int d = match.devicePages();
-        final int h = match.hostPages();
-        cache.lock(pages, 0, d + h);
-        int loaded = 0;
-        if (h > 0 && (long)h * pageSize >= cacheConfig.loadBackThresholdTokens() && cache.loadBack(pages, d, d + h))
-        {
-            loaded = h;
-        }
-        cache.unlock(pages, d + loaded, d + h);
-        final int cachedPages = d + loaded;
-        final int input = job.request.inputTokens();
-        final int uncached = input - cachedPages * pageSize;
-        final int output = config.role() == WorkerRole.COMBINED ? job.request.outputTokens() : 0;
-        final long reserve = (uncached + output + pageSize - 1) / pageSize;
-        if (!cache.reserveDevice(reserve))
-        {
-            cache.unlock(pages, 0, cachedPages);
-            return -1;
-        }
-        job.reservedPages = reserve;
-        job.lockedPages = cachedPages;
-        final int storage = Math.min(job.prefetchedPages, loaded);
-        job.deviceHitTokens = d * pageSize;
-        job.storageHitTokens = storage * pageSize;
-        job.hostHitTokens = (loaded - storage) * pageSize;
-        job.cachedTokens = Math.min(cachedPages * pageSize, input - 1);
-        return loaded;
-    }
-
-    /** A request whose KV can never fit in this instance's GPU memory is rejected, as SGLang rejects it. */
-    private boolean neverFits(final Job job)
-    {
-        final long tokens = job.request.inputTokens()
-            + (config.role() == WorkerRole.COMBINED ? job.request.outputTokens() : 0);
-        return (tokens + pageSize - 1) / pageSize > cacheConfig.devicePages();
-    }
-
-    private void abort(final Job job)
-    {
-        if (job.prefetch != null)
-        {
-            prefetch.terminate(job.prefetch);
-        }
-        stats.requestsAborted++;
-        job.prefillStartNs = ctx.now();
-        job.firstTokenNs = ctx.now();
-        job.lastTokenNs = job.firstTokenNs;
-        ctx.send(config.router(), new PrefillDone(job.request.id()));
-        ctx.send(config.router(), job.record(config.instance(), ctx.now()).asAborted());
-    }
-
-    private void finishPrefill()
-    {
-        for (int i = 0; i < batchJobs.size(); i++)
-        {
-            final Job job = batchJobs.get(i);
-            job.extendDone += batchTake[i];
-            if (job.remainingExtend() > 0)
-            {
-                chunked = job;
-                continue;
-            }
-            if (chunked == job)
-            {
-                chunked = null;
-            }
-            prefillComplete(job);
-        }
-        batchJobs.clear();
-    }
-
-    private void prefillComplete(final Job job)
-    {
-        final int[] pages = job.request.pages();
-        final int n = pages.length;
-        if (backupBuffer.length < n)
-        {
-            backupBuffer = new int[Math.max(n, backupBuffer.length * 2)];
-        }
-        final long reservedBefore = cache.deviceReserved();
-        final int wants = cache.insert(pages, n, backupBuffer);
-        job.reservedPages = Math.max(0, job.reservedPages - (reservedBefore - cache.deviceReserved()));
-        cache.lock(pages, job.lockedPages, n);
-        job.lockedPages = n;
-        final int written = cache.beginHostWrite(backupBuffer, wants);
-        if (written > 0)
-        {
-            final long tokens = (long)written * pageSize;
-            stats.d2hTokens += tokens;
-            final long id = ACK_TIMER_BASE + ackSeq++;
-            acks.put(id, new HostWrite(Arrays.copyOf(backupBuffer, written), job.request.keys()));
-            ctx.schedule(config.cost().deviceToHostNs(tokens), id);
-        }
-        job.generated = 1;
-        ctx.send(config.router(), new PrefillDone(job.request.id()));
-        if (config.role() == WorkerRole.PREFILL)
-        {
-            handOff(job);
             return;
         }
-        job.firstTokenNs = ctx.now();
-        job.lastTokenNs = job.firstTokenNs;
-        if (job.remainingOutput() <= 0)
+        final long earliest = prefill.earliestPrefetchDeadline();
+        if (earliest != Long.MAX_VALUE && earliest != wakeAtNs)
         {
-            finishJob(job);
-        }
-        else
-        {
-            running.add(job);
+            wakeAtNs = earliest;
+            ctx.schedule(Math.max(0, earliest - ctx.now()), WAKE_TIMER);
         }
     }
 
-    private void handOff(final Job job)
-    {
-        final long bytes = config.cost().kvBytes(job.request.inputTokens());
-        stats.handoffBytes += bytes;
-        final NodeId target = job.decodeTarget;
-        final TransferRequest write = TransferRequest.write(kvSegment(target), 0, deviceRegion, 0, bytes);
-        ctx.transfer(List.of(write), transfers.register(status ->
-        {
-            if (!status.ok())
-            {
-                stats.handoffFailures++;
-            }
-            release(job);
-            final RequestRecord partial = job.record(config.instance(), 0).withFirstToken(ctx.now());
-            ctx.send(target, new KvHandoff(job.request, partial));
-        }));
-    }
-
-    /** The segment a decode instance exposes its KV memory as, for prefill instances to write hand-offs into. */
-    private static String kvSegment(final NodeId decode)
-    {
-        return decode.name() + "/kv";
-    }
-
-    private void release(final Job job)
+    /** Gives back the request's locks and device reservation. */
+    void release(final Job job)
     {
         cache.unlock(job.request.pages(), 0, job.lockedPages);
         job.lockedPages = 0;
@@ -517,7 +248,8 @@ public final class ServingWorker implements Node
         job.reservedPages = 0;
     }
 
-    private void finishJob(final Job job)
+    /** The request's last token is out: release it, offload its decoded KV if asked to, and report it. */
+    void finishJob(final Job job)
     {
         release(job);
         stats.requestsFinished++;
@@ -540,149 +272,13 @@ public final class ServingWorker implements Node
         ctx.send(config.router(), job.record(config.instance(), ctx.now()));
     }
 
-    private void admitHandoffs()
-    {
-        while (!prealloc.isEmpty() && running.size() < config.maxRunningRequests())
-        {
-            final Job job = prealloc.peek();
-            final long pages = (job.request.inputTokens() + job.request.outputTokens() + pageSize - 1) / pageSize;
-            if (!cache.reserveDevice(pages))
-            {
-                stats.admissionStalls++;
-                return;
-            }
-            prealloc.poll();
-            job.reservedPages = pages;
-            if (job.remainingOutput() <= 0)
-            {
-                finishJob(job);
-            }
-            else
-            {
-                running.add(job);
-            }
-        }
-    }
-
-    // ---- decode epochs ----------------------------------------------------------------------------------------
-
-    private void startEpoch()
-    {
-        final int batch = running.size();
-        long context = 0;
-        int steps = Integer.MAX_VALUE;
-        for (final Job job : running)
-        {
-            context += job.request.inputTokens() + job.generated;
-            steps = Math.min(steps, job.remainingOutput());
-        }
-        steps = Math.max(steps, 1);
-        if (cumulative.length < steps)
-        {
-            cumulative = new long[Math.max(steps, cumulative.length * 2)];
-        }
-        long t = 0;
-        for (int k = 0; k < steps; k++)
-        {
-            t += config.cost().decodeStepNs(batch, context + (long)k * batch);
-            cumulative[k] = t;
-        }
-        epochStartNs = ctx.now();
-        epochSteps = steps;
-        activity = Activity.DECODE;
-        ctx.schedule(t, STEP_TIMER);
-    }
-
-    /** Ends the running epoch at the end of the step now in progress. */
-    private void cutEpoch()
-    {
-        final long elapsed = ctx.now() - epochStartNs;
-        int k = Arrays.binarySearch(cumulative, 0, epochSteps, elapsed);
-        if (k < 0)
-        {
-            k = -k - 1;
-        }
-        final int steps = Math.min(k + 1, epochSteps);
-        if (steps < epochSteps)
-        {
-            epochSteps = steps;
-            ctx.schedule(epochStartNs + cumulative[steps - 1] - ctx.now(), STEP_TIMER);
-        }
-    }
-
-    private void finishEpoch()
-    {
-        final int steps = epochSteps;
-        stats.decodeSteps += steps;
-        stats.decodeTokens += (long)steps * running.size();
-        stats.decodeBusyNs += cumulative[steps - 1];
-        recordTokenGaps(steps);
-        int kept = 0;
-        final List<Job> done = new ArrayList<>();
-        for (final Job job : running)
-        {
-            job.generated += steps;
-            if (job.remainingOutput() <= 0)
-            {
-                done.add(job);
-            }
-            else
-            {
-                running.set(kept++, job);
-            }
-        }
-        running.subList(kept, running.size()).clear();
-        for (final Job job : done)
-        {
-            finishJob(job);
-        }
-    }
-
-    /** Each running request's gaps between tokens over the epoch's {@code steps} steps. */
-    private void recordTokenGaps(final int steps)
-    {
-        final long firstStepEnd = epochStartNs + cumulative[0];
-        for (final Job job : running)
-        {
-            stats.tokenItlUs.recordValue(Math.max(1, (firstStepEnd - job.lastTokenNs) / 1000));
-            job.lastTokenNs = epochStartNs + cumulative[steps - 1];
-        }
-        for (int k = 1; k < steps; k++)
-        {
-            stats.tokenItlUs.recordValueWithCount(Math.max(1, (cumulative[k] - cumulative[k - 1]) / 1000),
-                running.size());
-        }
-    }
-
-    /** Under the timeout policy a blocked request must be looked at again when its prefetch deadline passes. */
-    private void armWake()
-    {
-        if (prefetch == null || cacheConfig.prefetchPolicy() != PrefetchPolicy.TIMEOUT)
-        {
-            return;
-        }
-        long earliest = Long.MAX_VALUE;
-        for (final Job job : waiting)
-        {
-            if (job.prefetch != null && !job.prefetch.terminated)
-            {
-                earliest = Math.min(earliest, prefetch.deadlineNs(job.prefetch));
-            }
-        }
-        if (earliest != Long.MAX_VALUE && earliest != wakeAtNs)
-        {
-            wakeAtNs = earliest;
-            ctx.schedule(Math.max(0, earliest - ctx.now()), WAKE_TIMER);
-        }
-    }
-
     public int waitingRequests()
     {
-        return waiting.size() + prealloc.size();
+        return prefill.waiting() + handoff.waiting();
     }
 
     public int runningRequests()
     {
-        return running.size();
+        return decode.size();
     }
 }

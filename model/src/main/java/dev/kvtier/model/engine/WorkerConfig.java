@@ -12,9 +12,10 @@ import dev.kvtier.model.node.NodeId;
  * @param master               the store master, or null when no L3 is attached
  * @param segmentBytes         memory this instance contributes to the store (0 = pure client)
  * @param decodeOffload        decode instances write finished conversations' KV to L3
+ * @param compute              where the instance's GPU work takes its time (the runtime's adapter)
  */
 public record WorkerConfig(int instance, WorkerRole role, HiCacheConfig cache, int chunkedPrefillTokens,
     int maxRunningRequests, CostModel cost, NodeId router, NodeId master, long segmentBytes,
-    boolean decodeOffload)
+    boolean decodeOffload, ComputePort.Factory compute)
 {
 }

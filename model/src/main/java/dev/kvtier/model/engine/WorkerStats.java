@@ -1,6 +1,8 @@
 package dev.kvtier.model.engine;
 
+import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.PrefetchOutcome;
+import dev.kvtier.model.store.client.StoreClient;
 
 import org.HdrHistogram.Histogram;
 
@@ -44,4 +46,37 @@ public final class WorkerStats
      * a PD hand-off in between shows up here, where a per-request mean hides it).
      */
     public final Histogram tokenItlUs = new Histogram(3_600_000_000L, 3);
+
+    /** Copies the counters the instance's parts keep themselves; any part may be null (absent or not started). */
+    WorkerStats refresh(final HiRadixCache cache, final PrefetchController prefetch, final BackupController backup,
+        final StoreClient store)
+    {
+        if (cache != null)
+        {
+            deviceEvictions = cache.deviceEvictions();
+            hostEvictions = cache.hostEvictions();
+            writeBackPages = cache.writeBackPages();
+            deviceTreePages = cache.deviceTreePages();
+            hostTreePages = cache.hostTreePages();
+        }
+        if (prefetch != null)
+        {
+            prefetchOutcomes = prefetch.outcomes.clone();
+            prefetchRateLimited = prefetch.rateLimited;
+            prefetchHostAllocFailures = prefetch.hostAllocFailures;
+            prefetchPagesFetched = prefetch.pagesFetched;
+        }
+        if (backup != null)
+        {
+            backupPagesWritten = backup.pagesWritten;
+            backupPagesDeduplicated = backup.pagesDeduplicated;
+            backupPagesFailed = backup.pagesFailed;
+        }
+        if (store != null)
+        {
+            storeBytesRead = store.counters().bytesRead();
+            storeBytesWritten = store.counters().bytesWritten();
+        }
+        return this;
+    }
 }

@@ -5,6 +5,7 @@ import dev.kvtier.model.engine.Dispatch;
 import dev.kvtier.model.engine.InferenceRequest;
 import dev.kvtier.model.engine.PrefillDone;
 import dev.kvtier.model.engine.RequestRecord;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PrefetchOutcome;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
@@ -143,7 +144,12 @@ class RouterTest
 
     private static InferenceRequest request(final long id, final int... pages)
     {
-        return new InferenceRequest(id, 0, pages.length * 64 + 10, 5, pages, p -> "k" + p);
+        final String[] keys = new String[pages.length];
+        for (int i = 0; i < pages.length; i++)
+        {
+            keys[i] = "k" + pages[i];
+        }
+        return new InferenceRequest(id, 0, pages.length * 64 + 10, 5, new PageChain(pages, keys));
     }
 
     private static int routed(final Router r, final Sent ctx, final InferenceRequest req)

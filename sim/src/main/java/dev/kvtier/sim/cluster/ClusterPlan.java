@@ -1,12 +1,12 @@
 package dev.kvtier.sim.cluster;
 
+import dev.kvtier.model.cost.GpuSpec;
+import dev.kvtier.model.cost.ModelSpec;
+import dev.kvtier.model.cost.RooflineCostModel;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.model.routing.RoutingPolicy;
-import dev.kvtier.sim.cost.GpuSpec;
-import dev.kvtier.sim.cost.ModelSpec;
-import dev.kvtier.sim.cost.RooflineCostModel;
 
 import java.util.Locale;
 

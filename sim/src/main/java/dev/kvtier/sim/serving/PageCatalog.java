@@ -1,7 +1,7 @@
 package dev.kvtier.sim.serving;
 
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PageHasher;
-import dev.kvtier.model.hicache.PageKeys;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.util.List;
@@ -10,12 +10,14 @@ import java.util.List;
  * Turns trace requests into SGLang page chains (built by {@link PageChainBuilder}). Each trace block id gets synthetic tokens ({@link BlockTokens});
  * each full page gets its SHA-256 chain hash ({@link PageHasher}), computed once per distinct block; pages with
  * equal hashes get one dense id. A request's chain is its full pages root first; the partial last page is not
- * cacheable (SGLang truncates to whole pages when {@code page_size > 1}).
+ * cacheable (SGLang truncates to whole pages when {@code page_size > 1}). Requests leave with a {@link PageChain}
+ * that carries the keys, so no node reads the catalog during a run.
  */
-public final class PageCatalog implements PageKeys
+public final class PageCatalog
 {
     private final int pageSize;
     private final int[][] requestPages;
+    private final PageChain[] chains;
     private final String[] keys;
     private final int pageCount;
 
@@ -30,6 +32,18 @@ public final class PageCatalog implements PageKeys
         for (int i = 0; i < pageCount; i++)
         {
             keys[i] = PageHasher.hex(hashes, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
+        }
+        // every chain shares the key strings above: a request carries one reference per page, not a string
+        this.chains = new PageChain[requestPages.length];
+        for (int r = 0; r < requestPages.length; r++)
+        {
+            final int[] ids = requestPages[r];
+            final String[] chainKeys = new String[ids.length];
+            for (int i = 0; i < ids.length; i++)
+            {
+                chainKeys[i] = keys[ids[i]];
+            }
+            chains[r] = new PageChain(ids, chainKeys);
         }
     }
 
@@ -59,7 +73,13 @@ public final class PageCatalog implements PageKeys
         return requestPages[index];
     }
 
-    @Override
+    /** Request {@code index}'s chain with its pages' L3 keys, as the request carries it. */
+    public PageChain chain(final int index)
+    {
+        return chains[index];
+    }
+
+    /** The L3 key of page {@code pageId}: SGLang's page hash, hex. */
     public String key(final int pageId)
     {
         return keys[pageId];

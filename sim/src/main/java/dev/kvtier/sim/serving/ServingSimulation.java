@@ -93,7 +93,7 @@ public final class ServingSimulation
             final WorkerConfig wc = new WorkerConfig(i, role, plan.cache(),
                 plan.config().serving().chunkedPrefillSize(), plan.config().serving().maxRunningRequests(),
                 plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0,
-                plan.config().disaggregation().decodeOffload());
+                plan.config().disaggregation().decodeOffload(), EpochCompute.FACTORY);
             final ServingWorker w = new ServingWorker(wc);
             workers.add(w);
             final NodeId got = runtime.add(ids.get(i).name(), w);
@@ -115,7 +115,7 @@ public final class ServingSimulation
         {
             final TraceRecord rec = records.get(r);
             runtime.inject(routerId, new InferenceRequest(r, arrivals[r], rec.inputLength(),
-                Math.max(1, rec.outputLength()), pages.pages(r), pages), arrivals[r]);
+                Math.max(1, rec.outputLength()), pages.chain(r)), arrivals[r]);
         }
         final List<RequestRecord> done = new ArrayList<>(records.size());
         runtime.onDriverMessage((from, m) ->

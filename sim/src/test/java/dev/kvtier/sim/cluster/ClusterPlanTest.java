@@ -1,6 +1,6 @@
 package dev.kvtier.sim.cluster;
 
-import dev.kvtier.sim.cost.ModelSpec;
+import dev.kvtier.model.cost.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +30,11 @@ class ClusterPlanTest
         Files.writeString(dir.resolve("config.json"), """
             {"hidden_size": 4096, "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 32,
              "intermediate_size": 14336, "vocab_size": 128256, "torch_dtype": "bfloat16"}""");
-        final ModelSpec m = ModelSpec.fromHuggingFace(dir);
+        final ModelSpec m = HuggingFaceConfig.read(dir);
         assertThat(m.kvBytesPerToken()).isEqualTo(ModelSpec.preset("llama-3-8b").kvBytesPerToken());
         assertThat(m.totalParams()).isEqualTo(ModelSpec.preset("llama-3-8b").totalParams());
         Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 4096}");
-        assertThatThrownBy(() -> ModelSpec.fromHuggingFace(dir)).hasMessageContaining("num_attention_heads");
+        assertThatThrownBy(() -> HuggingFaceConfig.read(dir)).hasMessageContaining("num_attention_heads");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.kvtier.sim.cost;
+package dev.kvtier.model.cost;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,18 +1,13 @@
-package dev.kvtier.sim.cost;
+package dev.kvtier.model.cost;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The parts of a transformer's architecture that decide KV size and compute cost, as in a Hugging Face
  * {@code config.json}. KV bytes per token: MHA/GQA {@code 2 × layers × kv_heads × head_dim × dtype}; MLA
  * {@code layers × (kv_lora_rank + qk_rope_head_dim) × dtype} (SGLang's host-pool formulas). Parameters are counted
- * from the shapes so FLOPs follow: a forward pass costs {@code 2 × active params} per token plus attention.
+ * from the shapes so FLOPs follow: a forward pass costs {@code 2 × active params} per token plus attention. Both
+ * runtimes cost compute from it, so it holds numbers only; reading a {@code config.json} is the simulator's.
  */
 public record ModelSpec(String name, int layers, int hidden, int heads, int kvHeads, int headDim,
     int intermediate, int vocab, int dtypeBytes, int kvLoraRank, int qkRopeHeadDim, int qkNopeHeadDim,
@@ -106,44 +101,5 @@ public record ModelSpec(String name, int layers, int hidden, int heads, int kvHe
         }
         throw new IllegalArgumentException("unknown model '" + name + "' in cluster config field 'model': use one of "
             + PRESETS.stream().map(ModelSpec::name).toList() + " or --model-path DIR_OR_CONFIG_JSON");
-    }
-
-    /** Reads a Hugging Face {@code config.json} (or the directory holding one). */
-    public static ModelSpec fromHuggingFace(final Path path) throws IOException
-    {
-        final Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
-        if (!Files.isRegularFile(file))
-        {
-            throw new IllegalArgumentException("--model-path: no config.json at " + file);
-        }
-        final JsonNode c = new ObjectMapper().readTree(file.toFile());
-        final int hidden = required(c, "hidden_size", file);
-        final int heads = required(c, "num_attention_heads", file);
-        final int layers = required(c, "num_hidden_layers", file);
-        final int kvHeads = c.path("num_key_value_heads").asInt(heads);
-        final int headDim = c.path("head_dim").asInt(hidden / heads);
-        final String dtype = c.path("torch_dtype").asText("bfloat16");
-        final int dtypeBytes = dtype.contains("float32") ? 4 : dtype.contains("float8") ? 1 : 2;
-        final int experts = c.path("n_routed_experts").asInt(c.path("num_experts").asInt(0));
-        final int moeLayersStart = experts > 0 ? c.path("first_k_dense_replace").asInt(0) : layers;
-        final String name = file.getParent() == null ? "custom" : file.getParent().getFileName().toString();
-        return new ModelSpec(name, layers, hidden, heads, kvHeads, headDim,
-            c.path("intermediate_size").asInt(4 * hidden), c.path("vocab_size").asInt(32000), dtypeBytes,
-            c.path("kv_lora_rank").asInt(0), c.path("qk_rope_head_dim").asInt(0),
-            c.path("qk_nope_head_dim").asInt(0), c.path("v_head_dim").asInt(0), experts,
-            c.path("num_experts_per_tok").asInt(0), c.path("n_shared_experts").asInt(0),
-            c.path("moe_intermediate_size").asInt(0), moeLayersStart,
-            c.path("tie_word_embeddings").asBoolean(false), c.has("quantization_config") ? 1 : dtypeBytes,
-            c.path("q_lora_rank").asInt(0));
-    }
-
-    private static int required(final JsonNode c, final String field, final Path file)
-    {
-        final JsonNode v = c.get(field);
-        if (v == null || !v.canConvertToInt() || v.asInt() <= 0)
-        {
-            throw new IllegalArgumentException(file + ": field '" + field + "' is missing or not a positive integer");
-        }
-        return v.asInt();
     }
 }

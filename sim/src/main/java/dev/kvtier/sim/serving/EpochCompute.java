@@ -1,0 +1,137 @@
+package dev.kvtier.sim.serving;
+
+import dev.kvtier.model.engine.ComputePort;
+import dev.kvtier.model.engine.CostModel;
+import dev.kvtier.model.node.NodeContext;
+
+import java.util.Arrays;
+
+/**
+ * The simulator's compute: every piece of work takes the cost model's time on the node's timers, and decode is
+ * stepped in epochs. The steps until the batch's first request finishes are costed in one go and end in one
+ * timer; a cut (an arrival, a finished prefetch: anything that could change the batch) ends the epoch at the end
+ * of the step in progress. The worker sees the same steps at the same times as with one event per step, at a
+ * fraction of the events.
+ */
+public final class EpochCompute implements ComputePort, ComputePort.DecodeSteps
+{
+    /** Opens an epoch-stepping port for each worker. */
+    public static final Factory FACTORY = EpochCompute::new;
+
+    private final NodeContext ctx;
+    private final CostModel cost;
+    private final Listener listener;
+    private final long passTimer;
+    private final long copyTimerBase;
+
+    private boolean decoding;
+    private long prefillNs;
+    /** End of each step of the epoch, since its start. */
+    private long[] cumulative = new long[1024];
+    private long epochStartNs;
+    private int epochSteps;
+
+    public EpochCompute(final NodeContext ctx, final CostModel cost, final Listener listener, final long passTimer,
+        final long copyTimerBase)
+    {
+        this.ctx = ctx;
+        this.cost = cost;
+        this.listener = listener;
+        this.passTimer = passTimer;
+        this.copyTimerBase = copyTimerBase;
+    }
+
+    @Override
+    public void prefill(final long newTokens, final double attentionPairs, final long loadTokens,
+        final long syncTokens)
+    {
+        decoding = false;
+        prefillNs = cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens);
+        ctx.schedule(prefillNs, passTimer);
+    }
+
+    @Override
+    public void decode(final int batch, final long contextTokens, final int maxSteps)
+    {
+        final int steps = Math.max(maxSteps, 1);
+        if (cumulative.length < steps)
+        {
+            cumulative = new long[Math.max(steps, cumulative.length * 2)];
+        }
+        long t = 0;
+        for (int k = 0; k < steps; k++)
+        {
+            t += cost.decodeStepNs(batch, contextTokens + (long)k * batch);
+            cumulative[k] = t;
+        }
+        decoding = true;
+        epochStartNs = ctx.now();
+        epochSteps = steps;
+        ctx.schedule(t, passTimer);
+    }
+
+    @Override
+    public void cutDecode()
+    {
+        final long elapsed = ctx.now() - epochStartNs;
+        int k = Arrays.binarySearch(cumulative, 0, epochSteps, elapsed);
+        if (k < 0)
+        {
+            k = -k - 1;
+        }
+        final int steps = Math.min(k + 1, epochSteps);
+        if (steps < epochSteps)
+        {
+            epochSteps = steps;
+            ctx.schedule(epochStartNs + cumulative[steps - 1] - ctx.now(), passTimer);
+        }
+    }
+
+    @Override
+    public void copy(final Copy direction, final long tokens, final long tag)
+    {
+        final long ns = direction == Copy.HOST_TO_DEVICE ? cost.hostToDeviceNs(tokens) : cost.deviceToHostNs(tokens);
+        ctx.schedule(ns, copyTimerBase + tag);
+    }
+
+    @Override
+    public boolean onTimer(final long timerId)
+    {
+        if (timerId == passTimer)
+        {
+            if (decoding)
+            {
+                listener.decodeDone(this);
+            }
+            else
+            {
+                listener.prefillDone(prefillNs);
+            }
+            return true;
+        }
+        if (timerId >= copyTimerBase)
+        {
+            listener.copyDone(timerId - copyTimerBase);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public int steps()
+    {
+        return epochSteps;
+    }
+
+    @Override
+    public long startNs()
+    {
+        return epochStartNs;
+    }
+
+    @Override
+    public long stepEndNs(final int step)
+    {
+        return cumulative[step];
+    }
+}
