@@ -55,6 +55,8 @@ public final class SimRuntime
     private boolean[] dead = new boolean[0];
     private int[] epochs = new int[0];
     private int[] eventEpoch = new int[4096];
+    /** Set once a crash or restart is scheduled: until then no epoch is stamped or checked (the hot path). */
+    private boolean nodeFaults;
     private int[] transferNode = new int[256];
     private long[] transferLatency = new long[256];
     private PendingBatch[] transferBatch = new PendingBatch[256];
@@ -167,6 +169,7 @@ public final class SimRuntime
         {
             throw new IllegalArgumentException("cannot schedule into the past: " + atNs + " < " + now);
         }
+        nodeFaults = true;
         queue.push(atNs, allocate(CONTROL, -1, -1, 0, new Control(action)));
     }
 
@@ -281,7 +284,7 @@ public final class SimRuntime
         final int from = source[slot];
         final long timerId = timerIds[slot];
         final Message m = messages[slot];
-        final int epoch = eventEpoch[slot];
+        final int epoch = nodeFaults ? eventEpoch[slot] : 0;
         release(slot);
         if (k == CANCELLED)
         {
@@ -293,7 +296,7 @@ public final class SimRuntime
             ((Control)m).action.run();
             return;
         }
-        if (to >= 0 && k != FLOWS && (dead[to] || epoch != epochs[to]))
+        if (nodeFaults && to >= 0 && k != FLOWS && (dead[to] || epoch != epochs[to]))
         {
             return;
         }
@@ -410,7 +413,7 @@ public final class SimRuntime
         b.status = status;
         b.groups = groups;
         b.peers = peers;
-        if (groups > 0)
+        if (groups > 0 && nodeFaults)
         {
             b.peerEpochs = new int[groups];
             for (int g = 0; g < groups; g++)
@@ -478,7 +481,10 @@ public final class SimRuntime
         final int self = transferNode[t];
         final long at = now + transferLatency[t];
         final int slot = allocate(TRANSFER_DONE, self, b.status.ordinal(), b.tag, null);
-        eventEpoch[slot] = b.epoch;
+        if (nodeFaults)
+        {
+            eventEpoch[slot] = b.epoch;
+        }
         queue.push(at, slot);
     }
 
@@ -518,7 +524,10 @@ public final class SimRuntime
             slot = slotsUsed++;
         }
         kind[slot] = k;
-        eventEpoch[slot] = to >= 0 && to < epochs.length ? epochs[to] : 0;
+        if (nodeFaults)
+        {
+            eventEpoch[slot] = to >= 0 && to < epochs.length ? epochs[to] : 0;
+        }
         target[slot] = to;
         source[slot] = from;
         timerIds[slot] = timerId;
@@ -590,7 +599,7 @@ public final class SimRuntime
          */
         void finish(final long atNs)
         {
-            for (int g = 0; g < groups; g++)
+            for (int g = 0; peerEpochs != null && g < groups; g++)
             {
                 if (dead[peers[g]] || epochs[peers[g]] != peerEpochs[g])
                 {
