@@ -8,31 +8,21 @@ import dev.kvtier.model.node.NodeContext;
  * I/O). Decode runs one step per timer, as a real engine's loop does, so the worker looks at its batch after
  * every step; the reported busy time is the time waited.
  */
-public final class EmulatedCompute implements ComputePort, ComputePort.DecodeSteps
+public final class EmulatedCompute extends TimedCompute
 {
-    private final NodeContext ctx;
-    private final CostModel cost;
-    private final Listener listener;
-    private final long passTimer;
-    private final long copyTimerBase;
     private final double timeScale;
 
-    private boolean decoding;
     private long passNs;
     private long startNs;
 
     public EmulatedCompute(final NodeContext ctx, final CostModel cost, final Listener listener,
         final long passTimer, final long copyTimerBase, final double timeScale)
     {
+        super(ctx, cost, listener, passTimer, copyTimerBase);
         if (!(timeScale >= 0) || Double.isInfinite(timeScale))
         {
             throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
         }
-        this.ctx = ctx;
-        this.cost = cost;
-        this.listener = listener;
-        this.passTimer = passTimer;
-        this.copyTimerBase = copyTimerBase;
         this.timeScale = timeScale;
     }
 
@@ -52,21 +42,20 @@ public final class EmulatedCompute implements ComputePort, ComputePort.DecodeSte
     public void prefill(final long newTokens, final double attentionPairs, final long loadTokens,
         final long syncTokens)
     {
-        startPass(false, scaled(cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens)));
+        begin(false, scaled(cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens)));
     }
 
     @Override
     public void decode(final int batch, final long contextTokens, final int maxSteps)
     {
-        startPass(true, scaled(cost.decodeStepNs(batch, contextTokens)));
+        begin(true, scaled(cost.decodeStepNs(batch, contextTokens)));
     }
 
-    private void startPass(final boolean decode, final long ns)
+    private void begin(final boolean decode, final long ns)
     {
-        decoding = decode;
         passNs = ns;
         startNs = ctx.now();
-        ctx.schedule(ns, passTimer);
+        startPass(decode, ns);
     }
 
     @Override
@@ -76,33 +65,15 @@ public final class EmulatedCompute implements ComputePort, ComputePort.DecodeSte
     }
 
     @Override
-    public void copy(final Copy direction, final long tokens, final long tag)
+    protected long copyNs(final long ns)
     {
-        final long ns = direction == Copy.HOST_TO_DEVICE ? cost.hostToDeviceNs(tokens) : cost.deviceToHostNs(tokens);
-        ctx.schedule(scaled(ns), copyTimerBase + tag);
+        return scaled(ns);
     }
 
     @Override
-    public boolean onTimer(final long timerId)
+    protected long prefillBusyNs()
     {
-        if (timerId == passTimer)
-        {
-            if (decoding)
-            {
-                listener.decodeDone(this);
-            }
-            else
-            {
-                listener.prefillDone(passNs);
-            }
-            return true;
-        }
-        if (timerId >= copyTimerBase)
-        {
-            listener.copyDone(timerId - copyTimerBase);
-            return true;
-        }
-        return false;
+        return passNs;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.kvtier.sim.serving;
 
-import dev.kvtier.model.engine.ComputePort;
+import dev.kvtier.model.engine.TimedCompute;
 import dev.kvtier.model.engine.CostModel;
 import dev.kvtier.model.node.NodeContext;
 
@@ -13,18 +13,11 @@ import java.util.Arrays;
  * of the step in progress. The worker sees the same steps at the same times as with one event per step, at a
  * fraction of the events.
  */
-public final class EpochCompute implements ComputePort, ComputePort.DecodeSteps
+public final class EpochCompute extends TimedCompute
 {
     /** Opens an epoch-stepping port for each worker. */
     public static final Factory FACTORY = EpochCompute::new;
 
-    private final NodeContext ctx;
-    private final CostModel cost;
-    private final Listener listener;
-    private final long passTimer;
-    private final long copyTimerBase;
-
-    private boolean decoding;
     private long prefillNs;
     /** End of each step of the epoch, since its start. */
     private long[] cumulative = new long[1024];
@@ -34,20 +27,15 @@ public final class EpochCompute implements ComputePort, ComputePort.DecodeSteps
     public EpochCompute(final NodeContext ctx, final CostModel cost, final Listener listener, final long passTimer,
         final long copyTimerBase)
     {
-        this.ctx = ctx;
-        this.cost = cost;
-        this.listener = listener;
-        this.passTimer = passTimer;
-        this.copyTimerBase = copyTimerBase;
+        super(ctx, cost, listener, passTimer, copyTimerBase);
     }
 
     @Override
     public void prefill(final long newTokens, final double attentionPairs, final long loadTokens,
         final long syncTokens)
     {
-        decoding = false;
         prefillNs = cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens);
-        ctx.schedule(prefillNs, passTimer);
+        startPass(false, prefillNs);
     }
 
     @Override
@@ -64,10 +52,9 @@ public final class EpochCompute implements ComputePort, ComputePort.DecodeSteps
             t += cost.decodeStepNs(batch, contextTokens + (long)k * batch);
             cumulative[k] = t;
         }
-        decoding = true;
         epochStartNs = ctx.now();
         epochSteps = steps;
-        ctx.schedule(t, passTimer);
+        startPass(true, t);
     }
 
     @Override
@@ -83,38 +70,20 @@ public final class EpochCompute implements ComputePort, ComputePort.DecodeSteps
         if (steps < epochSteps)
         {
             epochSteps = steps;
-            ctx.schedule(epochStartNs + cumulative[steps - 1] - ctx.now(), passTimer);
+            reschedulePass(epochStartNs + cumulative[steps - 1] - ctx.now());
         }
     }
 
     @Override
-    public void copy(final Copy direction, final long tokens, final long tag)
+    protected long copyNs(final long ns)
     {
-        final long ns = direction == Copy.HOST_TO_DEVICE ? cost.hostToDeviceNs(tokens) : cost.deviceToHostNs(tokens);
-        ctx.schedule(ns, copyTimerBase + tag);
+        return ns;
     }
 
     @Override
-    public boolean onTimer(final long timerId)
+    protected long prefillBusyNs()
     {
-        if (timerId == passTimer)
-        {
-            if (decoding)
-            {
-                listener.decodeDone(this);
-            }
-            else
-            {
-                listener.prefillDone(prefillNs);
-            }
-            return true;
-        }
-        if (timerId >= copyTimerBase)
-        {
-            listener.copyDone(timerId - copyTimerBase);
-            return true;
-        }
-        return false;
+        return prefillNs;
     }
 
     @Override
