@@ -45,7 +45,6 @@ public final class SimRuntime
     private final NetworkModel network;
     private final List<Node> nodes = new ArrayList<>();
     private final List<SimContext> contexts = new ArrayList<>();
-    private final Map<TimerKey, Integer> pendingTimers = new HashMap<>();
     private final NodeId driver;
     private FlowNetwork flows;
     private int flowEventSlot = -1;
@@ -160,7 +159,7 @@ public final class SimRuntime
         dead[i] = true;
         epochs[i]++;
         directory.values().removeIf(e -> e.node == i);
-        pendingTimers.keySet().removeIf(k -> k.node == i);
+        contexts.get(i).timers.clear();
     }
 
     private void control(final long atNs, final Runnable action)
@@ -327,7 +326,7 @@ public final class SimRuntime
         }
         else
         {
-            pendingTimers.remove(new TimerKey(to, timerId));
+            contexts.get(to).timers.remove(timerId);
             nodes.get(to).onTimer(timerId);
         }
     }
@@ -557,10 +556,6 @@ public final class SimRuntime
         eventEpoch = Arrays.copyOf(eventEpoch, n);
     }
 
-    private record TimerKey(int node, long timerId)
-    {
-    }
-
     /** A runtime action (crash, restart) scheduled as an event. */
     private record Control(Runnable action) implements Message
     {
@@ -645,6 +640,7 @@ public final class SimRuntime
         private final NodeId id;
         private final RandomGenerator random;
         private final List<MemoryRegion> regions = new ArrayList<>();
+        private final TimerSlots timers = new TimerSlots();
 
         SimContext(final NodeId id, final RandomGenerator random)
         {
@@ -677,15 +673,15 @@ public final class SimRuntime
             }
             cancel(timerId);
             final int slot = allocate(TIMER, id.index(), id.index(), timerId, null);
-            pendingTimers.put(new TimerKey(id.index(), timerId), slot);
+            timers.put(timerId, slot);
             queue.push(now + delayNs, slot);
         }
 
         @Override
         public void cancel(final long timerId)
         {
-            final Integer slot = pendingTimers.remove(new TimerKey(id.index(), timerId));
-            if (slot != null)
+            final int slot = timers.remove(timerId);
+            if (slot >= 0)
             {
                 kind[slot] = CANCELLED;
             }
