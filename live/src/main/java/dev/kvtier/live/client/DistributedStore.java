@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The store's client library, after the reference's {@code MooncakeDistributedStore}, as a blocking facade over
  * the model's store client hosted in this process ({@link HostedStoreClient}): every call becomes a
- * {@link StoreCommand} for that node and waits for its reply, so the put/get protocol (PutStart, a write per
- * replica, PutEnd or PutRevoke; replica lists read in order with fallback), liveness (ping, NEED_REMOUNT, remount)
+ * {@link StoreCommand} for that node and waits for its reply, so the put/get protocol ({@code StoreClient}), liveness
  * and error codes are the simulator's, not a second copy. This class only checks arguments, tracks which direct
  * buffers are registered, and copies through its staging buffer for the byte-array calls. A client with
  * {@code global_segment_size > 0} also serves a shared-memory segment, as a store service or serving worker does.
@@ -107,8 +106,8 @@ public final class DistributedStore implements AutoCloseable
     }
 
     /**
-     * Connects to the master and, with a segment, maps, serves, publishes and mounts it (the first ping then
-     * remounts it, which puts this client in the master's OK set).
+     * Connects to the master and, with a segment, maps it and waits until the hosted client has exposed, published
+     * and mounted it (the client's start protocol).
      *
      * @throws IllegalStateException naming what failed (master unreachable, metadata service, huge pages)
      */
@@ -295,7 +294,7 @@ public final class DistributedStore implements AutoCloseable
         return (int)hosted.call(id -> new StoreCommand.Put(id, List.of(key), List.of(s), replicate, true), 1)[0];
     }
 
-    /** Stores each buffer under its key with one BatchPutStart and one BatchPutEnd; a code per key. */
+    /** Stores each buffer under its key as one batch (the model client's batch put); a code per key. */
     public int[] batchPutFrom(final List<String> keys, final List<ByteBuffer> srcs)
     {
         final int n = keys.size();
