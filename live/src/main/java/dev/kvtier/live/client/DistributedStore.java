@@ -82,7 +82,7 @@ public final class DistributedStore implements AutoCloseable
     }
 
     /** The data port: the one in {@code local_hostname}, else one in [12300, 14300] (20 tries), as upstream. */
-    private static TcpTransferEngine bindEngine(final String host, final int port, final int lanes,
+    public static TcpTransferEngine bindEngine(final String host, final int port, final int lanes,
         final long timeoutMs) throws IOException
     {
         if (port >= 0)

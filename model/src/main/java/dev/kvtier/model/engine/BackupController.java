@@ -4,12 +4,10 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.store.ReplicateConfig;
-import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -27,7 +25,7 @@ final class BackupController
 
     private final HiRadixCache cache;
     private final StoreClient store;
-    private final LocalSlice pageSlice;
+    private final KvPages pages;
     private final ArrayDeque<BackupOp> queue = new ArrayDeque<>();
     private boolean busy;
 
@@ -35,15 +33,12 @@ final class BackupController
     long pagesDeduplicated;
     long pagesFailed;
 
-    /**
-     * @param pageSlice where a page's bytes are read from (the serving simulator does not track which host slot
-     *                  holds a page, so every page is costed from one slice of the page's size)
-     */
-    BackupController(final HiRadixCache cache, final StoreClient store, final LocalSlice pageSlice)
+    /** @param pages where a batch's pages are written from (their bytes prepared there first, where real) */
+    BackupController(final HiRadixCache cache, final StoreClient store, final KvPages pages)
     {
         this.cache = cache;
         this.store = store;
-        this.pageSlice = pageSlice;
+        this.pages = pages;
     }
 
     /** Backs up tree pages of {@code chain} whose host copies just landed; pins them until written. */
@@ -71,6 +66,12 @@ final class BackupController
     {
         queue.add(new BackupOp(new int[0], keys, false));
         pump();
+    }
+
+    /** Whether no backup is queued or being written (nothing pins host pages for it). */
+    boolean idle()
+    {
+        return !busy && queue.isEmpty();
     }
 
     private void pump()
@@ -108,7 +109,7 @@ final class BackupController
                 writeBatch(op, to);
                 return;
             }
-            store.batchPut(missing, Collections.nCopies(missing.size(), pageSlice), ReplicateConfig.defaults(),
+            store.batchPut(missing, pages.writeSources(missing), ReplicateConfig.defaults(),
                 codes ->
                 {
                     for (final int code : codes)

@@ -68,6 +68,7 @@ final class DecodeBatch
             else
             {
                 running.set(kept++, job);
+                worker.reportProgress(job);
             }
         }
         running.subList(kept, running.size()).clear();

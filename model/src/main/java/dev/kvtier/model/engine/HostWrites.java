@@ -47,6 +47,12 @@ final class HostWrites
         compute.copy(ComputePort.Copy.DEVICE_TO_HOST, tokens, tag);
     }
 
+    /** Whether no device → host copy is in flight. */
+    boolean idle()
+    {
+        return pending.isEmpty();
+    }
+
     /** The copy {@code tag} ended. */
     void done(final long tag)
     {

@@ -9,7 +9,6 @@ import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.Result;
-import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
@@ -28,7 +27,7 @@ final class PrefetchController
     private final HiCacheConfig config;
     private final HiRadixCache cache;
     private final StoreClient store;
-    private final LocalSlice pageSlice;
+    private final KvPages pages;
     private final Runnable onProgress;
     private final ArrayDeque<PrefetchOp> queryQueue = new ArrayDeque<>();
     private final ArrayDeque<PrefetchOp> ioQueue = new ArrayDeque<>();
@@ -42,11 +41,12 @@ final class PrefetchController
     long hostAllocFailures;
     long pagesFetched;
     long pagesUsed;
+    long kvMismatches;
 
     PrefetchController(final NodeContext ctx, final HiCacheConfig config, final HiRadixCache cache,
-        final StoreClient store, final LocalSlice pageSlice, final Runnable onProgress)
+        final StoreClient store, final KvPages pages, final Runnable onProgress)
     {
-        this.pageSlice = pageSlice;
+        this.pages = pages;
         this.ctx = ctx;
         this.config = config;
         this.cache = cache;
@@ -94,6 +94,12 @@ final class PrefetchController
         occupiedPages += tail;
         queryQueue.add(op);
         pumpQuery();
+    }
+
+    /** Whether no prefetch holds host slots or has reads in flight. */
+    boolean idle()
+    {
+        return occupiedPages == 0 && !querying && !reading;
     }
 
     /** Whether the policy lets the scheduler stop waiting for this request's prefetch now. */
@@ -274,7 +280,7 @@ final class PrefetchController
                 return;
             }
             final int n = replicas.size();
-            store.batchRead(replicas, java.util.Collections.nCopies(n, pageSlice), new long[n], read ->
+            store.batchRead(replicas, pages.readTargets(n), new long[n], read ->
             {
                 if (op.terminated)
                 {
@@ -284,6 +290,12 @@ final class PrefetchController
                 int arrived = 0;
                 while (arrived < n && read[arrived] >= 0)
                 {
+                    // a page whose bytes are not its key's ends the usable prefix, as a failed read does
+                    if (!pages.verify(arrived, keys.get(arrived)))
+                    {
+                        kvMismatches++;
+                        break;
+                    }
                     arrived++;
                 }
                 op.completedPages += arrived;

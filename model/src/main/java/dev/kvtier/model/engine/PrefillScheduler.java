@@ -278,6 +278,7 @@ final class PrefillScheduler
         }
         else
         {
+            worker.reportProgress(job);
             decode.add(job);
         }
     }

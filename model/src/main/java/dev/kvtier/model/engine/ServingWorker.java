@@ -4,14 +4,11 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.Completions;
-import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
-import dev.kvtier.model.store.Segment;
-import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayList;
@@ -57,6 +54,7 @@ public final class ServingWorker implements Node
     private PrefillScheduler prefill;
 
     private Activity activity = Activity.IDLE;
+    private int storeReady = 1;
     private long wakeAtNs = Long.MAX_VALUE;
 
     public ServingWorker(final WorkerConfig config)
@@ -80,6 +78,12 @@ public final class ServingWorker implements Node
     public HiRadixCache cache()
     {
         return cache;
+    }
+
+    /** 1 while the L3 client's segment is being mounted, then 0 or the mount's negative error code. */
+    public int storeReady()
+    {
+        return store == null ? 0 : storeReady;
     }
 
     @Override
@@ -115,29 +119,25 @@ public final class ServingWorker implements Node
         final long pageBytes = config.cost().kvBytes(pageSize);
         // the serving simulator costs KV bytes without tracking which slot holds a page: its memory is virtual,
         // one region per tier, and every page moves from or to the region's first page-sized slice
-        final int deviceRegion = ctx.register(MemoryRegion.virtual((long)cacheConfig.devicePages() * pageBytes));
+        final WorkerMemory memory = config.memory();
+        final int deviceRegion = memory.device(ctx, (long)cacheConfig.devicePages() * pageBytes, decodeOnly);
         if (decodeOnly)
         {
             ctx.expose(PdHandoff.kvSegment(ctx.self()), deviceRegion, 0);
         }
-        final int hostRegion = ctx.register(MemoryRegion.virtual(
-            Math.max(cacheConfig.hostPages(), HiCacheConfig.STORAGE_BATCH_PAGES) * pageBytes));
-        final LocalSlice pageSlice = new LocalSlice(hostRegion, 0, pageBytes);
+        final KvPages pages = memory.pages(ctx, pageBytes, (long)cacheConfig.hostPages() * pageBytes);
         if (config.master() != null)
         {
-            final long clientId = config.instance() + 1L;
-            final Segment segment = config.segmentBytes() > 0
-                ? new Segment(clientId, ctx.self().name(), clientId << 44, config.segmentBytes(), clientId,
-                    ctx.self().name())
-                : null;
-            store = new StoreClient(ctx, config.master(), clientId, segment,
-                segment != null ? MemoryRegion.virtual(segment.size()) : null, transfers);
-            store.start();
+            final long clientId = memory.clientId(config.instance());
+            final WorkerMemory.Contribution segment = memory.segment(ctx, clientId, config.segmentBytes());
+            store = new StoreClient(ctx, config.master(), clientId, segment != null ? segment.segment() : null,
+                segment != null ? segment.memory() : null, transfers);
+            store.start(code -> storeReady = code);
             ctx.schedule(StoreClient.PING_INTERVAL_NS, PING_TIMER);
-            backup = new BackupController(cache, store, pageSlice);
+            backup = new BackupController(cache, store, pages);
             if (cacheConfig.storage() && !decodeOnly)
             {
-                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, pageSlice, this::kick);
+                prefetch = new PrefetchController(ctx, cacheConfig, cache, store, pages, this::kick);
             }
         }
         hostWrites = new HostWrites(cache, compute, cacheConfig.storage() ? backup : null, stats, pageSize);
@@ -163,6 +163,10 @@ public final class ServingWorker implements Node
         {
             handoff.receive(h);
             kick();
+        }
+        else if (message instanceof FlushCache f)
+        {
+            ctx.send(from, flush(f.id()));
         }
     }
 
@@ -236,6 +240,30 @@ public final class ServingWorker implements Node
         {
             wakeAtNs = earliest;
             ctx.schedule(Math.max(0, earliest - ctx.now()), WAKE_TIMER);
+        }
+    }
+
+    /** Drops both tiers if nothing holds their pages; the store keeps its objects. */
+    private FlushCacheReply flush(final long id)
+    {
+        if (waitingRequests() > 0 || runningRequests() > 0 || activity != Activity.IDLE)
+        {
+            return new FlushCacheReply(id, false, "requests are queued or running");
+        }
+        if ((prefetch != null && !prefetch.idle()) || (backup != null && !backup.idle()) || !hostWrites.idle())
+        {
+            return new FlushCacheReply(id, false, "host copies, prefetches or backups are in flight");
+        }
+        cache.clear();
+        return new FlushCacheReply(id, true, "");
+    }
+
+    /** Tells a streaming front end that {@code job} has made its latest token (when configured to). */
+    void reportProgress(final Job job)
+    {
+        if (config.reportProgress())
+        {
+            ctx.send(config.router(), new TokenProgress(job.request.id(), job.generated, ctx.now()));
         }
     }
 

@@ -40,6 +40,8 @@ public final class WorkerStats
     public long backupPagesFailed;
     public long storeBytesRead;
     public long storeBytesWritten;
+    /** Pages read from L3 whose bytes were not their key's (always 0 where bytes are only costed). */
+    public long kvMismatches;
     /**
      * Every inter-token gap of every request decoded here, in microseconds: a step's duration for each request in
      * its batch, and for a request's first decode step the whole wait since its previous token (a prefill pass or
@@ -65,6 +67,7 @@ public final class WorkerStats
             prefetchRateLimited = prefetch.rateLimited;
             prefetchHostAllocFailures = prefetch.hostAllocFailures;
             prefetchPagesFetched = prefetch.pagesFetched;
+            kvMismatches = prefetch.kvMismatches;
         }
         if (backup != null)
         {

@@ -24,7 +24,7 @@ public final class HiRadixCache
     private final int deviceCapacity;
     private final int hostCapacity;
     private final WritePolicy writePolicy;
-    private final PageSlotMap index;
+    private PageSlotMap index;
 
     private int[] page;
     private int[] parent;
@@ -34,8 +34,8 @@ public final class HiRadixCache
     private int[] hitCount;
     private int[] deviceChildren;
     private int[] treeChildren;
-    private final RecencyList deviceLru;
-    private final HostEvictionOrder hostOrder;
+    private RecencyList deviceLru;
+    private HostEvictionOrder hostOrder;
     private final java.util.function.IntPredicate hostEvictable;
     private final java.util.function.IntConsumer evictHostPage;
     private int[] freeSlots;
@@ -75,6 +75,27 @@ public final class HiRadixCache
             hostEvictions++;
         };
         freeSlots = new int[initial];
+    }
+
+    /**
+     * Drops every page of both tiers, as SGLang's {@code flush_cache} resets the tree; only allowed while nothing
+     * holds a page (no lock, pin or reservation), which the caller checks by being idle.
+     */
+    public void clear()
+    {
+        if (deviceReserved != 0 || hostReserved != 0)
+        {
+            throw new IllegalStateException("cannot clear the cache while " + deviceReserved + " device and "
+                + hostReserved + " host pages are reserved");
+        }
+        final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
+        index = new PageSlotMap(initial);
+        deviceLru = new RecencyList(page.length);
+        hostOrder = new HostEvictionOrder(page.length);
+        freeCount = 0;
+        slotsUsed = 0;
+        deviceTreePages = 0;
+        hostTreePages = 0;
     }
 
     // ---- introspection ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.kvtier.sim.serving;
 
 import dev.kvtier.model.hicache.BlockTokens;
+import dev.kvtier.model.hicache.DigestIds;
 import dev.kvtier.model.hicache.PageHasher;
 import dev.kvtier.workloads.trace.TraceRecord;
 

@@ -4,6 +4,7 @@ import dev.kvtier.model.engine.InferenceRequest;
 import dev.kvtier.model.engine.RequestRecord;
 import dev.kvtier.model.engine.ServingWorker;
 import dev.kvtier.model.engine.WorkerConfig;
+import dev.kvtier.model.engine.WorkerMemory;
 import dev.kvtier.model.engine.WorkerRole;
 import dev.kvtier.model.engine.WorkerStats;
 import dev.kvtier.model.node.NodeId;
@@ -93,7 +94,7 @@ public final class ServingSimulation
             final WorkerConfig wc = new WorkerConfig(i, role, plan.cache(),
                 plan.config().serving().chunkedPrefillSize(), plan.config().serving().maxRunningRequests(),
                 plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0,
-                plan.config().disaggregation().decodeOffload(), EpochCompute.FACTORY);
+                plan.config().disaggregation().decodeOffload(), EpochCompute.FACTORY, WorkerMemory.VIRTUAL, false);
             final ServingWorker w = new ServingWorker(wc);
             workers.add(w);
             final NodeId got = runtime.add(ids.get(i).name(), w);

@@ -1,6 +1,4 @@
-package dev.kvtier.sim.serving;
-
-import dev.kvtier.model.hicache.PageHasher;
+package dev.kvtier.model.hicache;
 
 import java.util.Arrays;
 
@@ -10,31 +8,31 @@ import java.util.Arrays;
  * all 32: a trace has millions of pages, and a map of wrapped byte arrays cost a catalog build four cache misses
  * and three objects per page.
  */
-final class DigestIds
+public final class DigestIds
 {
     private byte[] digests;
     /** id + 1 per slot, 0 when empty. */
     private int[] slots;
     private int size;
 
-    DigestIds(final int expected)
+    public DigestIds(final int expected)
     {
         digests = new byte[PageHasher.DIGEST_BYTES * Math.max(16, expected)];
         slots = new int[Integer.highestOneBit(Math.max(16, expected) * 2 - 1) * 2];
     }
 
-    int size()
+    public int size()
     {
         return size;
     }
 
-    byte[] digests()
+    public byte[] digests()
     {
         return digests;
     }
 
     /** The id of the digest at {@code source[offset, +32)}, a new one if it was not seen before. */
-    int idOf(final byte[] source, final int offset)
+    public int idOf(final byte[] source, final int offset)
     {
         final int mask = slots.length - 1;
         int i = home(source, offset) & mask;

@@ -1,0 +1,56 @@
+package dev.kvtier.model.hicache;
+
+/**
+ * Page chains for prompts that arrive as tokens (a live front end), hashed exactly as the simulator hashes a
+ * trace's synthetic tokens: SGLang's SHA-256 chain over each full page, so a prompt built from a trace's hash ids
+ * gets the same L3 keys live as in the simulator. Page ids are dense in order of first appearance, one per distinct
+ * digest, for the radix trees of this process. Not thread-safe: one owner, or callers that lock.
+ */
+public final class TokenPageChains
+{
+    private final int pageSize;
+    private final PageHasher hasher = new PageHasher();
+    private final DigestIds ids = new DigestIds(1 << 12);
+    private String[] keys = new String[1 << 12];
+
+    public TokenPageChains(final int pageSize)
+    {
+        if (pageSize <= 0)
+        {
+            throw new IllegalArgumentException("page size must be > 0, got " + pageSize);
+        }
+        this.pageSize = pageSize;
+    }
+
+    /** The chain of {@code tokens}' full pages (a partial last page is not cached, as in SGLang). */
+    public PageChain chain(final int[] tokens)
+    {
+        final int pages = tokens.length / pageSize;
+        final int[] pageIds = new int[pages];
+        final String[] pageKeys = new String[pages];
+        final byte[] digests = new byte[pages * PageHasher.DIGEST_BYTES];
+        for (int p = 0; p < pages; p++)
+        {
+            hasher.hashInto(p == 0 ? null : digests, (p - 1) * PageHasher.DIGEST_BYTES, tokens, p * pageSize,
+                (p + 1) * pageSize, digests, p * PageHasher.DIGEST_BYTES);
+            final int id = ids.idOf(digests, p * PageHasher.DIGEST_BYTES);
+            if (id >= keys.length)
+            {
+                keys = java.util.Arrays.copyOf(keys, Math.max(id + 1, keys.length * 2));
+            }
+            if (keys[id] == null)
+            {
+                keys[id] = PageHasher.hex(digests, p * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
+            }
+            pageIds[p] = id;
+            pageKeys[p] = keys[id];
+        }
+        return new PageChain(pageIds, pageKeys);
+    }
+
+    /** Distinct pages seen so far. */
+    public int pages()
+    {
+        return ids.size();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kvtier.model.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The documented, deterministic tokenizer of kvtier's serving front ends, which serve no real model. Text is cut
+ * into pieces of at most four UTF-8 bytes, a new piece starting at every space (so the ratio is about that of a
+ * BPE vocabulary, ~4 bytes a token, and a shared text prefix gives a shared token prefix); a piece's id is
+ * {@code 256 + FNV-1a(piece) mod (VOCAB − 256)}. Ids below 256 are the words output is made of ({@link #word}).
+ * The same text gives the same ids in every process, which is all prefix caching needs.
+ */
+public final class SyntheticTokenizer
+{
+    /** Vocabulary size, Llama-3's, the same bound trace tokens are drawn from. */
+    public static final int VOCAB = 128_256;
+    /** Ids below this are output words. */
+    public static final int WORDS = 256;
+    private static final int MAX_PIECE = 4;
+    private static final String[] WORD_LIST = words();
+
+    private SyntheticTokenizer()
+    {
+    }
+
+    /** The token ids of {@code text}. */
+    public static int[] encode(final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int[] out = new int[bytes.length / 2 + 1];
+        int n = 0;
+        int start = 0;
+        while (start < bytes.length)
+        {
+            int end = start + 1;
+            while (end < bytes.length && end - start < MAX_PIECE && bytes[end] != ' ')
+            {
+                end++;
+            }
+            if (n == out.length)
+            {
+                out = Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = WORDS + Math.floorMod(fnv(bytes, start, end), VOCAB - WORDS);
+            start = end;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The text of output token {@code id}: a word and a space for ids below {@link #WORDS}, else empty. */
+    public static String word(final int id)
+    {
+        return id >= 0 && id < WORDS ? WORD_LIST[id] : "";
+    }
+
+    /** The text of {@code ids} concatenated. */
+    public static String decode(final int[] ids, final int from, final int to)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++)
+        {
+            sb.append(word(ids[i]));
+        }
+        return sb.toString();
+    }
+
+    private static int fnv(final byte[] bytes, final int from, final int to)
+    {
+        int h = 0x811c9dc5;
+        for (int i = from; i < to; i++)
+        {
+            h ^= bytes[i] & 0xff;
+            h *= 0x01000193;
+        }
+        return h;
+    }
+
+    private static String[] words()
+    {
+        final String[] consonants = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "h"};
+        final String[] vowels = {"a", "e", "i", "o"};
+        final String[] out = new String[WORDS];
+        for (int i = 0; i < WORDS; i++)
+        {
+            out[i] = consonants[i & 15] + vowels[(i >>> 4) & 3] + consonants[(i >>> 6) & 3 | 4] + "a ";
+        }
+        return out;
+    }
+}
