@@ -84,10 +84,16 @@ public final class HttpExchange
     /** Starts a {@code text/event-stream} answer; then {@link #event} per chunk and {@link #end}. */
     public void startEvents(final int status)
     {
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        startStream(status, "text/event-stream");
+    }
+
+    /** Starts an answer of {@code contentType} streamed with {@link #raw} and ended with {@link #end}. */
+    public void startStream(final int status, final String contentType)
+    {
         answered = true;
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         stream = Content.Sink.asOutputStream(response);
     }
 

@@ -35,7 +35,7 @@ public final class JettyHttpServer implements AutoCloseable
     /** @param threads the most exchanges answered at once (streams hold a thread each) */
     public JettyHttpServer(final String host, final int port, final int threads, final String name)
     {
-        final QueuedThreadPool pool = new QueuedThreadPool(threads, 8);
+        final QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 8));
         pool.setName(name);
         pool.setDaemon(true);
         server = new Server(pool);

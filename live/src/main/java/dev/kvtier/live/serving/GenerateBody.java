@@ -17,10 +17,60 @@ import java.util.List;
  * @param maxNewTokens {@code max_new_tokens} (128 by default, as SGLang)
  * @param stops        {@code stop} strings; the output ends with the first one it contains
  */
-record GenerateBody(String rid, int[] prompt, int maxNewTokens, List<String> stops, boolean stream)
+public record GenerateBody(String rid, int[] prompt, int maxNewTokens, List<String> stops, boolean stream)
 {
     static final int DEFAULT_MAX_NEW_TOKENS = 128;
+    /** OpenAI's default {@code max_tokens} for completions. */
+    static final int DEFAULT_MAX_TOKENS = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Parses the body of a generation endpoint: {@code /generate}, {@code /v1/completions} ({@code prompt} as text
+     * or ids, {@code max_tokens}) or {@code /v1/chat/completions} ({@code messages} through {@link #render}).
+     */
+    public static GenerateBody of(final String path, final String body)
+    {
+        if ("/generate".equals(path))
+        {
+            return parse(body);
+        }
+        final boolean chat = "/v1/chat/completions".equals(path);
+        final JsonNode root = tree(body);
+        final int[] prompt = chat ? SyntheticTokenizer.encode(render(root.path("messages")))
+            : root.path("prompt").isArray() ? prompt(root, "none", "prompt") : prompt(root, "prompt", "none");
+        final String maxField = root.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        final int max = root.has(maxField) ? maxTokens(root, maxField)
+            : chat ? DEFAULT_MAX_NEW_TOKENS : DEFAULT_MAX_TOKENS;
+        return new GenerateBody(null, prompt, max, stops(root.path("stop")), root.path("stream").asBoolean(false));
+    }
+
+    /** The chat template: each message as {@code <|role|>\n content \n}, then the assistant's turn. */
+    static String render(final JsonNode messages)
+    {
+        if (!messages.isArray() || messages.isEmpty())
+        {
+            throw new IllegalArgumentException("field 'messages': must be a non-empty list of {role, content}");
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (final JsonNode m : messages)
+        {
+            sb.append("<|").append(m.path("role").asText("user")).append("|>\n");
+            final JsonNode c = m.path("content");
+            if (c.isArray())
+            {
+                for (final JsonNode part : c)
+                {
+                    sb.append(part.path("text").asText(""));
+                }
+            }
+            else
+            {
+                sb.append(c.asText(""));
+            }
+            sb.append('\n');
+        }
+        return sb.append("<|assistant|>\n").toString();
+    }
 
     /** Parses {@code /generate}'s body; one-line {@link IllegalArgumentException} naming the field otherwise. */
     static GenerateBody parse(final String body)

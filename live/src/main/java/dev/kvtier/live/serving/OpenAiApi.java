@@ -1,12 +1,9 @@
 package dev.kvtier.live.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.live.http.HttpExchange;
 import dev.kvtier.model.engine.RequestRecord;
 import dev.kvtier.model.tokens.SyntheticTokenizer;
-
-import java.util.List;
 
 /**
  * The OpenAI-compatible endpoints SGLang serves: {@code /v1/completions} ({@code prompt} as text or token ids),
@@ -17,9 +14,6 @@ import java.util.List;
  */
 final class OpenAiApi
 {
-    /** OpenAI's default {@code max_tokens} for completions. */
-    private static final int DEFAULT_MAX_TOKENS = 16;
-
     private final ServingFrontEnd frontEnd;
     private final String model;
 
@@ -54,29 +48,18 @@ final class OpenAiApi
 
     private void run(final HttpExchange ex, final boolean chat) throws Exception
     {
-        final int[] prompt;
-        final int maxTokens;
-        final List<String> stops;
-        final boolean stream;
+        final GenerateBody body;
         try
         {
-            final JsonNode root = GenerateBody.tree(ex.body());
-            prompt = chat ? SyntheticTokenizer.encode(render(root.path("messages")))
-                : root.path("prompt").isArray() ? GenerateBody.prompt(root, "none", "prompt")
-                : GenerateBody.prompt(root, "prompt", "none");
-            final JsonNode max = root.has("max_completion_tokens") ? root : root.has("max_tokens") ? root : null;
-            maxTokens = max == null ? (chat ? GenerateBody.DEFAULT_MAX_NEW_TOKENS : DEFAULT_MAX_TOKENS)
-                : GenerateBody.maxTokens(root, root.has("max_completion_tokens") ? "max_completion_tokens"
-                    : "max_tokens");
-            stops = GenerateBody.stops(root.path("stop"));
-            stream = root.path("stream").asBoolean(false);
+            body = GenerateBody.of(chat ? "/v1/chat/completions" : "/v1/completions", ex.body());
         }
         catch (final IllegalArgumentException e)
         {
             ex.json(400, GenerateApi.error(e.getMessage()));
             return;
         }
-        final Generation g = frontEnd.submit(null, prompt, maxTokens, stops);
+        final boolean stream = body.stream();
+        final Generation g = frontEnd.submit(null, body.prompt(), body.maxNewTokens(), body.stops());
         final String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(g.id());
         if (!stream)
         {
@@ -171,33 +154,5 @@ final class OpenAiApi
         u.put("completion_tokens", g.output().length);
         u.put("total_tokens", g.promptTokens().length + g.output().length);
         u.putObject("prompt_tokens_details").put("cached_tokens", r.cachedTokens());
-    }
-
-    /** The chat template: each message as {@code <|role|>\n content \n}, then the assistant's turn. */
-    static String render(final JsonNode messages)
-    {
-        if (!messages.isArray() || messages.isEmpty())
-        {
-            throw new IllegalArgumentException("field 'messages': must be a non-empty list of {role, content}");
-        }
-        final StringBuilder sb = new StringBuilder();
-        for (final JsonNode m : messages)
-        {
-            sb.append("<|").append(m.path("role").asText("user")).append("|>\n");
-            final JsonNode c = m.path("content");
-            if (c.isArray())
-            {
-                for (final JsonNode part : c)
-                {
-                    sb.append(part.path("text").asText(""));
-                }
-            }
-            else
-            {
-                sb.append(c.asText(""));
-            }
-            sb.append('\n');
-        }
-        return sb.append("<|assistant|>\n").toString();
     }
 }

@@ -4,11 +4,13 @@ import dev.kvtier.model.engine.Dispatch;
 import dev.kvtier.model.engine.InferenceRequest;
 import dev.kvtier.model.engine.PrefillDone;
 import dev.kvtier.model.engine.RequestRecord;
+import dev.kvtier.model.hicache.PrefetchOutcome;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +25,14 @@ public final class Router implements Node
     private static final long EVICTION_TIMER = 1;
 
     private final RouterConfig config;
-    private final int n;
-    private final int[] inFlight;
-    private final long[] pendingPrefillTokens;
+    private final List<NodeId> instances;
+    private int n;
+    private int[] inFlight;
+    private long[] pendingPrefillTokens;
     private final int[] decodeInFlight;
-    private final PageLru[] trees;
+    private PageLru[] trees;
+    private boolean[] healthy;
+    private int unhealthy;
     private final PageLru storage = new PageLru();
     private final Map<Long, long[]> dispatched = new HashMap<>();
     private NodeContext ctx;
@@ -40,7 +45,8 @@ public final class Router implements Node
     public Router(final RouterConfig config)
     {
         this.config = config;
-        this.n = config.prefill().size();
+        this.instances = new ArrayList<>(config.prefill());
+        this.n = instances.size();
         if (n == 0)
         {
             throw new IllegalArgumentException("the router needs at least one instance");
@@ -53,6 +59,20 @@ public final class Router implements Node
         {
             trees[i] = new PageLru();
         }
+        this.healthy = new boolean[n];
+        java.util.Arrays.fill(healthy, true);
+    }
+
+    /** Requests dispatched to instance {@code i} and not finished. */
+    public int inFlight(final int i)
+    {
+        return inFlight[i];
+    }
+
+    /** Instances that may take requests now. */
+    public int healthyInstances()
+    {
+        return n - unhealthy;
     }
 
     /** Requests routed by cache_aware to the prefix owner (match above the threshold). */
@@ -97,6 +117,10 @@ public final class Router implements Node
             client = from;
             route(r);
         }
+        else if (message instanceof InstanceHealth h)
+        {
+            health(h);
+        }
         else if (message instanceof PrefillDone p)
         {
             final long[] d = dispatched.get(p.requestId());
@@ -135,9 +159,60 @@ public final class Router implements Node
         }
     }
 
+    private void health(final InstanceHealth h)
+    {
+        int i = instances.indexOf(h.instance());
+        if (i < 0)
+        {
+            if (!h.healthy())
+            {
+                return;
+            }
+            i = n++;
+            instances.add(h.instance());
+            inFlight = java.util.Arrays.copyOf(inFlight, n);
+            pendingPrefillTokens = java.util.Arrays.copyOf(pendingPrefillTokens, n);
+            trees = java.util.Arrays.copyOf(trees, n);
+            trees[i] = new PageLru();
+            healthy = java.util.Arrays.copyOf(healthy, n);
+            healthy[i] = true;
+            return;
+        }
+        if (healthy[i] != h.healthy())
+        {
+            healthy[i] = h.healthy();
+            unhealthy += h.healthy() ? -1 : 1;
+        }
+    }
+
+    /** The healthy instance with the fewest requests in flight (lowest index on ties), or -1 if none is healthy. */
+    private int leastLoadedHealthy()
+    {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+        {
+            if (healthy[i] && (best < 0 || inFlight[i] < inFlight[best]))
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     private void route(final InferenceRequest r)
     {
-        final int i = pick(r);
+        int i = pick(r);
+        if (unhealthy > 0 && !healthy[i])
+        {
+            i = leastLoadedHealthy();
+            if (i < 0)
+            {
+                final long now = ctx.now();
+                ctx.send(client, new RequestRecord(r.id(), -1, -1, r.arrivalNs(), now, now, now, r.inputTokens(),
+                    r.outputTokens(), 0, 0, 0, PrefetchOutcome.NONE, 0, true));
+                return;
+            }
+        }
         final int[] pages = r.pages();
         final long uncached = Math.max(1, r.inputTokens() - (long)trees[i].prefixLength(pages) * config.pageSize());
         if (config.policy() == RoutingPolicy.CACHE_AWARE || config.policy() == RoutingPolicy.KV_AWARE)
@@ -156,7 +231,7 @@ public final class Router implements Node
             decode = config.decode().get(di);
         }
         dispatched.put(r.id(), new long[] {i, uncached, 0, di});
-        ctx.send(config.prefill().get(i), new Dispatch(r, decode));
+        ctx.send(instances.get(i), new Dispatch(r, decode));
     }
 
     private int pick(final InferenceRequest r)
@@ -277,8 +352,9 @@ public final class Router implements Node
         return best;
     }
 
+    /** The instances requests go to, in index order (those added by {@link InstanceHealth} last). */
     public List<NodeId> instances()
     {
-        return config.prefill();
+        return java.util.Collections.unmodifiableList(instances);
     }
 }
