@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -53,14 +54,24 @@ final class KvtierProcess implements AutoCloseable
 
     static KvtierProcess start(final String readyPrefix, final String... args) throws IOException
     {
+        return start(Map.of(), readyPrefix, args);
+    }
+
+    /** A process with {@code env} added to this one's environment (e.g. {@code MOONCAKE_MASTER}). */
+    static KvtierProcess start(final Map<String, String> env, final String readyPrefix, final String... args)
+        throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
+        cmd.add("-XX:MaxDirectMemorySize=1g");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.kvtier.cli.Main");
         cmd.addAll(List.of(args));
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        final Process p = pb.start();
         return new KvtierProcess(p, readyPrefix);
     }
 

@@ -12,57 +12,51 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A live worker's L2 ↔ L3 page memory: two registered off-heap staging areas of one storage batch each, one the
- * prefetch reads land in and one the backup writes leave from. A page is written with its {@link KvPagePattern}
- * bytes before it leaves, and checked against them when it lands, so every page a worker loads from the store is
- * verified byte for byte. The host tier itself is counted in pages by the cache, not held: only the pages crossing
- * the network need bytes.
+ * A live worker's L2 ↔ L3 page memory: registered off-heap staging slots, one set the prefetch reads land in and
+ * one the backup writes leave from, a page per slot. A page is written with its {@link KvPagePattern} bytes before
+ * it leaves, and checked against them when it lands, so every page a worker loads from the store is verified byte
+ * for byte. Slots are allocated as batches first need them, up to one storage batch
+ * ({@link HiCacheConfig#STORAGE_BATCH_PAGES}) per direction, so a worker holds only as much staging as its largest
+ * batch so far. The host tier itself is counted in pages by the cache, not held: only pages crossing the network
+ * need bytes.
  */
 final class StagedKvPages implements KvPages
 {
+    private final NodeContext ctx;
     private final KvPagePattern pattern;
     private final int pageBytes;
-    private final ByteBuffer reads;
-    private final ByteBuffer writes;
-    private final List<LocalSlice> readSlices;
-    private final List<LocalSlice> writeSlices;
+    private final List<ByteBuffer> reads = new ArrayList<>();
+    private final List<ByteBuffer> writes = new ArrayList<>();
+    private final List<LocalSlice> readSlices = new ArrayList<>();
+    private final List<LocalSlice> writeSlices = new ArrayList<>();
 
     StagedKvPages(final NodeContext ctx, final KvPagePattern pattern)
     {
-        final int slots = HiCacheConfig.STORAGE_BATCH_PAGES;
-        if (pattern.pageBytes() * (long)slots > Integer.MAX_VALUE)
+        if (pattern.pageBytes() > Integer.MAX_VALUE)
         {
-            throw new IllegalArgumentException("a storage batch of " + slots + " pages of " + pattern.pageBytes()
-                + " bytes exceeds 2 GiB of staging: lower --page-size");
+            throw new IllegalArgumentException("a page of " + pattern.pageBytes() + " bytes exceeds 2 GiB: lower "
+                + "--page-size");
         }
+        this.ctx = ctx;
         this.pattern = pattern;
         this.pageBytes = (int)pattern.pageBytes();
-        this.reads = ByteBuffer.allocateDirect(pageBytes * slots);
-        this.writes = ByteBuffer.allocateDirect(pageBytes * slots);
-        final int readRegion = ctx.register(MemoryRegion.of(reads));
-        final int writeRegion = ctx.register(MemoryRegion.of(writes));
-        this.readSlices = new ArrayList<>(slots);
-        this.writeSlices = new ArrayList<>(slots);
-        for (int i = 0; i < slots; i++)
-        {
-            readSlices.add(new LocalSlice(readRegion, (long)i * pageBytes, pageBytes));
-            writeSlices.add(new LocalSlice(writeRegion, (long)i * pageBytes, pageBytes));
-        }
     }
 
     @Override
     public List<LocalSlice> readTargets(final int n)
     {
-        return readSlices.subList(0, checked(n));
+        grow(reads, readSlices, n);
+        return readSlices.subList(0, n);
     }
 
     @Override
     public List<LocalSlice> writeSources(final List<String> keys)
     {
-        final int n = checked(keys.size());
+        final int n = keys.size();
+        grow(writes, writeSlices, n);
         for (int i = 0; i < n; i++)
         {
-            pattern.fill(writes, i * pageBytes, keys.get(i));
+            pattern.fill(writes.get(i), 0, keys.get(i));
         }
         return writeSlices.subList(0, n);
     }
@@ -70,16 +64,27 @@ final class StagedKvPages implements KvPages
     @Override
     public boolean verify(final int slot, final String key)
     {
-        checked(slot + 1);
-        return pattern.matches(reads, slot * pageBytes, key);
+        return pattern.matches(reads.get(slot), 0, key);
     }
 
-    private int checked(final int n)
+    /** Staging bytes held now. */
+    long bytes()
     {
-        if (n > readSlices.size())
+        return (long)(reads.size() + writes.size()) * pageBytes;
+    }
+
+    private void grow(final List<ByteBuffer> buffers, final List<LocalSlice> slices, final int n)
+    {
+        if (n > HiCacheConfig.STORAGE_BATCH_PAGES)
         {
-            throw new IllegalStateException(n + " pages in one storage batch, staging holds " + readSlices.size());
+            throw new IllegalStateException(n + " pages in one storage batch; batches hold at most "
+                + HiCacheConfig.STORAGE_BATCH_PAGES);
         }
-        return n;
+        while (buffers.size() < n)
+        {
+            final ByteBuffer b = ByteBuffer.allocateDirect(pageBytes);
+            buffers.add(b);
+            slices.add(new LocalSlice(ctx.register(MemoryRegion.of(b)), 0, pageBytes));
+        }
     }
 }
