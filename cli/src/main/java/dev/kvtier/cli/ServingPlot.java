@@ -41,6 +41,8 @@ final class ServingPlot
         final XYChart chart = new XYChartBuilder().width(900).height(600).title("TTFT CDF")
             .xAxisTitle("TTFT (s)").yAxisTitle("fraction of requests").build();
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("0.###");
+        chart.getStyler().setYAxisDecimalPattern("0.0#");
         for (int s = 0; s < labels.size(); s++)
         {
             final double[] ttft = Arrays.stream(ttftSeconds.get(s)).map(x -> Math.max(1e-3, x)).sorted().toArray();

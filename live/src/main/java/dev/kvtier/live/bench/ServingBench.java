@@ -74,6 +74,7 @@ public final class ServingBench
         {
             flush(http, options.endpoint("/flush_cache"));
         }
+        GenerateCall.prepare();
         final ServingBenchReport report = new ServingBenchReport();
         final URI generate = options.endpoint("/generate");
         final Semaphore slots = new Semaphore(options.maxParallel());
