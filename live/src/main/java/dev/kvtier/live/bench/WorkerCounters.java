@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * The counters bench-serving reads from a worker's Prometheus {@code /metrics}, summed over every label but the
  * outcome: KV pages that failed byte verification ({@value #KV_MISMATCHES}) and prefetches by how they ended
  * ({@value #PREFETCH}{@code {outcome="completed"|"partial"|"timed_out"}}, the model's
- * {@code PrefetchOutcome} keys). A run reports the difference between a snapshot before and one after. A URL without
- * these counters (a router, or a worker without the kvtier metrics) gives an absent snapshot.
+ * {@code PrefetchOutcome} keys), the names {@code kvtier server} exports. A run reports the difference between a
+ * snapshot before and one after. A URL without these counters (a router, or a worker without the kvtier metrics)
+ * gives an absent snapshot.
  *
  * @param present     whether the endpoint exported {@value #KV_MISMATCHES}
  * @param kvMismatches {@value #KV_MISMATCHES}
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 record WorkerCounters(boolean present, long kvMismatches, long completed, long partial, long timedOut)
 {
     static final String KV_MISMATCHES = "kvtier_kv_mismatches_total";
-    static final String PREFETCH = "kvtier_prefetch_outcomes_total";
+    static final String PREFETCH = "kvtier_prefetch_total";
 
     static final WorkerCounters ABSENT = new WorkerCounters(false, 0, 0, 0, 0);
 

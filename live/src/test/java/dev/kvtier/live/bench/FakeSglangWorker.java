@@ -173,10 +173,10 @@ final class FakeSglangWorker implements AutoCloseable
             "# HELP kvtier_kv_mismatches_total KV pages that failed verification.\n"
             + "# TYPE kvtier_kv_mismatches_total counter\n"
             + "kvtier_kv_mismatches_total{tp_rank=\"0\"} " + (MISMATCHES_BEFORE + (g > 0 ? 1 : 0)) + ".0\n"
-            + "# TYPE kvtier_prefetch_outcomes_total counter\n"
-            + "kvtier_prefetch_outcomes_total{outcome=\"completed\",tp_rank=\"0\"} " + (PREFETCH_BEFORE + g) + ".0\n"
-            + "kvtier_prefetch_outcomes_total{outcome=\"partial\",tp_rank=\"0\"} 3.0\n"
-            + "kvtier_prefetch_outcomes_total{outcome=\"timed_out\",tp_rank=\"0\"} " + 2 * g + ".0\n"
+            + "# TYPE kvtier_prefetch_total counter\n"
+            + "kvtier_prefetch_total{outcome=\"completed\",tp_rank=\"0\"} " + (PREFETCH_BEFORE + g) + ".0\n"
+            + "kvtier_prefetch_total{outcome=\"partial\",tp_rank=\"0\"} 3.0\n"
+            + "kvtier_prefetch_total{outcome=\"timed_out\",tp_rank=\"0\"} " + 2 * g + ".0\n"
             + "sglang:prefetched_tokens_total{storage_backend=\"mooncake\"} 4096.0\n");
     }
 
