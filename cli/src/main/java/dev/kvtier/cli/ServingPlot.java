@@ -11,9 +11,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** PNG plots of serving runs: the TTFT CDF per variant and cached tokens by tier per variant. */
+/** PNG plots of serving runs, simulated or live: the TTFT CDF per run and cached tokens by tier per variant. */
 final class ServingPlot
 {
     private static final int POINTS = 200;
@@ -24,13 +25,27 @@ final class ServingPlot
 
     static byte[] ttftCdf(final List<ServingReport> reports) throws IOException
     {
+        final List<String> labels = new ArrayList<>();
+        final List<double[]> samples = new ArrayList<>();
+        for (final ServingReport r : reports)
+        {
+            labels.add(label(r));
+            samples.add(r.result().records().stream().mapToDouble(x -> x.ttftNs() / 1e9).toArray());
+        }
+        return ttftCdf(labels, samples);
+    }
+
+    /** The TTFT CDF of labelled runs, each given as its requests' TTFTs in seconds (live or simulated). */
+    static byte[] ttftCdf(final List<String> labels, final List<double[]> ttftSeconds) throws IOException
+    {
         final XYChart chart = new XYChartBuilder().width(900).height(600).title("TTFT CDF")
             .xAxisTitle("TTFT (s)").yAxisTitle("fraction of requests").build();
         chart.getStyler().setXAxisLogarithmic(true);
-        for (final ServingReport r : reports)
+        chart.getStyler().setXAxisDecimalPattern("0.###");
+        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        for (int s = 0; s < labels.size(); s++)
         {
-            final double[] ttft = r.result().records().stream().mapToDouble(x -> Math.max(1e-3, x.ttftNs() / 1e9))
-                .sorted().toArray();
+            final double[] ttft = Arrays.stream(ttftSeconds.get(s)).map(x -> Math.max(1e-3, x)).sorted().toArray();
             if (ttft.length == 0)
             {
                 continue;
@@ -44,7 +59,7 @@ final class ServingPlot
                 xs[i] = ttft[idx];
                 ys[i] = (idx + 1.0) / ttft.length;
             }
-            chart.addSeries(label(r), xs, ys).setMarker(SeriesMarkers.NONE);
+            chart.addSeries(labels.get(s), xs, ys).setMarker(SeriesMarkers.NONE);
         }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }

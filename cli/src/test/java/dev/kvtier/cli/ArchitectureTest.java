@@ -137,10 +137,11 @@ final class ArchitectureTest
         .whereLayer("transport-tcp").mayOnlyAccessLayers("model")
         .whereLayer("workloads").mayOnlyAccessLayers("model")
         .whereLayer("sim").mayOnlyAccessLayers("model", "transport-sim", "workloads")
-        .whereLayer("live").mayOnlyAccessLayers("model", "transport-tcp")
+        .whereLayer("live").mayOnlyAccessLayers("model", "transport-tcp", "workloads")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .because("model <- transport-sim, workloads <- sim <- cli and model <- transport-tcp <- live <- cli; "
-            + "live uses sim only in its tests (docs/architecture.md)");
+            + "live reads workloads (bench-serving replays them) and uses sim only in its tests "
+            + "(docs/architecture.md)");
 
     @ArchTest
     static final ArchRule CACHE_POLICIES_LIVE_IN_MODEL = classes().that().areAssignableTo(BlockCache.class)

@@ -12,6 +12,9 @@ public final class BlockTokens
     /** Llama-3's vocabulary size; any large vocabulary makes accidental equality negligible. */
     public static final int VOCAB = 128_256;
 
+    /** Tokens per trace block: the Mooncake format hashes prompts in blocks of this many tokens. */
+    public static final int BLOCK_TOKENS = 512;
+
     private BlockTokens()
     {
     }
@@ -24,6 +27,40 @@ public final class BlockTokens
         for (int i = 0; i < length; i++)
         {
             tokens[i] = nextToken(random);
+        }
+        return tokens;
+    }
+
+    /**
+     * Pages of a block of {@code blockTokens} tokens that a page chain holds: whole pages only (SGLang caches no
+     * partial page when {@code page_size > 1}), so a partial last block is cut down to its whole pages.
+     */
+    public static int wholePages(final int blockTokens, final int pageSize)
+    {
+        return Math.min(BLOCK_TOKENS / pageSize, blockTokens / pageSize);
+    }
+
+    /**
+     * The token ids of a trace prompt of {@code length} tokens whose blocks are {@code blockIds}: each block's
+     * tokens from {@link #of}, the last block cut at {@code length}. Sent to a live worker, whose pages the worker
+     * hashes as the simulator's page chain does at any page size dividing 512, because a block's first {@code n}
+     * tokens do not depend on how many are asked for and the worker, like the chain, drops the partial last page.
+     * (The simulator takes a block's page count from the first request that shows it; the two agree as long as
+     * an id always has one length, which prefix-chained ids give and the published traces keep.)
+     */
+    public static int[] prompt(final long[] blockIds, final int length)
+    {
+        if (length < 0 || (length + BLOCK_TOKENS - 1) / BLOCK_TOKENS != blockIds.length)
+        {
+            throw new IllegalArgumentException(blockIds.length + " blocks cannot hold a prompt of " + length
+                + " tokens");
+        }
+        final int[] tokens = new int[length];
+        for (int b = 0; b < blockIds.length; b++)
+        {
+            final int from = b * BLOCK_TOKENS;
+            final int[] block = of(blockIds[b], Math.min(BLOCK_TOKENS, length - from));
+            System.arraycopy(block, 0, tokens, from, block.length);
         }
         return tokens;
     }

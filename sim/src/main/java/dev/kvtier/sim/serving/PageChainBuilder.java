@@ -30,7 +30,6 @@ final class PageChainBuilder
     private static final int PARALLEL_MIN_BLOCKS = 64;
 
     private final int pageSize;
-    private final int perBlock;
     private final Map<Long, Integer> blockIndex = new HashMap<>();
     private long[] blockIds = new long[1024];
     private int[] pageStart = new int[1024];
@@ -48,7 +47,6 @@ final class PageChainBuilder
     private PageChainBuilder(final int pageSize)
     {
         this.pageSize = pageSize;
-        this.perBlock = TraceRecord.BLOCK_TOKENS / pageSize;
     }
 
     static Result build(final List<TraceRecord> records, final int pageSize)
@@ -76,7 +74,7 @@ final class PageChainBuilder
                 Integer k = blockIndex.get(ids[i]);
                 if (k == null)
                 {
-                    k = addBlock(ids[i], Math.min(perBlock, rec.blockTokens(i) / pageSize), prior,
+                    k = addBlock(ids[i], BlockTokens.wholePages(rec.blockTokens(i), pageSize), prior,
                         priorBlock < 0 ? 0 : depth[priorBlock] + 1);
                     blockIndex.put(ids[i], k);
                 }
