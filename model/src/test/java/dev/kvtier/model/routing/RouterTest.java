@@ -236,4 +236,48 @@ class RouterTest
         r.onMessage(CLIENT, request(2, 2));
         assertThat(ctx.to.get(1)).isEqualTo(INSTANCES.get(1));
     }
+
+    @Test
+    void anUnhealthyInstanceShouldBeRoutedAroundUntilHealthyAgainAndAnUnknownHealthyOneShouldJoin()
+    {
+        final Sent ctx = new Sent();
+        final Router r = router(RoutingPolicy.ROUND_ROBIN, List.of(), ctx);
+        r.onMessage(CLIENT, new InstanceHealth(INSTANCES.get(1), false));
+        for (int i = 0; i < 4; i++)
+        {
+            r.onMessage(CLIENT, request(i, i));
+            assertThat(ctx.to.get(ctx.to.size() - 1)).isEqualTo(INSTANCES.get(0));
+        }
+        assertThat(r.healthyInstances()).isEqualTo(1);
+        r.onMessage(CLIENT, new InstanceHealth(INSTANCES.get(1), true));
+        r.onMessage(CLIENT, request(10, 10));
+        r.onMessage(CLIENT, request(11, 11));
+        assertThat(ctx.to.subList(ctx.to.size() - 2, ctx.to.size())).containsExactlyInAnyOrderElementsOf(INSTANCES);
+
+        final NodeId third = new NodeId(3, "i2");
+        r.onMessage(CLIENT, new InstanceHealth(third, true));
+        assertThat(r.instances()).containsExactly(INSTANCES.get(0), INSTANCES.get(1), third);
+        final List<NodeId> targets = new ArrayList<>();
+        for (int i = 20; i < 23; i++)
+        {
+            r.onMessage(CLIENT, request(i, i));
+            targets.add(ctx.to.get(ctx.to.size() - 1));
+        }
+        assertThat(targets).contains(third);
+    }
+
+    @Test
+    void withNoHealthyInstanceTheRequestShouldComeBackAbortedToTheClient()
+    {
+        final Sent ctx = new Sent();
+        final Router r = router(RoutingPolicy.CACHE_AWARE, List.of(), ctx);
+        r.onMessage(CLIENT, new InstanceHealth(INSTANCES.get(0), false));
+        r.onMessage(CLIENT, new InstanceHealth(INSTANCES.get(1), false));
+        r.onMessage(CLIENT, request(7, 1, 2));
+        assertThat(ctx.to.get(ctx.to.size() - 1)).isEqualTo(CLIENT);
+        final RequestRecord back = (RequestRecord)ctx.messages.get(ctx.messages.size() - 1);
+        assertThat(back.id()).isEqualTo(7);
+        assertThat(back.aborted()).isTrue();
+        assertThat(back.prefillInstance()).isEqualTo(-1);
+    }
 }
