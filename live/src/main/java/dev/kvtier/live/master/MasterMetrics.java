@@ -1,17 +1,14 @@
 package dev.kvtier.live.master;
 
+import dev.kvtier.live.http.MetricList;
 import dev.kvtier.model.store.MasterCounters;
 import dev.kvtier.model.store.MasterNode;
 import dev.kvtier.model.store.MasterRpcCounters;
 import dev.kvtier.model.store.MasterService;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,11 +28,11 @@ public final class MasterMetrics
      */
     public static MetricSnapshots snapshot(final MasterNode node, final String nodeName, final long nodeErrors)
     {
-        final List<MetricSnapshot> out = new ArrayList<>(snapshot(node).stream().toList());
+        final MetricList out = new MetricList().addAll(snapshot(node));
         out.add(CounterSnapshot.builder().name("kvtier_node_errors").help("Exceptions a node threw on an input")
             .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("node", nodeName))
                 .value(nodeErrors).build()).build());
-        return new MetricSnapshots(out);
+        return out.snapshots();
     }
 
     /** Call on the master node's thread. */
@@ -43,41 +40,41 @@ public final class MasterMetrics
     {
         final MasterService s = node.service();
         final MasterCounters c = s.counters();
-        final List<MetricSnapshot> out = new ArrayList<>();
-        gauge(out, "master_allocated_bytes", "Bytes allocated in mounted segments", s.allocatedBytes());
-        gauge(out, "master_total_capacity_bytes", "Bytes of all mounted segments", s.capacityBytes());
-        gauge(out, "master_key_count", "Objects in the store", s.keyCount());
-        gauge(out, "master_active_clients", "Clients in the OK set", s.liveClients());
-        gauge(out, "master_segment_count", "Mounted segments", s.segmentCount());
-        gauge(out, "master_evicted_key_count", "Objects evicted", c.evictedKeys());
-        gauge(out, "master_evicted_size_bytes", "Bytes evicted", c.evictedBytes());
-        gauge(out, "mem_cache_hit_nums_", "GetReplicaList hits on memory replicas", c.memCacheHits());
-        gauge(out, "total_get_nums_", "GetReplicaList calls", c.getReplicaList());
-        gauge(out, "master_put_start_discard_cnt", "Unfinished puts discarded after the discard timeout",
+        final MetricList out = new MetricList();
+        out.gauge("master_allocated_bytes", "Bytes allocated in mounted segments", s.allocatedBytes());
+        out.gauge("master_total_capacity_bytes", "Bytes of all mounted segments", s.capacityBytes());
+        out.gauge("master_key_count", "Objects in the store", s.keyCount());
+        out.gauge("master_active_clients", "Clients in the OK set", s.liveClients());
+        out.gauge("master_segment_count", "Mounted segments", s.segmentCount());
+        out.gauge("master_evicted_key_count", "Objects evicted", c.evictedKeys());
+        out.gauge("master_evicted_size_bytes", "Bytes evicted", c.evictedBytes());
+        out.gauge("mem_cache_hit_nums_", "GetReplicaList hits on memory replicas", c.memCacheHits());
+        out.gauge("total_get_nums_", "GetReplicaList calls", c.getReplicaList());
+        out.gauge("master_put_start_discard_cnt", "Unfinished puts discarded after the discard timeout",
             c.putStartDiscarded());
-        gauge(out, "master_put_start_release_cnt", "Unfinished puts released after the release timeout",
+        out.gauge("master_put_start_release_cnt", "Unfinished puts released after the release timeout",
             c.putStartReleased());
-        counter(out, "master_attempted_evictions", "Eviction passes attempted", c.evictionAttempts());
-        counter(out, "master_successful_evictions", "Eviction passes that freed space", c.evictionSuccesses());
-        counter(out, "master_put_start_alloc_failures", "PutStart allocation failures", c.putStartAllocFailures());
+        out.counter("master_attempted_evictions", "Eviction passes attempted", c.evictionAttempts());
+        out.counter("master_successful_evictions", "Eviction passes that freed space", c.evictionSuccesses());
+        out.counter("master_put_start_alloc_failures", "PutStart allocation failures", c.putStartAllocFailures());
         final MasterRpcCounters rpc = node.rpcCounters();
         for (final Map.Entry<String, MasterRpcCounters.Single> e : rpc.single().entrySet())
         {
-            counter(out, "master_" + e.getKey() + "_requests", "Requests of " + e.getKey(), e.getValue().requests());
-            counter(out, "master_" + e.getKey() + "_failures", "Failures of " + e.getKey(), e.getValue().failures());
+            out.counter("master_" + e.getKey() + "_requests", "Requests of " + e.getKey(), e.getValue().requests());
+            out.counter("master_" + e.getKey() + "_failures", "Failures of " + e.getKey(), e.getValue().failures());
         }
         for (final Map.Entry<String, MasterRpcCounters.Batch> e : rpc.batch().entrySet())
         {
             final String p = "master_batch_" + e.getKey();
             final MasterRpcCounters.Batch b = e.getValue();
-            counter(out, p + "_requests", "Batch calls of " + e.getKey(), b.requests());
-            counter(out, p + "_failures", "Batch calls of " + e.getKey() + " where every item failed", b.failures());
-            counter(out, p + "_partial_successes", "Batch calls of " + e.getKey() + " where some items failed",
+            out.counter(p + "_requests", "Batch calls of " + e.getKey(), b.requests());
+            out.counter(p + "_failures", "Batch calls of " + e.getKey() + " where every item failed", b.failures());
+            out.counter(p + "_partial_successes", "Batch calls of " + e.getKey() + " where some items failed",
                 b.partialSuccesses());
-            counter(out, p + "_items", "Items in batch calls of " + e.getKey(), b.items());
-            counter(out, p + "_failed_items", "Failed items in batch calls of " + e.getKey(), b.failedItems());
+            out.counter(p + "_items", "Items in batch calls of " + e.getKey(), b.items());
+            out.counter(p + "_failed_items", "Failed items in batch calls of " + e.getKey(), b.failedItems());
         }
-        return new MetricSnapshots(out);
+        return out.snapshots();
     }
 
     /**
@@ -105,15 +102,4 @@ public final class MasterMetrics
         return String.format(java.util.Locale.ROOT, "%.2f MB", bytes / 1e6);
     }
 
-    private static void gauge(final List<MetricSnapshot> out, final String name, final String help, final double v)
-    {
-        out.add(GaugeSnapshot.builder().name(name).help(help)
-            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v).build()).build());
-    }
-
-    private static void counter(final List<MetricSnapshot> out, final String name, final String help, final double v)
-    {
-        out.add(CounterSnapshot.builder().name(name).help(help)
-            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v).build()).build());
-    }
 }

@@ -1,20 +1,13 @@
 package dev.kvtier.live.router;
 
+import dev.kvtier.live.http.MetricList;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The router's Prometheus metrics under sgl-router's names: requests by route, processed requests and running
@@ -22,8 +15,6 @@ import java.util.List;
  */
 final class RouterMetrics
 {
-    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("sgl_router_requests")
         .help("Requests received, by route").labelNames("route").register(registry);
@@ -60,8 +51,8 @@ final class RouterMetrics
     /** @param node the node's view: healthy workers, cache-aware hits, balanced picks, then in-flight per worker */
     String text(final WorkerPool pool, final int[] node) throws IOException
     {
-        final List<MetricSnapshot> all = new ArrayList<>(registry.scrape().stream().toList());
-        all.add(gauge("sgl_router_active_workers", "Healthy workers", node[0]));
+        final MetricList all = new MetricList().addAll(registry.scrape());
+        all.gauge("sgl_router_active_workers", "Healthy workers", node[0]);
         final GaugeSnapshot.Builder running = GaugeSnapshot.builder().name("sgl_router_running_requests")
             .help("Requests in flight per worker");
         for (int i = 3; i < node.length; i++)
@@ -70,27 +61,13 @@ final class RouterMetrics
                 .labels(Labels.of("worker", pool.url(i - 3))).value(node[i]).build());
         }
         all.add(running.build());
-        all.add(counter("sgl_router_cache_hits", "cache_aware picks that followed a prefix match", node[1]));
-        all.add(counter("sgl_router_cache_balanced", "cache_aware picks made to balance load", node[2]));
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WRITER.write(out, new MetricSnapshots(all));
-        return out.toString(StandardCharsets.UTF_8);
+        all.counter("sgl_router_cache_hits", "cache_aware picks that followed a prefix match", node[1]);
+        all.counter("sgl_router_cache_balanced", "cache_aware picks made to balance load", node[2]);
+        return all.text();
     }
 
     static String contentType()
     {
-        return WRITER.getContentType();
-    }
-
-    private static CounterSnapshot counter(final String name, final String help, final double v)
-    {
-        return CounterSnapshot.builder().name(name).help(help)
-            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v).build()).build();
-    }
-
-    private static GaugeSnapshot gauge(final String name, final String help, final double v)
-    {
-        return GaugeSnapshot.builder().name(name).help(help)
-            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v).build()).build();
+        return MetricList.contentType();
     }
 }

@@ -1,19 +1,12 @@
 package dev.kvtier.live.serving;
 
+import dev.kvtier.live.http.MetricList;
 import dev.kvtier.model.engine.WorkerStats;
 import dev.kvtier.model.hicache.PrefetchOutcome;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,23 +25,21 @@ import java.util.Locale;
 record ServingMetrics(WorkerStats stats, int running, int queued, long promptTokens, long outputTokens,
     long[] cachedByTier, long finished, long nodeErrors, int pageSize, double tokenUsage)
 {
-    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
-
     String text() throws IOException
     {
-        final List<MetricSnapshot> out = new ArrayList<>();
-        gauge(out, "sglang:num_running_reqs", "Requests in the running batch", running);
-        gauge(out, "sglang:num_queue_reqs", "Requests waiting to be scheduled", queued);
-        gauge(out, "sglang:token_usage", "Share of the device KV pool the radix tree holds", tokenUsage);
-        counter(out, "sglang:prompt_tokens", "Prompt tokens of finished requests", promptTokens);
-        counter(out, "sglang:generation_tokens", "Output tokens of finished requests", outputTokens);
-        counter(out, "sglang:num_requests", "Finished requests", finished);
+        final MetricList out = new MetricList();
+        out.gauge("sglang:num_running_reqs", "Requests in the running batch", running);
+        out.gauge("sglang:num_queue_reqs", "Requests waiting to be scheduled", queued);
+        out.gauge("sglang:token_usage", "Share of the device KV pool the radix tree holds", tokenUsage);
+        out.counter("sglang:prompt_tokens", "Prompt tokens of finished requests", promptTokens);
+        out.counter("sglang:generation_tokens", "Output tokens of finished requests", outputTokens);
+        out.counter("sglang:num_requests", "Finished requests", finished);
         out.add(CounterSnapshot.builder().name("sglang:cached_tokens").help("Cached prompt tokens by tier")
             .dataPoint(point("device", cachedByTier[0])).dataPoint(point("host", cachedByTier[1]))
             .dataPoint(point("storage", cachedByTier[2])).build());
-        counter(out, "sglang:prefetched_tokens", "Tokens read from L3 into host memory",
+        out.counter("sglang:prefetched_tokens", "Tokens read from L3 into host memory",
             stats.prefetchPagesFetched * pageSize);
-        counter(out, "sglang:backuped_tokens", "Tokens written from host memory to L3",
+        out.counter("sglang:backuped_tokens", "Tokens written from host memory to L3",
             stats.backupPagesWritten * pageSize);
         final CounterSnapshot.Builder prefetch = CounterSnapshot.builder().name("kvtier_prefetch")
             .help("Prefetches by how they ended (timed_out: the timeout policy gave up waiting)");
@@ -59,28 +50,26 @@ record ServingMetrics(WorkerStats stats, int running, int queued, long promptTok
                 .value(stats.prefetchOutcomes[o.ordinal()]).build());
         }
         out.add(prefetch.build());
-        counter(out, "kvtier_prefetch_wait_skips", "Scheduler passes that skipped a request waiting on its prefetch",
+        out.counter("kvtier_prefetch_wait_skips", "Scheduler passes that skipped a request waiting on its prefetch",
             stats.prefetchWaitSkips);
-        counter(out, "kvtier_backup_pages_deduplicated", "Backup pages the store already had",
+        out.counter("kvtier_backup_pages_deduplicated", "Backup pages the store already had",
             stats.backupPagesDeduplicated);
-        counter(out, "kvtier_backup_pages_failed", "Backup pages whose put failed", stats.backupPagesFailed);
-        counter(out, "kvtier_kv_mismatches", "Pages read from L3 whose bytes were not their key's",
+        out.counter("kvtier_backup_pages_failed", "Backup pages whose put failed", stats.backupPagesFailed);
+        out.counter("kvtier_kv_mismatches", "Pages read from L3 whose bytes were not their key's",
             stats.kvMismatches);
-        counter(out, "kvtier_storage_bytes_read", "Bytes read from L3", stats.storeBytesRead);
-        counter(out, "kvtier_storage_bytes_written", "Bytes written to L3", stats.storeBytesWritten);
-        counter(out, "kvtier_device_evictions", "Device pages evicted", stats.deviceEvictions);
-        counter(out, "kvtier_host_evictions", "Host pages evicted", stats.hostEvictions);
+        out.counter("kvtier_storage_bytes_read", "Bytes read from L3", stats.storeBytesRead);
+        out.counter("kvtier_storage_bytes_written", "Bytes written to L3", stats.storeBytesWritten);
+        out.counter("kvtier_device_evictions", "Device pages evicted", stats.deviceEvictions);
+        out.counter("kvtier_host_evictions", "Host pages evicted", stats.hostEvictions);
         out.add(CounterSnapshot.builder().name("kvtier_node_errors").help("Exceptions a node threw on an input")
             .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("node", "worker"))
                 .value(nodeErrors).build()).build());
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        WRITER.write(bytes, new MetricSnapshots(out));
-        return bytes.toString(StandardCharsets.UTF_8);
+        return out.text();
     }
 
     static String contentType()
     {
-        return WRITER.getContentType();
+        return MetricList.contentType();
     }
 
     private static CounterSnapshot.CounterDataPointSnapshot point(final String tier, final long v)
@@ -88,15 +77,4 @@ record ServingMetrics(WorkerStats stats, int running, int queued, long promptTok
         return CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("tier", tier)).value(v).build();
     }
 
-    private static void gauge(final List<MetricSnapshot> out, final String name, final String help, final double v)
-    {
-        out.add(GaugeSnapshot.builder().name(name).help(help)
-            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v).build()).build());
-    }
-
-    private static void counter(final List<MetricSnapshot> out, final String name, final String help, final double v)
-    {
-        out.add(CounterSnapshot.builder().name(name).help(help)
-            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v).build()).build());
-    }
 }
