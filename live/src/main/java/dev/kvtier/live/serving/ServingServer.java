@@ -54,11 +54,22 @@ public final class ServingServer implements AutoCloseable
         if (backend != null)
         {
             final String host = backend.localHostname();
+            // checked before anything binds: a bad metadata_server is a one-line error with nothing to release
+            final SegmentDirectory directory = new SegmentDirectory(backend.metadataServer());
             final TcpTransferEngine engine = DistributedStore.bindEngine(host, -1, 4, 30_000);
-            this.master = new MasterChannel(backend.master(), (int)MASTER_TIMEOUT_MS, frontEnd).connect();
+            try
+            {
+                this.master = new MasterChannel(backend.master(), (int)MASTER_TIMEOUT_MS, frontEnd).connect();
+            }
+            catch (final RuntimeException e)
+            {
+                // nothing owns the engine yet: its data port and threads would outlive the failed start
+                engine.close();
+                throw new IllegalStateException(e.getMessage(), e);
+            }
             this.runtime = new LiveRuntime().transfers(settings.storageLatencyMs() > 0
                 || settings.storageBandwidth() > 0 ? new ThrottledTransferEngine(engine, settings.storageLatencyMs(),
-                settings.storageBandwidth()) : engine, new SegmentDirectory(backend.metadataServer()));
+                settings.storageBandwidth()) : engine, directory);
             this.runtime.remote(master);
             this.memory = new LiveWorkerMemory(pattern, host, engine.port(), env);
         }
