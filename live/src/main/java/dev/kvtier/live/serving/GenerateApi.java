@@ -62,14 +62,14 @@ final class GenerateApi
                 {
                     ex.event(JSON.writeValueAsString(response(g, Math.min(k, g.output().length), null)));
                 }
-                else if (e instanceof RequestRecord r)
+                else if (e instanceof RequestRecord r && !r.aborted())
                 {
                     ex.event(JSON.writeValueAsString(response(g, g.output().length, r)));
                     break;
                 }
                 else
                 {
-                    ex.event(error(((Generation.Failure)e).reason()));
+                    ex.event(error(unserved(g, e)));
                     break;
                 }
             }
@@ -99,11 +99,21 @@ final class GenerateApi
     {
         if (r.aborted())
         {
-            ex.json(400, error("the request's " + g.promptTokens().length + " prompt and " + g.output().length
-                + " output tokens never fit in this worker's KV pool: raise --device-memory or shorten it"));
+            ex.json(400, error(unserved(g, r)));
             return;
         }
         ex.json(200, JSON.writeValueAsString(response(g, g.output().length, r)));
+    }
+
+    /** Why {@code g} ended without an answer: the runtime's failure, or the worker refused it (aborted record). */
+    static String unserved(final Generation g, final Object end)
+    {
+        if (end instanceof Generation.Failure f)
+        {
+            return f.reason();
+        }
+        return "the request's " + g.promptTokens().length + " prompt and " + g.output().length + " output tokens "
+            + "never fit in this worker's KV pool: raise --device-memory or shorten it";
     }
 
     /** The answer after {@code tokens} output tokens; {@code r} is null until the request has finished. */

@@ -64,9 +64,9 @@ final class OpenAiApi
         if (!stream)
         {
             final Object end = GenerateApi.awaitEnd(g);
-            if (!(end instanceof RequestRecord r))
+            if (!(end instanceof RequestRecord r) || r.aborted())
             {
-                ex.json(504, GenerateApi.error(((Generation.Failure)end).reason()));
+                ex.json(end instanceof RequestRecord ? 400 : 504, GenerateApi.error(GenerateApi.unserved(g, end)));
                 return;
             }
             final ObjectNode n = envelope(id, chat ? "chat.completion" : "text_completion");
@@ -98,9 +98,9 @@ final class OpenAiApi
             {
                 final Object e = g.next(GenerateApi.EVENT_TIMEOUT_MS);
                 final int upTo = e instanceof Integer k ? Math.min(k, g.output().length) : g.output().length;
-                if (!(e instanceof Integer) && !(e instanceof RequestRecord))
+                if (!(e instanceof Integer) && !(e instanceof RequestRecord r && !r.aborted()))
                 {
-                    ex.event(GenerateApi.error(((Generation.Failure)e).reason()));
+                    ex.event(GenerateApi.error(GenerateApi.unserved(g, e)));
                     break;
                 }
                 final ObjectNode chunk = envelope(id, chat ? "chat.completion.chunk" : "text_completion");
