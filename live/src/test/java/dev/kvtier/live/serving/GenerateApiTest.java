@@ -208,6 +208,46 @@ class GenerateApiTest
     }
 
     @Test
+    void aPromptThatCanNeverFitIsRefusedOnEveryEndpoint() throws Exception
+    {
+        // 256 MiB x 0.88 of llama-3-8b's 128 KiB a token: the device pool holds 1802 tokens
+        final int[] prompt = LiveServing.tokens(9, 2000);
+        final ObjectNode body = LiveServing.generateBody(prompt, 4);
+        assertRefused(live.post("/generate", body.toString()));
+        body.put("stream", true);
+        assertRefusedStream(live.post("/generate", body.toString()));
+
+        final ObjectNode completion = LiveServing.JSON.createObjectNode();
+        completion.set("prompt", body.get("input_ids"));
+        completion.put("max_tokens", 4);
+        assertRefused(live.post("/v1/completions", completion.toString()));
+        completion.put("stream", true);
+        assertRefusedStream(live.post("/v1/completions", completion.toString()));
+
+        final ObjectNode chat = LiveServing.JSON.createObjectNode();
+        chat.putArray("messages").addObject().put("role", "user").put("content", "word".repeat(2000));
+        assertRefused(live.post("/v1/chat/completions", chat.toString()));
+        chat.put("stream", true);
+        assertRefusedStream(live.post("/v1/chat/completions", chat.toString()));
+        assertThat(live.get("/health_generate").statusCode()).as("the worker goes on serving").isEqualTo(200);
+    }
+
+    private static void assertRefused(final HttpResponse<String> r) throws Exception
+    {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(LiveServing.JSON.readTree(r.body()).get("error").get("message").asText())
+            .contains("never fit", "--device-memory").doesNotContain("\n");
+    }
+
+    private static void assertRefusedStream(final HttpResponse<String> r) throws Exception
+    {
+        final List<String> events = events(r);
+        assertThat(events).as("an error event, then the end").hasSize(2).last().isEqualTo("[DONE]");
+        assertThat(LiveServing.JSON.readTree(events.get(0)).get("error").get("message").asText())
+            .contains("never fit");
+    }
+
+    @Test
     void completionsReportCachedTokensAndStream() throws Exception
     {
         final ObjectNode body = LiveServing.JSON.createObjectNode();
