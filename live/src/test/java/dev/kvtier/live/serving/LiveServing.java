@@ -75,6 +75,12 @@ final class LiveServing implements AutoCloseable
             return this;
         }
 
+        Launch deviceMemory(final long bytes)
+        {
+            this.deviceMemory = bytes;
+            return this;
+        }
+
         Launch extra(final String json)
         {
             this.extraConfig = json;
