@@ -54,7 +54,7 @@ public record MooncakeBackendConfig(String source, String localHostname, String 
         extra.remove("hicache_storage_pass_prefix_keys");
         final ObjectNode store;
         final String source;
-        if (extra.has("master_server_address"))
+        if (extra.hasNonNull("master_server_address"))
         {
             store = extra;
             source = "extra-config";
@@ -82,8 +82,9 @@ public record MooncakeBackendConfig(String source, String localHostname, String 
         final String master = text(store, "master_server_address", null);
         if (master == null || master.isBlank())
         {
-            throw new IllegalArgumentException("the Mooncake backend needs the master: set MOONCAKE_MASTER=host:port "
-                + "(or master_server_address in --hicache-storage-backend-extra-config)");
+            throw new IllegalArgumentException("the Mooncake backend needs the master: " + ("environment".equals(source)
+                ? "set MOONCAKE_MASTER=host:port (or master_server_address in --hicache-storage-backend-extra-config)"
+                : "set master_server_address in " + source));
         }
         final String protocol = text(store, "protocol", "tcp");
         if (!"tcp".equals(protocol))
