@@ -112,6 +112,35 @@ class GenerateApiTest
     }
 
     @Test
+    void concurrentRequestsEachGetTheirOwnAnswer() throws Exception
+    {
+        final int n = 24;
+        final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        final List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+        {
+            // pairs of requests share a 40-token prefix, so some admit against pages another one is inserting
+            final int[] prompt = LiveServing.tokens(1000 + i / 2, 40 + i);
+            final ObjectNode body = LiveServing.generateBody(prompt, 3 + i % 5);
+            body.put("stream", i % 3 == 0);
+            answers.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(live.uri("/generate"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < n; i++)
+        {
+            final int[] prompt = LiveServing.tokens(1000 + i / 2, 40 + i);
+            final HttpResponse<String> r = answers.get(i).get();
+            final JsonNode answer = i % 3 == 0 ? LiveServing.JSON.readTree(events(r).get(events(r).size() - 2))
+                : LiveServing.JSON.readTree(r.body());
+            assertThat(r.statusCode()).as("request %d: %s", i, r.body()).isEqualTo(200);
+            assertThat(LiveServing.ids(answer.get("output_ids"))).as("request %d", i)
+                .containsExactly(SyntheticOutput.tokens(prompt, 3 + i % 5));
+            assertThat(answer.get("meta_info").get("prompt_tokens").asInt()).isEqualTo(prompt.length);
+        }
+    }
+
+    @Test
     void aRidIsTheAnswersId() throws Exception
     {
         final ObjectNode body = textBody("a request with its own id");

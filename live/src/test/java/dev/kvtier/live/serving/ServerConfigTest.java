@@ -108,6 +108,8 @@ class ServerConfigTest
         assertThat(c.master()).isEqualTo("10.0.0.3:50051");
         assertThat(c.globalSegmentSize()).as("store keys come from the environment").isEqualTo(256L << 20);
         assertThat(c.prefetchTimeoutBaseS()).isEqualTo(0.05);
+        assertThat(MooncakeBackendConfig.resolve("{\"master_server_address\": null}", ENV).source())
+            .as("a null master is not given, as SGLang's extra_config.get(...) is not None").isEqualTo("environment");
 
         final WorkerPlan plan = WorkerPlan.of(new LiveServing.Launch().settings(), c);
         assertThat(plan.cache().prefetchTimeoutNs(0)).isEqualTo(50_000_000L);
@@ -122,6 +124,11 @@ class ServerConfigTest
         assertOneLine(() -> MooncakeBackendConfig.resolve(null, Map.of()), "MOONCAKE_MASTER");
         assertOneLine(() -> MooncakeBackendConfig.resolve("{\"global_segment_size\": \"1gb\"}", Map.of()),
             "MOONCAKE_MASTER");
+        assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": null}", Map.of()),
+            "MOONCAKE_MASTER");
+        final Path noMaster = file("{\"global_segment_size\": \"1gb\"}");
+        assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "SGLANG_HICACHE_MOONCAKE_CONFIG_PATH",
+            noMaster.toString())), "master_server_address", noMaster.toString());
         assertOneLine(() -> MooncakeBackendConfig.resolve("{not json", ENV), "--hicache-storage-backend-extra-config");
         assertOneLine(() -> MooncakeBackendConfig.resolve("{\"prefetch_timeout_base\": \"soon\"}", ENV),
             "prefetch_timeout_base");
