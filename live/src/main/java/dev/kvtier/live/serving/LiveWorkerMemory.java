@@ -22,20 +22,24 @@ final class LiveWorkerMemory implements WorkerMemory
     private final KvPagePattern pattern;
     private final String host;
     private final int dataPort;
-    private final Map<String, String> env;
-    private SegmentMemory segment;
+    private final SegmentMemory segment;
 
     /**
-     * @param host     the host the worker's data port is on (the segment's host id)
-     * @param dataPort the transfer engine's port, which names the segment {@code host:port}
+     * Maps and populates the segment now, on the caller's thread: populating gigabytes takes seconds, which must
+     * not be spent inside the node's start (its clock stands still during an input, so its first RPC deadline
+     * would already have passed).
+     *
+     * @param host         the host the worker's data port is on (the segment's host id)
+     * @param dataPort     the transfer engine's port, which names the segment {@code host:port}
+     * @param segmentBytes the segment this worker contributes, 0 for none
      */
-    LiveWorkerMemory(final KvPagePattern pattern, final String host, final int dataPort,
+    LiveWorkerMemory(final KvPagePattern pattern, final String host, final int dataPort, final long segmentBytes,
         final Map<String, String> env)
     {
         this.pattern = pattern;
         this.host = host;
         this.dataPort = dataPort;
-        this.env = env;
+        this.segment = segmentBytes > 0 ? SegmentMemory.map(segmentBytes, env) : null;
     }
 
     @Override
@@ -72,7 +76,11 @@ final class LiveWorkerMemory implements WorkerMemory
         {
             return null;
         }
-        segment = SegmentMemory.map(bytes, env);
+        if (segment == null || segment.length() != bytes)
+        {
+            throw new IllegalStateException("the worker asks for a segment of " + bytes + " bytes, "
+                + (segment == null ? "none" : segment.length() + " bytes") + " were mapped");
+        }
         final Segment s = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), host + ":" + dataPort,
             segment.base(), bytes, clientId, host);
         return new Contribution(s, MemoryRegion.mapped(segment.base(), bytes, segment.file()));

@@ -71,7 +71,17 @@ public final class ServingServer implements AutoCloseable
                 || settings.storageBandwidth() > 0 ? new ThrottledTransferEngine(engine, settings.storageLatencyMs(),
                 settings.storageBandwidth()) : engine, directory);
             this.runtime.remote(master);
-            this.memory = new LiveWorkerMemory(pattern, host, engine.port(), env);
+            try
+            {
+                this.memory = new LiveWorkerMemory(pattern, host, engine.port(),
+                    backend.globalSegmentSize() / settings.tpSize(), env);
+            }
+            catch (final RuntimeException e)
+            {
+                runtime.close();
+                master.close();
+                throw e;
+            }
         }
         else
         {
@@ -90,7 +100,7 @@ public final class ServingServer implements AutoCloseable
                 {
                 }
             });
-            this.memory = new LiveWorkerMemory(pattern, "localhost", 0, env);
+            this.memory = new LiveWorkerMemory(pattern, "localhost", 0, 0, env);
         }
         final long segment = backend == null ? 0 : backend.globalSegmentSize() / settings.tpSize();
         this.worker = new ServingWorker(new WorkerConfig(0, WorkerRole.COMBINED, plan.cache(),
