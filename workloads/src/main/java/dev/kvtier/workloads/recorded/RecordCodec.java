@@ -16,7 +16,7 @@ final class RecordCodec
     static final byte HEADER = 'H';
     static final byte ARRIVAL = 'A';
     static final byte OUTCOME = 'O';
-    static final byte LAYOUT = 1;
+    static final byte LAYOUT = TraceHeader.LAYOUT;
 
     private final CRC32C crc = new CRC32C();
     private ByteBuffer buffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);

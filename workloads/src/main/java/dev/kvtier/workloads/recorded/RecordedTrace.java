@@ -190,8 +190,8 @@ public final class RecordedTrace implements AutoCloseable
             {
                 if (!dc.isPresent())
                 {
-                    throw new TraceCorruptException(cutFile != null ? cutFile : dir, -1, "no header (empty trace)",
-                        null);
+                    throw new TraceCorruptException(cutFile != null ? cutFile : dir, -1,
+                        cutFile != null ? cutReason() + ", no header" : "no header (empty trace)", null);
                 }
                 return (TraceHeader)decode(dc, true);
             }

@@ -14,6 +14,8 @@ import java.util.Objects;
  */
 public record TraceHeader(String origin, String source, long seed, String versions, String configJson)
 {
+    /** Version of the document layout this build writes and reads. */
+    public static final int LAYOUT = 1;
     /** Written by the serving simulator. */
     public static final String ORIGIN_SIM = "sim";
     /** Written by a live process. */
