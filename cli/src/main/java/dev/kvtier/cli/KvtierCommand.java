@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         + "store live.",
     subcommands = {SimCommand.class, CompareCommand.class, GenerateCommand.class, MasterCommand.class,
         ServerCommand.class, RouterCommand.class, StoreCommand.class, StoreBenchCommand.class,
-        BenchServingCommand.class, HugepagesCommand.class,
+        BenchServingCommand.class, HugepagesCommand.class, TraceCommand.class,
         picocli.CommandLine.HelpCommand.class})
 public final class KvtierCommand implements Runnable
 {

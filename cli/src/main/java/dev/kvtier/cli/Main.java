@@ -1,5 +1,6 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.workloads.recorded.TraceCorruptException;
 import dev.kvtier.workloads.trace.TraceFormatException;
 import picocli.CommandLine;
 
@@ -15,6 +16,9 @@ public final class Main
 {
     /** Exit code for bad input: wrong flags, malformed traces or configs. */
     public static final int EXIT_BAD_INPUT = 2;
+
+    /** Chronicle Queue's INFO lines (where it loaded from, how long a mapping took) are noise on a console. */
+    private static final java.util.logging.Logger CHRONICLE_LOG = quiet("net.openhft");
 
     private Main()
     {
@@ -47,7 +51,7 @@ public final class Main
     {
         final String who = cmd.getCommandSpec().qualifiedName();
         if (ex instanceof TraceFormatException || ex instanceof BadInputException
-            || ex instanceof IllegalArgumentException)
+            || ex instanceof TraceCorruptException || ex instanceof IllegalArgumentException)
         {
             err.println(who + ": " + ex.getMessage());
             debug(ex, err);
@@ -76,6 +80,13 @@ public final class Main
         err.println(who + ": internal error: " + ex + " (set KVTIER_DEBUG=1 for the stack trace)");
         debug(ex, err);
         return 1;
+    }
+
+    private static java.util.logging.Logger quiet(final String name)
+    {
+        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     private static void debug(final Exception ex, final PrintWriter err)

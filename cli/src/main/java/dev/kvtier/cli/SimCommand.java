@@ -10,6 +10,7 @@ import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
 import dev.kvtier.sim.hits.HitSweep;
 import dev.kvtier.sim.report.HitReport;
+import dev.kvtier.sim.serving.ServingRecording;
 import dev.kvtier.sim.sweep.ServingVariant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,6 +95,11 @@ public final class SimCommand implements Callable<Integer>
         description = "Also write report.json, results.csv and hit_ratio.png into DIR.")
     private Path outDir;
 
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+        description = "Serving mode: also record the run (header, arrivals, outcomes) as a recorded trace in DIR, "
+            + "a new or empty directory.")
+    private Path traceDir;
+
     @Option(names = "--threads", paramLabel = "N",
         description = "Worker threads for the sweep (default: available cores).")
     private Integer threads;
@@ -107,6 +113,10 @@ public final class SimCommand implements Callable<Integer>
         if (mode == Mode.serving || serving.cluster != null)
         {
             return runServing();
+        }
+        if (traceDir != null)
+        {
+            throw new BadInputException("--trace-dir: records serving runs; add --cluster PRESET|FILE");
         }
         validate();
         final long wallStart = System.nanoTime();
@@ -144,6 +154,10 @@ public final class SimCommand implements Callable<Integer>
 
     private int runServing() throws Exception
     {
+        if (traceDir != null)
+        {
+            TraceDirs.requireEmpty(traceDir, "--trace-dir");
+        }
         final var records = workload.records();
         final String source = workload.sourceName();
         final var variants = List.of(new ServingVariant(
@@ -162,6 +176,13 @@ public final class SimCommand implements Callable<Integer>
             ServingVariants.writeOutputs(outDir, reports, !serving.noTiming);
             spec.commandLine().getErr().println("wrote report.json, requests.csv, ttft_cdf.png, hits_by_tier.png to "
                 + outDir);
+        }
+        if (traceDir != null)
+        {
+            final int recorded = ServingRecording.write(traceDir, reports.get(0).result(), records, source,
+                TraceDirs.versions());
+            spec.commandLine().getErr().println("recorded " + recorded + " requests (arrivals and outcomes) to "
+                + traceDir);
         }
         return 0;
     }

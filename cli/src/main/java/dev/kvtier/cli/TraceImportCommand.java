@@ -1,0 +1,56 @@
+package dev.kvtier.cli;
+
+import dev.kvtier.workloads.recorded.MooncakeConversion;
+import dev.kvtier.workloads.recorded.TraceHeader;
+import dev.kvtier.workloads.recorded.TraceRecorder;
+import dev.kvtier.workloads.trace.MooncakeTraceReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvtier trace import}: a Mooncake JSONL trace as a recorded trace (arrivals only, request id = line index),
+ * keeping its hash ids and millisecond timestamps, so that exporting it gives the same lines back.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = "Write a Mooncake JSONL trace into a new recorded-trace directory (arrivals, hash ids kept).")
+public final class TraceImportCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--in", required = true, paramLabel = "FILE.jsonl", description = "Mooncake JSONL trace.")
+    private Path in;
+
+    @Option(names = "--trace-dir", required = true, paramLabel = "DIR",
+        description = "New or empty directory for the recorded trace.")
+    private Path traceDir;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (!Files.isRegularFile(in))
+        {
+            throw new BadInputException("--in: no such file '" + in + "'; give a Mooncake JSONL trace");
+        }
+        TraceDirs.requireEmpty(traceDir, "--trace-dir");
+        long n = 0;
+        try (MooncakeTraceReader reader = MooncakeTraceReader.open(in);
+            TraceRecorder recorder = TraceRecorder.open(traceDir))
+        {
+            recorder.writeHeader(new TraceHeader(TraceHeader.ORIGIN_IMPORT, in.getFileName().toString(), 0,
+                TraceDirs.versions(), "{\"block_tokens\":" + MooncakeConversion.BLOCK_TOKENS + "}"));
+            while (reader.hasNext())
+            {
+                recorder.append(MooncakeConversion.arrival(n++, reader.next()));
+            }
+        }
+        spec.commandLine().getErr().println("imported " + n + " requests into " + traceDir);
+        return 0;
+    }
+}
