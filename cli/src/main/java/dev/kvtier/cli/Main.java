@@ -19,6 +19,7 @@ public final class Main
 
     /** Chronicle Queue's INFO lines (where it loaded from, how long a mapping took) are noise on a console. */
     private static final java.util.logging.Logger CHRONICLE_LOG = quiet("net.openhft");
+    private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");
 
     private Main()
     {

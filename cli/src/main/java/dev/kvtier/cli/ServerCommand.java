@@ -111,9 +111,17 @@ public final class ServerCommand implements Callable<Integer>
         description = "Fault knob: cap on this worker's L3 bytes per second (e.g. 500mb); 0 = none.")
     String storageBandwidth;
 
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+        description = "Record every request's arrival and outcome here (a new or empty directory) for kvtier replay.")
+    Path traceDir;
+
     @Override
     public Integer call() throws Exception
     {
+        if (traceDir != null)
+        {
+            TraceDirs.requireEmpty(traceDir, "--trace-dir");
+        }
         final ServerSettings settings;
         try
         {
@@ -136,6 +144,10 @@ public final class ServerCommand implements Callable<Integer>
         catch (final IllegalArgumentException e)
         {
             throw new BadInputException(e.getMessage());
+        }
+        if (traceDir != null)
+        {
+            server.recordTo(traceDir, TraceDirs.versions());
         }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier server: http://" + host + ":" + server.port() + " (model " + modelPath

@@ -84,6 +84,12 @@ final class ServingApi
 
     private void serverInfo(final HttpExchange ex)
     {
+        ex.json(200, info(server).toString());
+    }
+
+    /** The server's settings and derived sizes, as {@code /get_server_info} shows them and a recording's header. */
+    static ObjectNode info(final ServingServer server)
+    {
         final ServerSettings s = server.settings();
         final ObjectNode n = GenerateApi.JSON.createObjectNode();
         n.put("model_path", s.modelPath());
@@ -120,6 +126,6 @@ final class ServingApi
             m.put("local_hostname", b.localHostname());
         }
         n.put("version", "kvtier");
-        ex.json(200, n.toString());
+        return n;
     }
 }

@@ -13,6 +13,9 @@ import dev.kvtier.model.hicache.TokenPageChains;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.tokens.SyntheticOutput;
+import dev.kvtier.workloads.recorded.TraceArrival;
+import dev.kvtier.workloads.recorded.TraceOutcome;
+import dev.kvtier.workloads.recorded.TraceRecorder;
 
 import java.util.List;
 import java.util.Map;
@@ -40,12 +43,22 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
     private final AtomicLong ids = new AtomicLong(1);
     private final TokenPageChains chains;
     private volatile NodeRunner worker;
+    private volatile TraceRecorder recorder;
     /** Finished requests' prompt tokens, output tokens, cached tokens by tier (device, host, storage), count. */
     private final AtomicLongArray totals = new AtomicLongArray(6);
+
+    private final int pageSize;
 
     ServingFrontEnd(final int pageSize)
     {
         this.chains = new TokenPageChains(pageSize);
+        this.pageSize = pageSize;
+    }
+
+    /** Records every request's arrival and outcome from now on ({@code kvtier server --trace-dir}). */
+    void record(final TraceRecorder traceRecorder)
+    {
+        this.recorder = traceRecorder;
     }
 
     void worker(final NodeRunner runner)
@@ -72,6 +85,17 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
         final NodeRunner w = worker;
         final Generation g = new Generation(id, rid, prompt, output, matched, w.now());
         inFlight.put(id, g);
+        final TraceRecorder rec = recorder;
+        if (rec != null)
+        {
+            final String[] keys = new String[chain.length()];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = chain.key(i);
+            }
+            rec.append(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
+                TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
+        }
         w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain), null), 0);
         return g;
     }
@@ -132,6 +156,11 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             totals.addAndGet(3, r.hostHitTokens());
             totals.addAndGet(4, r.storageHitTokens());
             totals.incrementAndGet(5);
+            final TraceRecorder rec = recorder;
+            if (rec != null)
+            {
+                rec.append(TraceOutcome.of(r, pageSize));
+            }
             final Generation g = inFlight.remove(r.id());
             if (g != null)
             {

@@ -17,6 +17,8 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.store.ErrorCode;
 import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
+import dev.kvtier.workloads.recorded.TraceHeader;
+import dev.kvtier.workloads.recorded.TraceRecorder;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class ServingServer implements AutoCloseable
     private final ServingWorker worker;
     private final NodeRunner runner;
     private final JettyHttpServer http;
+    private TraceRecorder recorder;
 
     private ServingServer(final ServerSettings settings, final Map<String, String> env) throws Exception
     {
@@ -169,6 +172,19 @@ public final class ServingServer implements AutoCloseable
         return http.port();
     }
 
+    /**
+     * Records every request from now on into the empty directory {@code dir} (the recorded-trace format the
+     * simulator writes too): a header with this server's settings, then each arrival and outcome as they happen.
+     */
+    public void recordTo(final java.nio.file.Path dir, final String versions) throws java.io.IOException
+    {
+        final TraceRecorder r = TraceRecorder.open(dir);
+        r.writeHeader(new TraceHeader(TraceHeader.ORIGIN_LIVE, "kvtier server http://" + settings.host() + ":"
+            + port(), 0, versions, ServingApi.info(this).toString()));
+        recorder = r;
+        frontEnd.record(r);
+    }
+
     ServerSettings settings()
     {
         return settings;
@@ -214,6 +230,11 @@ public final class ServingServer implements AutoCloseable
     {
         http.close();
         runtime.close();
+        if (recorder != null)
+        {
+            frontEnd.record(null);
+            recorder.close();
+        }
         if (master != null)
         {
             master.close();

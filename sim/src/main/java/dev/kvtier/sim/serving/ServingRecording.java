@@ -95,11 +95,9 @@ public final class ServingRecording
         return n;
     }
 
-    /** A request record as an outcome; prefetch pages are the pages its prefix took from L3. */
+    /** A request record as an outcome ({@link TraceOutcome#of}). */
     public static TraceOutcome outcome(final RequestRecord d, final int pageSize)
     {
-        return new TraceOutcome(d.id(), d.deviceHitTokens(), d.hostHitTokens(), d.storageHitTokens(),
-            d.prefetchOutcome().key(), (d.storageHitTokens() + pageSize - 1) / pageSize, d.ttftNs(), d.itlNs(),
-            d.e2eNs(), d.prefillInstance(), d.aborted());
+        return TraceOutcome.of(d, pageSize);
     }
 }

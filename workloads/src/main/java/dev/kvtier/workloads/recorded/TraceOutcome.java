@@ -1,5 +1,7 @@
 package dev.kvtier.workloads.recorded;
 
+import dev.kvtier.model.engine.RequestRecord;
+
 import java.util.Objects;
 
 /**
@@ -25,6 +27,17 @@ public record TraceOutcome(long requestId, int deviceTokens, int hostTokens, int
     public TraceOutcome
     {
         Objects.requireNonNull(prefetch, "prefetch");
+    }
+
+    /**
+     * A served request as the model's worker reports it, in the simulator and live alike; the prefetch pages are
+     * the pages its prefix took from L3 (the record does not count pages fetched per request).
+     */
+    public static TraceOutcome of(final RequestRecord d, final int pageSize)
+    {
+        return new TraceOutcome(d.id(), d.deviceHitTokens(), d.hostHitTokens(), d.storageHitTokens(),
+            d.prefetchOutcome().key(), (d.storageHitTokens() + pageSize - 1) / pageSize, d.ttftNs(), d.itlNs(),
+            d.e2eNs(), d.prefillInstance(), d.aborted());
     }
 
     /** Prompt tokens found cached in any tier. */
