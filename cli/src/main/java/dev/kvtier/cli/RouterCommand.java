@@ -78,9 +78,17 @@ public final class RouterCommand implements Callable<Integer>
         description = "How often each worker's /health is polled. Default ${DEFAULT-VALUE}.")
     long healthCheckMs;
 
+    @Option(names = "--trace-dir", paramLabel = "DIR",
+        description = "Record every request's arrival and outcome here (a new or empty directory) for kvtier replay.")
+    java.nio.file.Path traceDir;
+
     @Override
     public Integer call() throws Exception
     {
+        if (traceDir != null)
+        {
+            TraceDirs.requireEmpty(traceDir, "--trace-dir");
+        }
         final RouterSettings settings;
         try
         {
@@ -93,6 +101,10 @@ public final class RouterCommand implements Callable<Integer>
             throw new BadInputException(e.getMessage());
         }
         final RouterServer server = RouterServer.start(settings);
+        if (traceDir != null)
+        {
+            server.recordTo(traceDir, TraceDirs.versions());
+        }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier router: http://" + host + ":" + server.port() + " (" + policy + ", "
             + workerUrls.size() + " workers)" + (server.prometheusPort() > 0 ? ", metrics http://" + prometheusHost

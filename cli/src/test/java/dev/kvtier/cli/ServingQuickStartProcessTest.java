@@ -2,12 +2,16 @@ package dev.kvtier.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvtier.workloads.recorded.RecordedTrace;
+import dev.kvtier.workloads.recorded.TraceOutcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
@@ -56,8 +60,9 @@ class ServingQuickStartProcessTest
     }
 
     @Test
-    void quickStartServesFromTheStoreAfterAFlushAndSurvivesAKilledWorker() throws Exception
+    void quickStartServesFromTheStoreAfterAFlushAndSurvivesAKilledWorker(@TempDir final Path dir) throws Exception
     {
+        final Path traceDir = dir.resolve("router-trace");
         try (KvtierProcess master = KvtierProcess.start("kvtier master:", "master", "--enable-http-metadata-server",
             "--rpc-port", "0", "--rpc-address", "127.0.0.1", "--http-metadata-server-port", "0",
             "--http-metadata-server-host", "127.0.0.1", "--metrics-port", "0", "--metrics-host", "127.0.0.1",
@@ -74,7 +79,7 @@ class ServingQuickStartProcessTest
                 final String u0 = w0.fromReadyLine("(http://\\S+:\\d+)");
                 final String u1 = w1.fromReadyLine("(http://\\S+:\\d+)");
                 try (KvtierProcess router = KvtierProcess.start("kvtier router:", "router", "--worker-urls", u0, u1,
-                    "--port", "0", "--prometheus-port", "0", "--page-size", "64"))
+                    "--port", "0", "--prometheus-port", "0", "--page-size", "64", "--trace-dir", traceDir.toString()))
                 {
                     final String r = router.fromReadyLine("(http://\\S+:\\d+) ");
                     final String metrics = router.fromReadyLine("metrics (http://\\S+/metrics)");
@@ -115,8 +120,21 @@ class ServingQuickStartProcessTest
                     }
                     assertThat(metric(get(metrics), "sgl_router_processed_requests_total{worker=\"" + u0 + "\"}"))
                         .isGreaterThanOrEqualTo(4);
+                    router.stop();
+                    assertRecorded(traceDir, again.path("cached_tokens_details").path("storage").asInt());
                 }
             }
+        }
+    }
+
+    /** The smoke test, two rounds and four requests after the kill: one arrival and one outcome each. */
+    private static void assertRecorded(final Path traceDir, final int secondRoundStorage) throws Exception
+    {
+        try (RecordedTrace trace = RecordedTrace.open(traceDir))
+        {
+            assertThat(trace.arrivals()).hasSize(7);
+            assertThat(trace.outcomes()).hasSize(7).noneMatch(TraceOutcome::aborted);
+            assertThat(trace.outcomes().get(2).storageTokens()).isEqualTo(secondRoundStorage);
         }
     }
 }

@@ -90,6 +90,8 @@ final class RouterApi
         {
             chain = chains.chain(parsed.prompt());
         }
+        final long arrivalNs = server.runner().now();
+        final long traceId = server.record(arrivalNs, parsed, chain);
         for (int attempt = 0; attempt <= server.settings().maxRetries(); attempt++)
         {
             final long id = ids.getAndIncrement();
@@ -108,6 +110,8 @@ final class RouterApi
             }
             if (w < 0)
             {
+                server.recordOutcome(traceId, aborted(traceId, -1, parsed), 0, System.nanoTime() - received, true,
+                    "none");
                 server.metrics().error("no_healthy_worker");
                 ex.json(503, error(w == -1 ? "no healthy worker: every worker failed its health check or a forward"
                     : "the router node did not decide in time"));
@@ -133,18 +137,28 @@ final class RouterApi
                 Thread.sleep(Math.min(MAX_BACKOFF_MS, (long)(BACKOFF_MS * Math.pow(1.5, attempt))));
                 continue;
             }
-            final String last = relay(ex, response);
-            server.runner().deliver(worker, record(id, w, parsed, last), 0);
-            server.metrics().processed(url, (System.nanoTime() - received) / 1e9);
+            final Relayed relayed = relay(ex, response);
+            final RequestRecord rec = record(id, w, parsed, relayed.last());
+            server.runner().deliver(worker, rec, 0);
+            final long e2e = System.nanoTime() - received;
+            server.metrics().processed(url, e2e / 1e9);
+            server.recordOutcome(traceId, rec, relayed.firstChunkNs() > 0 ? relayed.firstChunkNs() - received : e2e,
+                e2e, response.statusCode() != 200, prefetchOf(relayed.last()));
             return;
         }
+        server.recordOutcome(traceId, aborted(traceId, -1, parsed), 0, System.nanoTime() - received, true, "none");
         server.metrics().error("retries_exhausted");
         ex.json(502, error("every try failed: " + (server.settings().maxRetries() + 1) + " forwards to workers that "
             + "did not answer"));
     }
 
-    /** Copies the worker's answer to the client as it arrives; returns the last JSON payload seen. */
-    private static String relay(final HttpExchange ex, final HttpResponse<InputStream> response) throws IOException
+    /** What a relayed answer showed: its last JSON payload, and when its first chunk came (0 if not streamed). */
+    private record Relayed(String last, long firstChunkNs)
+    {
+    }
+
+    /** Copies the worker's answer to the client as it arrives. */
+    private static Relayed relay(final HttpExchange ex, final HttpResponse<InputStream> response) throws IOException
     {
         final String type = response.headers().firstValue("Content-Type").orElse("application/json");
         try (InputStream in = response.body())
@@ -153,15 +167,17 @@ final class RouterApi
             {
                 final String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 ex.respond(response.statusCode(), type, text);
-                return text;
+                return new Relayed(text, 0);
             }
             ex.startStream(response.statusCode(), type);
             final StringBuilder pendingText = new StringBuilder();
             String last = null;
+            long first = 0;
             final byte[] buf = new byte[16 << 10];
             int n;
             while ((n = in.read(buf)) > 0)
             {
+                first = first == 0 ? System.nanoTime() : first;
                 final String chunk = new String(buf, 0, n, StandardCharsets.UTF_8);
                 ex.raw(chunk);
                 pendingText.append(chunk);
@@ -177,7 +193,7 @@ final class RouterApi
                 }
             }
             ex.end();
-            return last;
+            return new Relayed(last, first);
         }
     }
 
@@ -205,6 +221,18 @@ final class RouterApi
         }
         return new RequestRecord(id, w, w, 0, 0, 0, 0, b.prompt().length, output, device, host, storage,
             PrefetchOutcome.NONE, 0, false);
+    }
+
+    private static String prefetchOf(final String last)
+    {
+        try
+        {
+            return last == null ? "none" : JSON.readTree(last).path("meta_info").path("prefetch").asText("none");
+        }
+        catch (final IOException e)
+        {
+            return "none";
+        }
     }
 
     private static RequestRecord aborted(final long id, final int w, final GenerateBody b)

@@ -13,6 +13,16 @@ import dev.kvtier.model.routing.Router;
 import dev.kvtier.model.routing.RouterConfig;
 import dev.kvtier.model.routing.RoutingPolicy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.live.serving.GenerateBody;
+import dev.kvtier.model.hicache.PageChain;
+import dev.kvtier.workloads.recorded.TraceArrival;
+import dev.kvtier.workloads.recorded.TraceHeader;
+import dev.kvtier.workloads.recorded.TraceOutcome;
+import dev.kvtier.workloads.recorded.TraceRecorder;
+
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.nio.file.Path;
 
 /**
  * {@code kvtier router}: the model's {@link Router} node as a process in front of worker processes. Each HTTP request
@@ -56,6 +68,8 @@ public final class RouterServer implements AutoCloseable
     });
     private final JettyHttpServer http;
     private final JettyHttpServer prometheus;
+    private final AtomicLong traceIds = new AtomicLong(1);
+    private volatile TraceRecorder recorder;
 
     private RouterServer(final RouterSettings settings)
     {
@@ -207,6 +221,58 @@ public final class RouterServer implements AutoCloseable
         }).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Records every request from now on into the empty directory {@code dir}, in the recorded-trace format the
+     * simulator and the workers write: the router's settings in the header, each request's arrival (page keys at the
+     * router's page size) and its outcome as the worker answered it, with latencies seen from the router.
+     */
+    public void recordTo(final Path dir, final String versions) throws IOException
+    {
+        final TraceRecorder r = TraceRecorder.open(dir);
+        final ObjectNode config = new ObjectMapper().createObjectNode();
+        config.put("policy", settings.policy().name().toLowerCase(java.util.Locale.ROOT));
+        config.put("page_size", settings.pageSize());
+        config.put("cache_threshold", settings.cacheThreshold());
+        config.put("balance_abs_threshold", settings.balanceAbsThreshold());
+        config.put("balance_rel_threshold", settings.balanceRelThreshold());
+        config.putPOJO("worker_urls", settings.workerUrls());
+        r.writeHeader(new TraceHeader(TraceHeader.ORIGIN_LIVE, "kvtier router http://" + settings.host() + ":"
+            + port(), 0, versions, config.toString()));
+        recorder = r;
+    }
+
+    /** Records a request's arrival (when recording) and returns its id in the trace. */
+    long record(final long arrivalNs, final GenerateBody body, final PageChain chain)
+    {
+        final long id = traceIds.getAndIncrement();
+        final TraceRecorder r = recorder;
+        if (r != null)
+        {
+            final String[] keys = new String[chain.length()];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = chain.key(i);
+            }
+            r.append(new TraceArrival(id, arrivalNs, body.prompt().length, body.maxNewTokens(), settings.pageSize(),
+                null, keys, TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
+        }
+        return id;
+    }
+
+    /** Records how request {@code id} ended, as the worker's answer said and the router timed it. */
+    void recordOutcome(final long id, final RequestRecord rec, final long ttftNs, final long e2eNs,
+        final boolean failed, final String prefetch)
+    {
+        final TraceRecorder r = recorder;
+        if (r != null)
+        {
+            final int out = rec.outputTokens();
+            r.append(new TraceOutcome(id, rec.deviceHitTokens(), rec.hostHitTokens(), rec.storageHitTokens(),
+                prefetch, (rec.storageHitTokens() + settings.pageSize() - 1) / settings.pageSize(), ttftNs,
+                out > 1 ? (e2eNs - ttftNs) / (out - 1) : 0, e2eNs, rec.prefillInstance(), failed || rec.aborted()));
+        }
+    }
+
     RouterSettings settings()
     {
         return settings;
@@ -257,5 +323,11 @@ public final class RouterServer implements AutoCloseable
             prometheus.close();
         }
         runtime.close();
+        final TraceRecorder r = recorder;
+        recorder = null;
+        if (r != null)
+        {
+            r.close();
+        }
     }
 }
