@@ -45,7 +45,7 @@ router_overhead() {
     --prometheus-port -1 > "$work/router.log" 2>&1 &
   pids+=($!)
   router=$(url_of "$(wait_line "$work/router.log" "kvtier router:")")
-  local load=(--num-clients 32 --num-rounds 4 --request-length 512 --output-length 16 --request-rate 16
+  local load=(--num-clients 64 --num-rounds 4 --request-length 512 --output-length 16 --request-rate 32
     --max-parallel 64 --no-progress)
   ./kvtier bench-serving --url "$worker" "${load[@]}" --seed 99 > /dev/null # warm-up: JIT on both sides
   ./kvtier bench-serving --url "$router" "${load[@]}" --seed 98 > /dev/null
