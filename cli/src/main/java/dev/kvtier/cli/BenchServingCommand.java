@@ -45,9 +45,10 @@ public final class BenchServingCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8000",
-        description = "Router or worker base URL. Default ${DEFAULT-VALUE}.")
-    String url;
+    @Option(names = "--url", arity = "1..*", defaultValue = "http://127.0.0.1:8000", paramLabel = "URL",
+        description = "Router or worker base URL; several (workers) take requests in turn, as a round_robin router "
+            + "would, in send order. Default ${DEFAULT-VALUE}.")
+    List<String> url;
 
     @Option(names = "--num-clients", defaultValue = "256", description = "Conversations. Default ${DEFAULT-VALUE}.")
     int numClients;
@@ -105,7 +106,7 @@ public final class BenchServingCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final ServingBench.Options options = new ServingBench.Options(uri(), maxParallel, !noStream, flushCache);
+        final ServingBench.Options options = new ServingBench.Options(uris(), maxParallel, !noStream, flushCache);
         final LoadSource source = trace == null ? multiTurn() : traceLoad();
         final ServingBenchReport report;
         try (ProgressReporter progress = new ProgressReporter("bench-serving", source.planned(), !noProgress))
@@ -127,16 +128,21 @@ public final class BenchServingCommand implements Callable<Integer>
         return report.errors() == 0 && report.kvMismatches() == 0 ? 0 : 1;
     }
 
-    private URI uri()
+    private List<URI> uris()
     {
-        try
+        final List<URI> uris = new ArrayList<>(url.size());
+        for (final String u : url)
         {
-            return new URI(url);
+            try
+            {
+                uris.add(new URI(u));
+            }
+            catch (final URISyntaxException e)
+            {
+                throw new BadInputException("--url: not a URL: " + e.getMessage());
+            }
         }
-        catch (final URISyntaxException e)
-        {
-            throw new BadInputException("--url: not a URL: " + e.getMessage());
-        }
+        return uris;
     }
 
     private LoadSource multiTurn()

@@ -8,6 +8,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,9 @@ import java.util.function.LongConsumer;
  * requests, at most {@code maxParallel} in flight, on the JDK's asynchronous HTTP client (no client library: one
  * POST and one streamed body per request is all it needs). One sender thread waits for each attempt's due time and
  * a free slot; answers are recorded on the client's threads as they complete. The worker's counters are read from
- * {@code /metrics} before and after; that first read is also the check that the URL answers at all.
+ * {@code /metrics} before and after; that first read is also the check that the URL answers at all. Given several
+ * URLs, requests go to them in turn in the order they are sent (the simulator's {@code round_robin} router, with
+ * no reordering of requests due at the same time), and the counters are summed over them.
  */
 public final class ServingBench
 {
@@ -27,12 +31,12 @@ public final class ServingBench
     /**
      * How to drive the server.
      *
-     * @param url         the router's or worker's base URL
+     * @param urls        the router's or workers' base URLs; several are used in turn, request by request
      * @param maxParallel requests in flight at most
      * @param stream      ask for SSE streaming (TTFT and ITL) rather than one JSON answer (TTFT is then E2E)
-     * @param flushCache  {@code POST /flush_cache} before the run
+     * @param flushCache  {@code POST /flush_cache} before the run (to every URL)
      */
-    public record Options(URI url, int maxParallel, boolean stream, boolean flushCache)
+    public record Options(List<URI> urls, int maxParallel, boolean stream, boolean flushCache)
     {
         public Options
         {
@@ -40,16 +44,30 @@ public final class ServingBench
             {
                 throw new IllegalArgumentException("--max-parallel must be >= 1, got " + maxParallel);
             }
-            final String scheme = url.getScheme();
-            if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null)
+            if (urls.isEmpty())
             {
-                throw new IllegalArgumentException("--url must be http://HOST:PORT or https://HOST:PORT, got " + url);
+                throw new IllegalArgumentException("--url: give at least one");
             }
+            for (final URI url : urls)
+            {
+                final String scheme = url.getScheme();
+                if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null)
+                {
+                    throw new IllegalArgumentException("--url must be http://HOST:PORT or https://HOST:PORT, got "
+                        + url);
+                }
+            }
+            urls = List.copyOf(urls);
         }
 
-        URI endpoint(final String path)
+        public Options(final URI url, final int maxParallel, final boolean stream, final boolean flushCache)
         {
-            final String base = url.toString();
+            this(List.of(url), maxParallel, stream, flushCache);
+        }
+
+        URI endpoint(final int index, final String path)
+        {
+            final String base = urls.get(index).toString();
             return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
         }
     }
@@ -59,7 +77,7 @@ public final class ServingBench
     }
 
     /**
-     * Runs {@code source} to its end against {@code options.url()}.
+     * Runs {@code source} to its end against {@code options.urls()}.
      *
      * @param progress told of every planned request as it completes or is dropped
      * @throws ServerUnreachableException when the URL does not answer before the run (nothing was sent)
@@ -70,13 +88,19 @@ public final class ServingBench
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT).build();
         final WorkerCounters before = reach(http, options);
-        if (options.flushCache())
+        final int n = options.urls().size();
+        final List<URI> generate = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
         {
-            flush(http, options.endpoint("/flush_cache"));
+            if (options.flushCache())
+            {
+                flush(http, options.endpoint(i, "/flush_cache"));
+            }
+            generate.add(options.endpoint(i, "/generate"));
         }
         GenerateCall.prepare();
         final ServingBenchReport report = new ServingBenchReport();
-        final URI generate = options.endpoint("/generate");
+        long sent = 0;
         final Semaphore slots = new Semaphore(options.maxParallel());
         final Phaser inFlight = new Phaser(1);
         final Object wake = new Object();
@@ -93,7 +117,8 @@ public final class ServingBench
             }
             final long sendNs = System.nanoTime() - start;
             inFlight.register();
-            GenerateCall.send(http, generate, request, options.stream()).whenComplete((outcome, failure) ->
+            final URI to = generate.get((int)(sent++ % n));
+            GenerateCall.send(http, to, request, options.stream()).whenComplete((outcome, failure) ->
             {
                 try
                 {
@@ -122,28 +147,41 @@ public final class ServingBench
     private static WorkerCounters reach(final HttpClient http, final Options options)
         throws IOException, InterruptedException
     {
-        try
+        WorkerCounters sum = null;
+        for (int i = 0; i < options.urls().size(); i++)
         {
-            return WorkerCounters.scrape(http, options.endpoint("/metrics"));
+            try
+            {
+                final WorkerCounters c = WorkerCounters.scrape(http, options.endpoint(i, "/metrics"));
+                sum = sum == null ? c : sum.plus(c);
+            }
+            catch (final ConnectException | HttpConnectTimeoutException e)
+            {
+                throw new ServerUnreachableException("cannot reach " + options.urls().get(i) + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); start the router or worker first, or give its address with --url", e);
+            }
         }
-        catch (final ConnectException | HttpConnectTimeoutException e)
-        {
-            throw new ServerUnreachableException("cannot reach " + options.url() + " ("
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                + "); start the router or worker first, or give its address with --url", e);
-        }
+        return sum;
     }
 
     private static WorkerCounters after(final HttpClient http, final Options options) throws InterruptedException
     {
-        try
+        WorkerCounters sum = null;
+        for (int i = 0; i < options.urls().size(); i++)
         {
-            return WorkerCounters.scrape(http, options.endpoint("/metrics"));
+            WorkerCounters c;
+            try
+            {
+                c = WorkerCounters.scrape(http, options.endpoint(i, "/metrics"));
+            }
+            catch (final IOException e)
+            {
+                c = WorkerCounters.ABSENT; // the server went away during the run; the errors already say so
+            }
+            sum = sum == null ? c : sum.plus(c);
         }
-        catch (final IOException e)
-        {
-            return WorkerCounters.ABSENT; // the server went away during the run; the errors already say so
-        }
+        return sum;
     }
 
     private static void flush(final HttpClient http, final URI flush) throws IOException, InterruptedException

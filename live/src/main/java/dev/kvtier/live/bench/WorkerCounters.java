@@ -102,6 +102,13 @@ record WorkerCounters(boolean present, long kvMismatches, long completed, long p
             completed - before.completed, partial - before.partial, timedOut - before.timedOut);
     }
 
+    /** The sum of two endpoints' snapshots (several workers driven in turn); present only if both are. */
+    WorkerCounters plus(final WorkerCounters other)
+    {
+        return new WorkerCounters(present && other.present, kvMismatches + other.kvMismatches,
+            completed + other.completed, partial + other.partial, timedOut + other.timedOut);
+    }
+
     private static double value(final String rest)
     {
         final int end = rest.indexOf(' ');

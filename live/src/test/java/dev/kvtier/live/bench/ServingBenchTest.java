@@ -104,6 +104,29 @@ class ServingBenchTest
     }
 
     @Test
+    void shouldSendToSeveralUrlsInTurnInTraceOrderAndSumTheirCounters() throws Exception
+    {
+        try (FakeSglangWorker second = new FakeSglangWorker())
+        {
+            final List<TraceRecord> trace = IntStream.range(0, 6)
+                .mapToObj(i -> new TraceRecord(0, 100 + i, 1, new long[] {i})).toList();
+
+            final ServingBenchReport report = ServingBench.run(new ServingBench.Options(
+                List.of(worker.url(), second.url()), 8, true, true), new TraceLoad(trace, 1000),
+                new AtomicLong()::addAndGet);
+
+            assertThat(worker.received()).extracting(r -> r.inputIds().length)
+                .containsExactlyInAnyOrder(100, 102, 104);
+            assertThat(second.received()).extracting(r -> r.inputIds().length)
+                .containsExactlyInAnyOrder(101, 103, 105);
+            assertThat(worker.flushes()).isEqualTo(1);
+            assertThat(second.flushes()).isEqualTo(1);
+            assertThat(report.errors()).isZero();
+            assertThat(report.toJson().get("kv_mismatches").asLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldCountA500ADroppedConnectionAndAMalformedBodyAsErrorsAndFinishTheRun() throws Exception
     {
         final List<TraceRecord> trace = List.of(

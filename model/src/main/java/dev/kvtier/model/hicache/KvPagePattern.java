@@ -49,9 +49,17 @@ public final class KvPagePattern
     {
         final ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
         final long seed = seed(key);
-        for (long at = 0; at < pageBytes; at += 8)
+        final long parts = pageBytes / partBytes;
+        for (long part = 0; part < parts; part++)
         {
-            b.putLong(offset + (int)at, word(seed, at));
+            final long base = partSeed(seed, part);
+            final int from = offset + (int)(part * partBytes);
+            final int to = from + (int)partBytes;
+            long at = part * partBytes;
+            for (int i = from; i < to; i += 8, at += 8)
+            {
+                b.putLong(i, mix(base + at));
+            }
         }
     }
 
@@ -60,9 +68,19 @@ public final class KvPagePattern
     {
         final ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
         final long seed = seed(key);
-        for (long at = 0; at < pageBytes; at += 8)
+        final long parts = pageBytes / partBytes;
+        for (long part = 0; part < parts; part++)
         {
-            if (b.getLong(offset + (int)at) != word(seed, at))
+            final long base = partSeed(seed, part);
+            final int from = offset + (int)(part * partBytes);
+            final int to = from + (int)partBytes;
+            long at = part * partBytes;
+            long diff = 0;
+            for (int i = from; i < to; i += 8, at += 8)
+            {
+                diff |= b.getLong(i) ^ mix(base + at);
+            }
+            if (diff != 0)
             {
                 return false;
             }
@@ -70,12 +88,12 @@ public final class KvPagePattern
         return true;
     }
 
-    private long word(final long seed, final long at)
+    /** The seed of one (layer, rank) part, to which each word adds its byte index before mixing. */
+    private long partSeed(final long seed, final long part)
     {
-        final long part = at / partBytes;
         final long layer = part / ranks % layers;
         final long rank = part % ranks;
-        return mix(seed + layer * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL + at);
+        return seed + layer * 0x9E3779B97F4A7C15L + rank * 0xC2B2AE3D27D4EB4FL;
     }
 
     private static long seed(final String key)
