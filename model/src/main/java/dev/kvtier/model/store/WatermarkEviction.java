@@ -11,9 +11,10 @@ import java.util.List;
  * clock). Pass 1 takes ordinary objects up to {@code ceil(N * target)}, everything tied with the last one
  * included; pass 2 runs only below {@code ceil(N * lowerbound)} and then takes soft-pinned objects too, if
  * allowed, up to the same target. Victims are named by key, in the order they are to be dropped (rows move as
- * others are removed).
+ * others are removed); {@code rows[i]} is where victim {@code i} was when planned, which stays true unless a removal
+ * moved the table's last row into a hole, so most victims need no lookup by key.
  */
-record WatermarkEviction(List<String> victims)
+record WatermarkEviction(List<String> victims, int[] rows)
 {
 
     /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
@@ -21,6 +22,7 @@ record WatermarkEviction(List<String> victims)
     {
         int[] ordinary = new int[0];
         long[] leases = new long[0];
+        int[] victimRows = new int[0];
 
         void ensure(final int n)
         {
@@ -28,6 +30,7 @@ record WatermarkEviction(List<String> victims)
             {
                 ordinary = new int[n];
                 leases = new long[n];
+                victimRows = new int[n];
             }
         }
     }
@@ -68,17 +71,19 @@ record WatermarkEviction(List<String> victims)
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
         final List<String> victims = new ArrayList<>();
-        takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims);
+        final int[] rows = scratch.victimRows;
+        takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims, rows);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
                 .thenComparing(objects::key));
             for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)
             {
+                rows[victims.size()] = softPinned.get(i);
                 victims.add(objects.key(softPinned.get(i)));
             }
         }
-        return new WatermarkEviction(victims);
+        return new WatermarkEviction(victims, rows);
     }
 
     /**
@@ -86,7 +91,7 @@ record WatermarkEviction(List<String> victims)
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
     private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
-        final long[] scratch, final long limit, final List<String> out)
+        final long[] scratch, final long limit, final List<String> out, final int[] rows)
     {
         if (limit <= 0 || count == 0)
         {
@@ -96,6 +101,7 @@ record WatermarkEviction(List<String> victims)
         {
             for (int i = 0; i < count; i++)
             {
+                rows[out.size()] = candidates[i];
                 out.add(objects.key(candidates[i]));
             }
             return;
@@ -109,6 +115,7 @@ record WatermarkEviction(List<String> victims)
         {
             if (objects.leaseMs(candidates[i]) <= threshold)
             {
+                rows[out.size()] = candidates[i];
                 out.add(objects.key(candidates[i]));
             }
         }
