@@ -67,8 +67,10 @@ final class SegmentTable
 
     void mount(final Segment s)
     {
-        if (byId.putIfAbsent(s.id(), new MountedSegment(s)) == null)
+        // a remount of a mounted segment keeps its allocator: make none (its arrays are megabytes) just to drop it
+        if (!byId.containsKey(s.id()))
         {
+            byId.put(s.id(), new MountedSegment(s));
             reorder();
         }
     }
