@@ -21,7 +21,10 @@ record WatermarkEviction(List<String> victims, int[] rows)
     static final class Scratch
     {
         int[] ordinary = new int[0];
+        /** The lease of each ordinary candidate, read once by the scan that finds them. */
         long[] leases = new long[0];
+        /** A copy of {@link #leases} for the selection to reorder. */
+        long[] selection = new long[0];
         int[] victimRows = new int[0];
 
         void ensure(final int n)
@@ -30,6 +33,7 @@ record WatermarkEviction(List<String> victims, int[] rows)
             {
                 ordinary = new int[n];
                 leases = new long[n];
+                selection = new long[n];
                 victimRows = new int[n];
             }
         }
@@ -45,6 +49,7 @@ record WatermarkEviction(List<String> victims, int[] rows)
         scratch.ensure(n);
         final long[] hot = objects.hot();
         final int[] ordinary = scratch.ordinary;
+        final long[] leases = scratch.leases;
         int ordinaryCount = 0;
         final List<Integer> softPinned = new ArrayList<>();
         long evictable = 0;
@@ -55,7 +60,8 @@ record WatermarkEviction(List<String> victims, int[] rows)
                 continue; // hard-pinned, or a replica not complete
             }
             evictable++;
-            if (hot[b + ObjectTable.LEASE] > nowMs)
+            final long lease = hot[b + ObjectTable.LEASE];
+            if (lease > nowMs)
             {
                 continue;
             }
@@ -65,14 +71,16 @@ record WatermarkEviction(List<String> victims, int[] rows)
             }
             else
             {
+                leases[ordinaryCount] = lease;
                 ordinary[ordinaryCount++] = i;
             }
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
-        final List<String> victims = new ArrayList<>();
+        // pass 1 takes up to the target, ties included, of the ordinary candidates: size the list for that at once
+        final List<String> victims = new ArrayList<>((int)Math.min(ordinaryCount, Math.max(ideal, 0)));
         final int[] rows = scratch.victimRows;
-        takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims, rows);
+        takeOldest(objects, ordinary, ordinaryCount, leases, scratch.selection, ideal, victims, rows);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
@@ -91,7 +99,7 @@ record WatermarkEviction(List<String> victims, int[] rows)
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
     private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
-        final long[] scratch, final long limit, final List<String> out, final int[] rows)
+        final long[] leases, final long[] selection, final long limit, final List<String> out, final int[] rows)
     {
         if (limit <= 0 || count == 0)
         {
@@ -106,14 +114,11 @@ record WatermarkEviction(List<String> victims, int[] rows)
             }
             return;
         }
+        System.arraycopy(leases, 0, selection, 0, count);
+        final long threshold = select(selection, count, (int)limit - 1);
         for (int i = 0; i < count; i++)
         {
-            scratch[i] = objects.leaseMs(candidates[i]);
-        }
-        final long threshold = select(scratch, count, (int)limit - 1);
-        for (int i = 0; i < count; i++)
-        {
-            if (objects.leaseMs(candidates[i]) <= threshold)
+            if (leases[i] <= threshold)
             {
                 rows[out.size()] = candidates[i];
                 out.add(objects.key(candidates[i]));
