@@ -1,7 +1,7 @@
 package dev.kvtier.live.runtime;
 
 import dev.kvtier.model.node.MemoryRegion;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
@@ -99,7 +99,7 @@ final class LiveTransfers implements AutoCloseable
     }
 
     /** Starts {@code batch} (called on the node's thread); {@code done} runs once, possibly on this thread. */
-    void start(final List<TransferRequest> batch, final IntFunction<MemoryRegion> regions,
+    void start(final TransferBatch batch, final IntFunction<MemoryRegion> regions,
         final TransferCompletion done)
     {
         final Map<String, Integer> groupOf = new LinkedHashMap<>();
@@ -108,22 +108,21 @@ final class LiveTransfers implements AutoCloseable
         int localFailure = Integer.MAX_VALUE;
         for (int i = 0; i < batch.size(); i++)
         {
-            final TransferRequest r = batch.get(i);
-            final MemoryRegion local = regions.apply(r.localRegion());
-            if (local == null || !local.contains(r.localOffset(), r.length()))
+            final MemoryRegion local = regions.apply(batch.localRegion(i));
+            if (local == null || !local.contains(batch.localOffset(i), batch.length(i)))
             {
                 localFailure = Math.min(localFailure, i);
                 continue;
             }
             final int index = i;
-            final int g = groupOf.computeIfAbsent(r.segment(), s ->
+            final int g = groupOf.computeIfAbsent(batch.segment(i), s ->
             {
                 groups.add(new ArrayList<>());
                 firstSlice.add(index);
                 return groups.size() - 1;
             });
-            groups.get(g).add(new TransferSlice(r.opcode() == TransferRequest.Opcode.WRITE, r.remoteAddress(), local,
-                r.localOffset(), r.length()));
+            groups.get(g).add(new TransferSlice(batch.isWrite(i), batch.remoteAddress(i), local,
+                batch.localOffset(i), batch.length(i)));
         }
         final Pending pending = new Pending(List.copyOf(groupOf.keySet()), firstSlice, localFailure, done);
         if (groups.isEmpty())

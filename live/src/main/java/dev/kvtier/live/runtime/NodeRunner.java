@@ -10,7 +10,7 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.node.input.Start;
 
@@ -368,7 +368,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
     }
 
     @Override
-    public void transfer(final List<TransferRequest> batch, final long tag)
+    public void transfer(final TransferBatch batch, final long tag)
     {
         runtime.transfers().start(batch, this::region, status -> transferDone(tag, status));
     }

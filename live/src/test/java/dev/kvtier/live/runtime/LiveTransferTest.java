@@ -7,6 +7,7 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferRequest;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.transfer.EndpointDirectory;
@@ -120,7 +121,7 @@ class LiveTransferTest
         public void onMessage(final NodeId from, final Message message)
         {
             final Batch b = (Batch)message;
-            ctx.transfer(b.requests(), b.tag());
+            ctx.transfer(TransferBatch.of(b.requests().toArray(TransferRequest[]::new)), b.tag());
         }
 
         @Override

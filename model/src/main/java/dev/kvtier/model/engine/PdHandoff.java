@@ -4,11 +4,11 @@ import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.node.Completions;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferRequest;
 import dev.kvtier.model.node.TransferStatus;
 
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * Prefill/decode disaggregation, both ends. A prefill instance writes a finished prompt's KV into its decode
@@ -54,7 +54,7 @@ final class PdHandoff
         stats.handoffBytes += bytes;
         final NodeId target = job.decodeTarget;
         final TransferRequest write = TransferRequest.write(kvSegment(target), 0, deviceRegion, 0, bytes);
-        ctx.transfer(List.of(write), transfers.register(status ->
+        ctx.transfer(TransferBatch.of(write), transfers.register(status ->
         {
             if (!status.ok())
             {

@@ -1,6 +1,5 @@
 package dev.kvtier.model.node;
 
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,7 +25,7 @@ public interface NodeContext
     void send(NodeId to, Message message);
 
     /**
-     * Registers local memory for transfers and returns the handle {@link TransferRequest}s name it by. Live, the
+     * Registers local memory for transfers and returns the handle transfer slices name it by. Live, the
      * region's buffer must stay valid until the node is stopped; in the simulator a virtual region costs transfers
      * without copying bytes.
      */
@@ -48,7 +47,7 @@ public interface NodeContext
      * transfer in flight and may fail as the run's fault plan says; live they travel on the transport's lanes.
      * A failed write may have left part of its bytes behind.
      */
-    void transfer(List<TransferRequest> batch, long tag);
+    void transfer(TransferBatch batch, long tag);
 
     /** This node's own random stream, seeded from the run's seed and the node's name. */
     RandomGenerator random();

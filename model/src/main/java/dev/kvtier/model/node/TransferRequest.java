@@ -3,7 +3,9 @@ package dev.kvtier.model.node;
 /**
  * One slice of a one-sided transfer, as the transfer engine's {@code TransferRequest}: {@code length} bytes between
  * the remote address {@code remoteAddress} of the segment named {@code segment} (a replica's buffer address, as the
- * master hands it out) and {@code [localOffset, localOffset + length)} of a region this node registered.
+ * master hands it out) and {@code [localOffset, localOffset + length)} of a region this node registered. A
+ * {@link NodeContext#transfer} call takes its slices as a {@link TransferBatch}, which keeps them as columns; this
+ * is one slice as a value, for code that builds or reads a few.
  *
  * @param opcode        READ pulls remote bytes into the local region, WRITE pushes local bytes to the remote
  * @param segment       the remote segment's transfer-engine name

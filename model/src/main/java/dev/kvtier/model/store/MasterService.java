@@ -1,7 +1,6 @@
 package dev.kvtier.model.store;
 
 import dev.kvtier.model.store.SegmentTable.MountedSegment;
-import dev.kvtier.model.store.SegmentTable.Placement;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +81,8 @@ public final class MasterService
             counters.putStartDiscarded++;
             objects.remove(existing);
         }
-        final List<Placement> placed = segments.place(length, cfg, config.allocationStrategy(), random);
-        if (placed.isEmpty())
+        final int placed = segments.place(length, cfg, config.allocationStrategy(), random);
+        if (placed == 0)
         {
             counters.putStartAllocFailures++;
             if (segments.count() >= cfg.replicaNum())
@@ -93,9 +92,10 @@ public final class MasterService
             return Result.fail(ErrorCode.NO_AVAILABLE_HANDLE);
         }
         final int row = objects.insert(key, clientId, length, nowMs, cfg.hardPin(), cfg.softPinTtlMs());
-        for (final Placement p : placed)
+        for (int i = 0; i < placed; i++)
         {
-            objects.addReplica(row, p.segment().segment.id(), p.allocation(), p.offset());
+            objects.addReplica(row, segments.placedSegment(i).segment.id(), segments.placedAllocation(i),
+                segments.placedOffset(i));
         }
         objects.refreshComplete(row);
         return Result.ok(describe(row, false));
@@ -451,9 +451,13 @@ public final class MasterService
         }
         counters.evictionAttempts++;
         final WatermarkEviction plan = WatermarkEviction.plan(objects, used, config, nowMs, evictionScratch);
-        for (final String key : plan.victims())
+        final List<String> victims = plan.victims();
+        for (int v = 0; v < victims.size(); v++)
         {
-            final int row = objects.find(key);
+            final String key = victims.get(v);
+            // keys are unique in the table, so the planned row still holds this very string unless it moved
+            final int planned = plan.rows()[v];
+            final int row = planned < objects.size() && objects.key(planned) == key ? planned : objects.find(key);
             counters.evictedKeys++;
             counters.evictedBytes += objects.size(row);
             drop(row);

@@ -39,6 +39,9 @@ final class ObjectTable
     private int slotMask = 2047;
     private long[] hot = new long[1024 * STRIDE];
     private String[] keys = new String[1024];
+    /** Where each row's pair sits in {@link #slots}: a removal finds its slot and the moved last row's without
+     * reading either key (two strings, each a cache miss, and a probe each, for every object evicted). */
+    private int[] slotOfRow = new int[1024];
     private long[] clientIds = new long[1024];
     private long[] putStarts = new long[1024];
     private long[] softPinTtls = new long[1024];
@@ -94,6 +97,7 @@ final class ObjectTable
             final int n = keys.length * 2;
             hot = Arrays.copyOf(hot, n * STRIDE);
             keys = Arrays.copyOf(keys, n);
+            slotOfRow = Arrays.copyOf(slotOfRow, n);
             clientIds = Arrays.copyOf(clientIds, n);
             putStarts = Arrays.copyOf(putStarts, n);
             softPinTtls = Arrays.copyOf(softPinTtls, n);
@@ -120,11 +124,11 @@ final class ObjectTable
             replicas.release(e);
             e = next;
         }
-        removeSlot(keys[row], row);
+        removeSlot(row);
         final int last = --size;
         if (row != last)
         {
-            repoint(keys[last], last, row);
+            repoint(last, row);
             System.arraycopy(hot, last * STRIDE, hot, row * STRIDE, STRIDE);
             keys[row] = keys[last];
             clientIds[row] = clientIds[last];
@@ -318,27 +322,20 @@ final class ObjectTable
         }
         slots[2 * i] = h;
         slots[2 * i + 1] = row + 1;
+        slotOfRow[row] = i;
     }
 
-    private int slotOf(final String key, final int row)
+    /** The slot pointed at row {@code from} now points at row {@code to}. */
+    private void repoint(final int from, final int to)
     {
-        int i = spread(key.hashCode()) & slotMask;
-        while (slots[2 * i + 1] != row + 1)
-        {
-            i = (i + 1) & slotMask;
-        }
-        return i;
+        final int i = slotOfRow[from];
+        slots[2 * i + 1] = to + 1;
+        slotOfRow[to] = i;
     }
 
-    /** The slot of {@code key} pointed at row {@code from} now points at row {@code to}. */
-    private void repoint(final String key, final int from, final int to)
+    private void removeSlot(final int row)
     {
-        slots[2 * slotOf(key, from) + 1] = to + 1;
-    }
-
-    private void removeSlot(final String key, final int row)
-    {
-        int gap = slotOf(key, row);
+        int gap = slotOfRow[row];
         int j = gap;
         while (true)
         {
@@ -352,6 +349,7 @@ final class ObjectTable
             {
                 slots[2 * gap] = slots[2 * j];
                 slots[2 * gap + 1] = slots[2 * j + 1];
+                slotOfRow[slots[2 * j + 1] - 1] = gap;
                 gap = j;
             }
         }

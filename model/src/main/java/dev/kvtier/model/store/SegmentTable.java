@@ -1,6 +1,7 @@
 package dev.kvtier.model.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +17,6 @@ final class SegmentTable
 {
     private static final int MAX_ATTEMPTS = 100;
     private static final int FREE_RATIO_SAMPLE_PER_REPLICA = 6;
-
-    /** One allocation: a segment, the allocator's handle for it, and its offset in the segment. */
-    record Placement(MountedSegment segment, int allocation, long offset, long size)
-    {
-    }
 
     /** A segment and its allocator. */
     static final class MountedSegment
@@ -42,9 +38,15 @@ final class SegmentTable
 
     private final Map<Long, MountedSegment> byId = new LinkedHashMap<>();
     /** {@link #byId}'s values in mount order, rebuilt on mount and unmount: lookups and placement read it on every
-     * put and free, and a cluster mounts tens of segments, so a scan beats boxing an id into a map lookup. */
+     * put and free, and the eviction check sums it every 10 ms (an iterator per sum over the map's values, hundreds
+     * of thousands of times a simulated hour); a cluster mounts tens of segments, so a scan beats boxing an id into
+     * a map lookup. */
     private MountedSegment[] ordered = new MountedSegment[0];
     private List<MountedSegment> orderedView = List.of();
+    private MountedSegment[] placedSegments = new MountedSegment[2];
+    private int[] placedAllocations = new int[2];
+    private long[] placedOffsets = new long[2];
+    private int placed;
 
     boolean contains(final long segmentId)
     {
@@ -65,8 +67,10 @@ final class SegmentTable
 
     void mount(final Segment s)
     {
-        if (byId.putIfAbsent(s.id(), new MountedSegment(s)) == null)
+        // a remount of a mounted segment keeps its allocator: make none (its arrays are megabytes) just to drop it
+        if (!byId.containsKey(s.id()))
         {
+            byId.put(s.id(), new MountedSegment(s));
             reorder();
         }
     }
@@ -114,7 +118,7 @@ final class SegmentTable
     long capacityBytes()
     {
         long total = 0;
-        for (final MountedSegment m : byId.values())
+        for (final MountedSegment m : ordered)
         {
             total += m.allocator.capacity();
         }
@@ -124,75 +128,100 @@ final class SegmentTable
     long allocatedBytes()
     {
         long total = 0;
-        for (final MountedSegment m : byId.values())
+        for (final MountedSegment m : ordered)
         {
             total += m.allocator.allocatedBytes();
         }
         return total;
     }
 
-    /** Up to {@code cfg.replicaNum()} placements on distinct segments; empty when none fits. */
-    List<Placement> place(final long size, final ReplicateConfig cfg, final AllocationStrategy strategy,
+    /**
+     * Places up to {@code cfg.replicaNum()} replicas of {@code size} bytes on distinct segments and returns how many
+     * it placed (0 when none fits); the placements are then {@link #placedSegment}, {@link #placedAllocation} and
+     * {@link #placedOffset} until the next call. Every put places its replicas here, a million times a simulated
+     * hour, so the answer is kept in this table's arrays rather than in a list of placement objects.
+     */
+    int place(final long size, final ReplicateConfig cfg, final AllocationStrategy strategy,
         final RandomGenerator random)
     {
-        final List<Placement> out = new ArrayList<>();
-        final List<MountedSegment> order = all();
-        for (final String name : cfg.preferredSegments())
+        placed = 0;
+        final MountedSegment[] order = ordered;
+        final int want = cfg.replicaNum();
+        final List<String> preferred = cfg.preferredSegments();
+        for (int p = 0; p < preferred.size(); p++)
         {
+            final String name = preferred.get(p);
             for (final MountedSegment m : order)
             {
-                if (out.size() < cfg.replicaNum() && m.segment.name().equals(name))
+                if (placed < want && m.segment.name().equals(name))
                 {
-                    tryPlace(m, size, out);
+                    tryPlace(m, size);
                 }
             }
         }
-        if (strategy == AllocationStrategy.LOCAL_FIRST && cfg.replicaNum() == 1 && !cfg.hostId().isEmpty())
+        if (strategy == AllocationStrategy.LOCAL_FIRST && want == 1 && !cfg.hostId().isEmpty())
         {
             for (final MountedSegment m : order)
             {
-                if (out.isEmpty() && m.segment.hostId().equals(cfg.hostId()))
+                if (placed == 0 && m.segment.hostId().equals(cfg.hostId()))
                 {
-                    tryPlace(m, size, out);
+                    tryPlace(m, size);
                 }
             }
         }
-        if (strategy == AllocationStrategy.FREE_RATIO_FIRST && out.size() < cfg.replicaNum() && !order.isEmpty())
+        if (strategy == AllocationStrategy.FREE_RATIO_FIRST && placed < want && order.length > 0)
         {
-            final int window = Math.min(FREE_RATIO_SAMPLE_PER_REPLICA * (cfg.replicaNum() - out.size()),
-                order.size());
-            final int start = random.nextInt(order.size());
+            final int window = Math.min(FREE_RATIO_SAMPLE_PER_REPLICA * (want - placed), order.length);
+            final int start = random.nextInt(order.length);
             final List<MountedSegment> candidates = new ArrayList<>();
             for (int i = 0; i < window; i++)
             {
-                candidates.add(order.get((start + i) % order.size()));
+                candidates.add(order[(start + i) % order.length]);
             }
             candidates.sort(Comparator.comparingDouble(MountedSegment::freeRatio).reversed());
             for (final MountedSegment m : candidates)
             {
-                if (out.size() < cfg.replicaNum())
+                if (placed < want)
                 {
-                    tryPlace(m, size, out);
+                    tryPlace(m, size);
                 }
             }
         }
-        if (out.size() < cfg.replicaNum() && !order.isEmpty())
+        if (placed < want && order.length > 0)
         {
-            final int attempts = Math.min(MAX_ATTEMPTS, order.size());
-            final int start = random.nextInt(order.size());
-            for (int i = 0; i < attempts && out.size() < cfg.replicaNum(); i++)
+            final int attempts = Math.min(MAX_ATTEMPTS, order.length);
+            final int start = random.nextInt(order.length);
+            for (int i = 0; i < attempts && placed < want; i++)
             {
-                tryPlace(order.get((start + i) % order.size()), size, out);
+                tryPlace(order[(start + i) % order.length], size);
             }
         }
-        return out;
+        return placed;
     }
 
-    private static void tryPlace(final MountedSegment m, final long size, final List<Placement> out)
+    /** The segment of placement {@code i} of the last {@link #place}. */
+    MountedSegment placedSegment(final int i)
     {
-        for (final Placement p : out)
+        return placedSegments[i];
+    }
+
+    /** The allocator's handle of placement {@code i} of the last {@link #place}. */
+    int placedAllocation(final int i)
+    {
+        return placedAllocations[i];
+    }
+
+    /** The offset in its segment of placement {@code i} of the last {@link #place}. */
+    long placedOffset(final int i)
+    {
+        return placedOffsets[i];
+    }
+
+    private void tryPlace(final MountedSegment m, final long size)
+    {
+        for (int i = 0; i < placed; i++)
         {
-            if (p.segment() == m)
+            if (placedSegments[i] == m)
             {
                 return;
             }
@@ -200,7 +229,16 @@ final class SegmentTable
         final int allocation = m.allocator.allocate(size);
         if (allocation >= 0)
         {
-            out.add(new Placement(m, allocation, m.allocator.offset(allocation), size));
+            if (placed == placedSegments.length)
+            {
+                placedSegments = Arrays.copyOf(placedSegments, placed * 2);
+                placedAllocations = Arrays.copyOf(placedAllocations, placed * 2);
+                placedOffsets = Arrays.copyOf(placedOffsets, placed * 2);
+            }
+            placedSegments[placed] = m;
+            placedAllocations[placed] = allocation;
+            placedOffsets[placed] = m.allocator.offset(allocation);
+            placed++;
         }
     }
 }

@@ -11,16 +11,21 @@ import java.util.List;
  * clock). Pass 1 takes ordinary objects up to {@code ceil(N * target)}, everything tied with the last one
  * included; pass 2 runs only below {@code ceil(N * lowerbound)} and then takes soft-pinned objects too, if
  * allowed, up to the same target. Victims are named by key, in the order they are to be dropped (rows move as
- * others are removed).
+ * others are removed); {@code rows[i]} is where victim {@code i} was when planned, which stays true unless a removal
+ * moved the table's last row into a hole, so most victims need no lookup by key.
  */
-record WatermarkEviction(List<String> victims)
+record WatermarkEviction(List<String> victims, int[] rows)
 {
 
     /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
     static final class Scratch
     {
         int[] ordinary = new int[0];
+        /** The lease of each ordinary candidate, read once by the scan that finds them. */
         long[] leases = new long[0];
+        /** A copy of {@link #leases} for the selection to reorder. */
+        long[] selection = new long[0];
+        int[] victimRows = new int[0];
 
         void ensure(final int n)
         {
@@ -28,6 +33,8 @@ record WatermarkEviction(List<String> victims)
             {
                 ordinary = new int[n];
                 leases = new long[n];
+                selection = new long[n];
+                victimRows = new int[n];
             }
         }
     }
@@ -42,6 +49,7 @@ record WatermarkEviction(List<String> victims)
         scratch.ensure(n);
         final long[] hot = objects.hot();
         final int[] ordinary = scratch.ordinary;
+        final long[] leases = scratch.leases;
         int ordinaryCount = 0;
         final List<Integer> softPinned = new ArrayList<>();
         long evictable = 0;
@@ -52,7 +60,8 @@ record WatermarkEviction(List<String> victims)
                 continue; // hard-pinned, or a replica not complete
             }
             evictable++;
-            if (hot[b + ObjectTable.LEASE] > nowMs)
+            final long lease = hot[b + ObjectTable.LEASE];
+            if (lease > nowMs)
             {
                 continue;
             }
@@ -62,23 +71,27 @@ record WatermarkEviction(List<String> victims)
             }
             else
             {
+                leases[ordinaryCount] = lease;
                 ordinary[ordinaryCount++] = i;
             }
         }
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
-        final List<String> victims = new ArrayList<>();
-        takeOldest(objects, ordinary, ordinaryCount, scratch.leases, ideal, victims);
+        // pass 1 takes up to the target, ties included, of the ordinary candidates: size the list for that at once
+        final List<String> victims = new ArrayList<>((int)Math.min(ordinaryCount, Math.max(ideal, 0)));
+        final int[] rows = scratch.victimRows;
+        takeOldest(objects, ordinary, ordinaryCount, leases, scratch.selection, ideal, victims, rows);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
                 .thenComparing(objects::key));
             for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)
             {
+                rows[victims.size()] = softPinned.get(i);
                 victims.add(objects.key(softPinned.get(i)));
             }
         }
-        return new WatermarkEviction(victims);
+        return new WatermarkEviction(victims, rows);
     }
 
     /**
@@ -86,7 +99,7 @@ record WatermarkEviction(List<String> victims)
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
     private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
-        final long[] scratch, final long limit, final List<String> out)
+        final long[] leases, final long[] selection, final long limit, final List<String> out, final int[] rows)
     {
         if (limit <= 0 || count == 0)
         {
@@ -96,19 +109,18 @@ record WatermarkEviction(List<String> victims)
         {
             for (int i = 0; i < count; i++)
             {
+                rows[out.size()] = candidates[i];
                 out.add(objects.key(candidates[i]));
             }
             return;
         }
+        System.arraycopy(leases, 0, selection, 0, count);
+        final long threshold = select(selection, count, (int)limit - 1);
         for (int i = 0; i < count; i++)
         {
-            scratch[i] = objects.leaseMs(candidates[i]);
-        }
-        final long threshold = select(scratch, count, (int)limit - 1);
-        for (int i = 0; i < count; i++)
-        {
-            if (objects.leaseMs(candidates[i]) <= threshold)
+            if (leases[i] <= threshold)
             {
+                rows[out.size()] = candidates[i];
                 out.add(objects.key(candidates[i]));
             }
         }

@@ -11,7 +11,7 @@ import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ class RouterTest
         }
 
         @Override
-        public void transfer(final List<TransferRequest> batch, final long tag)
+        public void transfer(final TransferBatch batch, final long tag)
         {
             throw new AssertionError("the router moves no bulk data");
         }

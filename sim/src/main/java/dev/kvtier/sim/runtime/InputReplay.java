@@ -5,7 +5,7 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.input.Delivery;
 import dev.kvtier.model.node.input.NodeInput;
 import dev.kvtier.model.node.input.Start;
@@ -166,7 +166,7 @@ public final class InputReplay implements NodeContext
 
     /** The recording holds how the batch ended; nothing moves. */
     @Override
-    public void transfer(final List<TransferRequest> batch, final long tag)
+    public void transfer(final TransferBatch batch, final long tag)
     {
     }
 

@@ -5,7 +5,7 @@ import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.sim.event.EventQueue;
 import dev.kvtier.sim.event.RandomStreams;
@@ -350,7 +350,7 @@ public final class SimRuntime
      * Checks a batch, groups its bytes per (peer, direction) in the order the groups first appear, and starts one
      * flow per group; the batch ends when its last flow does. Without a flow network it ends at once.
      */
-    private void startTransfer(final SimContext ctx, final List<TransferRequest> batch, final long tag)
+    private void startTransfer(final SimContext ctx, final TransferBatch batch, final long tag)
     {
         final int self = ctx.id.index();
         final PendingBatch b = new PendingBatch(ctx, batch, tag);
@@ -361,29 +361,32 @@ public final class SimRuntime
         boolean[] reads = null;
         String lastSegment = null;
         Exposed remote = null;
-        for (final TransferRequest r : batch)
+        for (int i = 0; i < batch.size(); i++)
         {
             // a batch names one segment (the client groups per segment): look it up once
-            if (!r.segment().equals(lastSegment))
+            final String segment = batch.segment(i);
+            if (!segment.equals(lastSegment))
             {
-                lastSegment = r.segment();
+                lastSegment = segment;
                 remote = directory.get(lastSegment);
             }
-            final MemoryRegion local = r.localRegion() >= 0 && r.localRegion() < ctx.regions.size()
-                ? ctx.regions.get(r.localRegion()) : null;
+            final int localRegion = batch.localRegion(i);
+            final long length = batch.length(i);
+            final MemoryRegion local = localRegion >= 0 && localRegion < ctx.regions.size()
+                ? ctx.regions.get(localRegion) : null;
             if (remote == null)
             {
                 status = worst(status, TransferStatus.PEER_DEAD);
                 continue;
             }
-            if (local == null || !local.contains(r.localOffset(), r.length())
-                || !remote.region.contains(r.remoteAddress() - remote.base, r.length()))
+            if (local == null || !local.contains(batch.localOffset(i), length)
+                || !remote.region.contains(batch.remoteAddress(i) - remote.base, length))
             {
                 status = worst(status, TransferStatus.OUT_OF_RANGE);
                 continue;
             }
             b.backed |= local.buffer() != null && remote.region.buffer() != null;
-            final boolean read = r.opcode() == TransferRequest.Opcode.READ;
+            final boolean read = !batch.isWrite(i);
             int g = 0;
             while (g < groups && (peers[g] != remote.node || reads[g] != read))
             {
@@ -407,7 +410,7 @@ public final class SimRuntime
                 reads[g] = read;
                 groups++;
             }
-            bytes[g] += r.length();
+            bytes[g] += length;
         }
         b.status = status;
         b.groups = groups;
@@ -570,7 +573,7 @@ public final class SimRuntime
     private final class PendingBatch
     {
         private final SimContext ctx;
-        private final List<TransferRequest> batch;
+        private final TransferBatch batch;
         private final long tag;
         private final int epoch;
         private int flowsLeft;
@@ -580,7 +583,7 @@ public final class SimRuntime
         private int[] peers;
         private int[] peerEpochs;
 
-        PendingBatch(final SimContext ctx, final List<TransferRequest> batch, final long tag)
+        PendingBatch(final SimContext ctx, final TransferBatch batch, final long tag)
         {
             this.ctx = ctx;
             this.batch = batch;
@@ -605,30 +608,33 @@ public final class SimRuntime
             {
                 return;
             }
-            for (final TransferRequest r : batch)
+            for (int i = 0; i < batch.size(); i++)
             {
-                final Exposed remote = directory.get(r.segment());
-                if (remote == null || r.localRegion() < 0 || r.localRegion() >= ctx.regions.size())
+                final Exposed remote = directory.get(batch.segment(i));
+                final int localRegion = batch.localRegion(i);
+                if (remote == null || localRegion < 0 || localRegion >= ctx.regions.size())
                 {
                     continue;
                 }
-                final MemoryRegion local = ctx.regions.get(r.localRegion());
-                final long remoteOffset = r.remoteAddress() - remote.base;
-                if (local.buffer() == null || remote.region.buffer() == null || !local.contains(r.localOffset(),
-                    r.length()) || !remote.region.contains(remoteOffset, r.length()))
+                final MemoryRegion local = ctx.regions.get(localRegion);
+                final long localOffset = batch.localOffset(i);
+                final long length = batch.length(i);
+                final long remoteOffset = batch.remoteAddress(i) - remote.base;
+                if (local.buffer() == null || remote.region.buffer() == null || !local.contains(localOffset, length)
+                    || !remote.region.contains(remoteOffset, length))
                 {
                     continue;
                 }
-                final boolean write = r.opcode() == TransferRequest.Opcode.WRITE;
+                final boolean write = batch.isWrite(i);
                 if (!status.ok() && !write)
                 {
                     continue;
                 }
-                final long n = status.ok() ? r.length() : r.length() / 2;
+                final long n = status.ok() ? length : length / 2;
                 final java.nio.ByteBuffer from = write ? local.buffer() : remote.region.buffer();
                 final java.nio.ByteBuffer to = write ? remote.region.buffer() : local.buffer();
-                final int fromOffset = (int)(write ? r.localOffset() : remoteOffset);
-                final int toOffset = (int)(write ? remoteOffset : r.localOffset());
+                final int fromOffset = (int)(write ? localOffset : remoteOffset);
+                final int toOffset = (int)(write ? remoteOffset : localOffset);
                 to.put(toOffset, from, fromOffset, (int)n);
             }
         }
@@ -717,7 +723,7 @@ public final class SimRuntime
         }
 
         @Override
-        public void transfer(final List<TransferRequest> batch, final long tag)
+        public void transfer(final TransferBatch batch, final long tag)
         {
             if (contexts.get(id.index()) == this && !dead[id.index()])
             {

@@ -5,6 +5,7 @@ import dev.kvtier.model.hicache.PageHasher;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Turns trace requests into SGLang page chains (built by {@link PageChainBuilder}). Each trace block id gets synthetic tokens ({@link BlockTokens});
@@ -28,11 +29,17 @@ public final class PageCatalog
         this.pageCount = pageCount;
         // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
         // reaches the store, and keys made during the run survive young collections there only to be promoted.
-        this.keys = new String[pageCount];
-        for (int i = 0; i < pageCount; i++)
+        // Each key's hash is taken here too (a String caches it): the store master hashes every key it looks up,
+        // and the first lookup of each of a million keys would otherwise pay for a 64-byte hash inside the loop.
+        // Keys are independent, so both cores make them.
+        final String[] made = new String[pageCount];
+        IntStream.range(0, pageCount).parallel().forEach(i ->
         {
-            keys[i] = PageHasher.hex(hashes, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
-        }
+            final String key = PageHasher.hex(hashes, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
+            key.hashCode();
+            made[i] = key;
+        });
+        this.keys = made;
         // every chain shares the key strings above: a request carries one reference per page, not a string
         this.chains = new PageChain[requestPages.length];
         for (int r = 0; r < requestPages.length; r++)

@@ -6,7 +6,7 @@ import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferRequest;
+import dev.kvtier.model.node.TransferBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ class EpochComputeTest
         }
 
         @Override
-        public void transfer(final List<TransferRequest> batch, final long tag)
+        public void transfer(final TransferBatch batch, final long tag)
         {
         }
 

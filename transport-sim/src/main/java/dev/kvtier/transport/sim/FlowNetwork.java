@@ -41,7 +41,8 @@ public final class FlowNetwork
 
     private final double[] linkLeft;
     private final int[] linkUnfrozen;
-    private boolean[] frozen = new boolean[64];
+    private final int[] linkList;
+    private int[] flowList = new int[64];
 
     /**
      * @param egressBytesPerNs  per node, what its NICs can send (bandwidth × efficiency)
@@ -67,6 +68,7 @@ public final class FlowNetwork
         this.latencyNs = latencyNs;
         this.linkLeft = new double[3 * nodes];
         this.linkUnfrozen = new int[3 * nodes];
+        this.linkList = new int[3 * nodes];
     }
 
     private static double positive(final double v, final String what)
@@ -177,33 +179,45 @@ public final class FlowNetwork
         lastUpdateNs = nowNs;
     }
 
-    /** Progressive filling: repeatedly saturate the link with the smallest fair share. */
+    /**
+     * Progressive filling: repeatedly saturate the link with the smallest fair share. Each round looks only at the
+     * links some active flow crosses and at the flows not yet frozen, both kept in index order so that the
+     * bottleneck (the first link with the smallest share) and every rate and subtraction are those of a scan over
+     * all links and slots: a flow starts or ends for every transfer batch, and most links and slots are idle.
+     */
     private void share()
     {
         System.arraycopy(capacity, 0, linkLeft, 0, capacity.length);
         Arrays.fill(linkUnfrozen, 0);
-        int unfrozen = 0;
+        int flowCount = 0;
+        int linkCount = 0;
         for (int i = 0; i < slots; i++)
         {
-            frozen[i] = !active[i];
             if (active[i])
             {
-                unfrozen++;
-                linkUnfrozen[linkA[i]]++;
-                if (linkB[i] >= 0)
+                flowList[flowCount++] = i;
+                if (linkUnfrozen[linkA[i]]++ == 0)
                 {
-                    linkUnfrozen[linkB[i]]++;
+                    linkList[linkCount++] = linkA[i];
+                }
+                if (linkB[i] >= 0 && linkUnfrozen[linkB[i]]++ == 0)
+                {
+                    linkList[linkCount++] = linkB[i];
                 }
             }
         }
-        while (unfrozen > 0)
+        Arrays.sort(linkList, 0, linkCount);
+        while (flowCount > 0)
         {
             int bottleneck = -1;
             double share = Double.MAX_VALUE;
-            for (int l = 0; l < linkLeft.length; l++)
+            int keptLinks = 0;
+            for (int k = 0; k < linkCount; k++)
             {
+                final int l = linkList[k];
                 if (linkUnfrozen[l] > 0)
                 {
+                    linkList[keptLinks++] = l;
                     final double s = linkLeft[l] / linkUnfrozen[l];
                     if (s < share)
                     {
@@ -212,12 +226,13 @@ public final class FlowNetwork
                     }
                 }
             }
-            for (int i = 0; i < slots; i++)
+            linkCount = keptLinks;
+            int keptFlows = 0;
+            for (int k = 0; k < flowCount; k++)
             {
-                if (!frozen[i] && (linkA[i] == bottleneck || linkB[i] == bottleneck))
+                final int i = flowList[k];
+                if (linkA[i] == bottleneck || linkB[i] == bottleneck)
                 {
-                    frozen[i] = true;
-                    unfrozen--;
                     rate[i] = Math.max(share, 1e-12);
                     linkLeft[linkA[i]] -= share;
                     linkUnfrozen[linkA[i]]--;
@@ -227,7 +242,12 @@ public final class FlowNetwork
                         linkUnfrozen[linkB[i]]--;
                     }
                 }
+                else
+                {
+                    flowList[keptFlows++] = i;
+                }
             }
+            flowCount = keptFlows;
         }
     }
 
@@ -250,7 +270,7 @@ public final class FlowNetwork
             tags = Arrays.copyOf(tags, n);
             sizes = Arrays.copyOf(sizes, n);
             active = Arrays.copyOf(active, n);
-            frozen = Arrays.copyOf(frozen, n);
+            flowList = Arrays.copyOf(flowList, n);
         }
         return slots++;
     }

@@ -506,9 +506,9 @@ public final class StoreClient
         runBatches(plan, false, codes, () ->
         {
             boolean retry = false;
-            for (final int[] owners : plan.owners)
+            for (int b = 0; b < plan.count; b++)
             {
-                for (final int i : owners)
+                for (final int i : plan.owners[b])
                 {
                     final ReplicaDescriptor d = replicas.get(i).get(attempt[i]);
                     if (codes[i] == 0)
@@ -595,11 +595,11 @@ public final class StoreClient
      */
     private void runBatches(final ReplicaBatches plan, final boolean write, final int[] codes, final Runnable then)
     {
-        final int[] left = {plan.batches.size()};
-        for (int b = 0; b < plan.batches.size(); b++)
+        final int[] left = {plan.count};
+        for (int b = 0; b < plan.count; b++)
         {
-            final int[] owners = plan.owners.get(b);
-            final long bytes = plan.bytes.get(b);
+            final int[] owners = plan.owners[b];
+            final long bytes = plan.batches[b].bytes();
             if (write)
             {
                 counters.bytesWritten += bytes;
@@ -608,7 +608,7 @@ public final class StoreClient
             {
                 counters.bytesRead += bytes;
             }
-            ctx.transfer(plan.batches.get(b), transfers.register(status ->
+            ctx.transfer(plan.batches[b], transfers.register(status ->
             {
                 if (!status.ok())
                 {
