@@ -1,5 +1,7 @@
 package dev.kvtier.sim.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A simulated cluster as written in JSON (snake_case keys; {@code defaults.json} beside the presets gives every
  * default). Instances are {@code nodes × gpus_per_node / tp}; each runs one SGLang-like worker and contributes a
@@ -13,11 +15,18 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
     {
     }
 
-    /** SGLang server flags that matter to the cache and the scheduler. */
+    /**
+     * SGLang server flags that matter to the cache and the scheduler. {@code device_pages} and {@code host_pages},
+     * when above 0, give an instance's L1 and L2 sizes in pages instead of deriving them from HBM and the hicache
+     * settings: a live worker reports the sizes it really had, and a replay of its recording must use them. At 0
+     * (the default) they are left out of the config's JSON, so reports of configs that do not set them are unchanged.
+     */
     public record Serving(int pageSize, double memFractionStatic, int chunkedPrefillSize, int maxRunningRequests,
         double hicacheRatio, double hicacheSizeGb, String writePolicy, boolean storage, String prefetchPolicy,
         int prefetchThreshold, double prefetchTimeoutBaseS, double prefetchTimeoutPerKiTokenS,
-        double prefetchTimeoutMaxS, int loadBackThreshold)
+        double prefetchTimeoutMaxS, int loadBackThreshold,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int devicePages,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long hostPages)
     {
     }
 

@@ -39,10 +39,25 @@ public final class ClusterLoader
     /** The merged JSON tree of defaults + preset-or-file + overrides. */
     public static ObjectNode tree(final String presetOrFile, final Map<String, String> overrides)
     {
+        return tree(presetOrFile, null, overrides);
+    }
+
+    /**
+     * The merged JSON tree of defaults + preset-or-file + {@code layer} (fields a recorded run's header gives, which
+     * win over the preset's) + overrides.
+     *
+     * @param layer a partial config tree, or null
+     */
+    public static ObjectNode tree(final String presetOrFile, final JsonNode layer, final Map<String, String> overrides)
+    {
         final ObjectNode root = resource("defaults");
         if (presetOrFile != null)
         {
             merge(root, PRESETS.contains(presetOrFile) ? resource(presetOrFile) : file(presetOrFile));
+        }
+        if (layer != null)
+        {
+            merge(root, layer);
         }
         for (final Map.Entry<String, String> e : overrides.entrySet())
         {

@@ -14,7 +14,8 @@ import java.util.Locale;
  * A {@link ClusterConfig} checked and turned into the numbers the simulation needs: instances and their roles,
  * L1/L2 capacities in pages, link rates. Capacity follows SGLang: device KV = {@code tp × HBM ×
  * mem_fraction_static − weights}; host = {@code hicache_ratio × device} or {@code hicache_size} GB per rank, and
- * must fit in host memory with 10 GiB to spare next to the store segment.
+ * must fit in host memory with 10 GiB to spare next to the store segment. {@code serving.device_pages} and
+ * {@code serving.host_pages}, when above 0, replace the derived sizes (a live worker's recorded sizes).
  */
 public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, RooflineCostModel cost,
     int instances, int prefillInstances, boolean disaggregated, HiCacheConfig cache, long segmentBytes,
@@ -54,15 +55,22 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         final RooflineCostModel cost = new RooflineCostModel(model, gpu, c.tp());
         final double kvPerToken = RooflineCostModel.instanceKvBytesPerToken(model, c.tp());
         final double deviceKvBytes = c.tp() * gpu.hbmBytes() * s.memFractionStatic() - model.weightBytes();
-        if (deviceKvBytes <= 0)
+        nonNegative(s.devicePages(), "serving.device_pages");
+        nonNegative(s.hostPages(), "serving.host_pages");
+        if (deviceKvBytes <= 0 && s.devicePages() == 0)
         {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model %s (%.0f GB of weights) does not "
                     + "fit in tp=%d × %s at mem_fraction_static %.2f: raise 'tp' or pick a bigger 'gpu'",
                 model.name(), model.weightBytes() / 1e9, c.tp(), gpu.name(), s.memFractionStatic()));
         }
-        final int devicePages = (int)Math.min(Integer.MAX_VALUE / 4, deviceKvBytes / kvPerToken / s.pageSize());
+        final int devicePages = s.devicePages() > 0 ? Math.min(Integer.MAX_VALUE / 4, s.devicePages())
+            : (int)Math.min(Integer.MAX_VALUE / 4, deviceKvBytes / kvPerToken / s.pageSize());
         final long hostPages;
-        if (s.hicacheSizeGb() > 0)
+        if (s.hostPages() > 0)
+        {
+            hostPages = s.hostPages();
+        }
+        else if (s.hicacheSizeGb() > 0)
         {
             hostPages = (long)(s.hicacheSizeGb() * 1e9 * c.tp() / kvPerToken / s.pageSize());
         }
@@ -137,6 +145,15 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
     private static long seconds(final double s)
     {
         return s >= 1e9 ? Long.MAX_VALUE / 4 : (long)(s * 1e9);
+    }
+
+    private static void nonNegative(final long v, final String field)
+    {
+        if (v < 0)
+        {
+            throw new IllegalArgumentException("cluster config field '" + field + "' must be >= 0 (0 derives it), "
+                + "got " + v);
+        }
     }
 
     private static void positive(final int v, final String field)

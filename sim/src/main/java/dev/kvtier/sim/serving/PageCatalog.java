@@ -4,11 +4,15 @@ import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PageHasher;
 import dev.kvtier.workloads.trace.TraceRecord;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Turns trace requests into SGLang page chains (built by {@link PageChainBuilder}). Each trace block id gets synthetic tokens ({@link BlockTokens});
+ * Turns trace requests into SGLang page chains (built by {@link PageChainBuilder}), or takes a recorded run's page
+ * keys as they were ({@link #ofKeys}). Each trace block id gets synthetic tokens ({@link BlockTokens});
  * each full page gets its SHA-256 chain hash ({@link PageHasher}), computed once per distinct block; pages with
  * equal hashes get one dense id. A request's chain is its full pages root first; the partial last page is not
  * cacheable (SGLang truncates to whole pages when {@code page_size > 1}). Requests leave with a {@link PageChain}
@@ -22,24 +26,12 @@ public final class PageCatalog
     private final String[] keys;
     private final int pageCount;
 
-    private PageCatalog(final int pageSize, final int[][] requestPages, final byte[] hashes, final int pageCount)
+    private PageCatalog(final int pageSize, final int[][] requestPages, final String[] keys)
     {
         this.pageSize = pageSize;
         this.requestPages = requestPages;
-        this.pageCount = pageCount;
-        // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
-        // reaches the store, and keys made during the run survive young collections there only to be promoted.
-        // Each key's hash is taken here too (a String caches it): the store master hashes every key it looks up,
-        // and the first lookup of each of a million keys would otherwise pay for a 64-byte hash inside the loop.
-        // Keys are independent, so both cores make them.
-        final String[] made = new String[pageCount];
-        IntStream.range(0, pageCount).parallel().forEach(i ->
-        {
-            final String key = PageHasher.hex(hashes, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
-            key.hashCode();
-            made[i] = key;
-        });
-        this.keys = made;
+        this.pageCount = keys.length;
+        this.keys = keys;
         // every chain shares the key strings above: a request carries one reference per page, not a string
         this.chains = new PageChain[requestPages.length];
         for (int r = 0; r < requestPages.length; r++)
@@ -61,7 +53,55 @@ public final class PageCatalog
             throw new IllegalArgumentException("page size must divide 512, got " + pageSize);
         }
         final PageChainBuilder.Result built = PageChainBuilder.build(records, pageSize);
-        return new PageCatalog(pageSize, built.requestPages(), built.digests(), built.pageCount());
+        // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
+        // reaches the store, and keys made during the run survive young collections there only to be promoted.
+        // Each key's hash is taken here too (a String caches it): the store master hashes every key it looks up,
+        // and the first lookup of each of a million keys would otherwise pay for a 64-byte hash inside the loop.
+        // Keys are independent, so both cores make them.
+        final String[] keys = new String[built.pageCount()];
+        final byte[] digests = built.digests();
+        IntStream.range(0, keys.length).parallel().forEach(i ->
+        {
+            final String key = PageHasher.hex(digests, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
+            key.hashCode();
+            keys[i] = key;
+        });
+        return new PageCatalog(pageSize, built.requestPages(), keys);
+    }
+
+    /**
+     * Page chains from page keys a run recorded (a live worker's or router's hash chain, hex), instead of from trace
+     * block ids: equal keys get one dense id, in first-seen order, so prefix sharing is what the recording saw. The
+     * keys stay the pages' L3 keys.
+     *
+     * @param requestKeys each request's page keys, root first, in request order
+     * @param pageSize    tokens per page the keys were made at
+     */
+    public static PageCatalog ofKeys(final List<String[]> requestKeys, final int pageSize)
+    {
+        if (pageSize <= 0)
+        {
+            throw new IllegalArgumentException("page size must be > 0, got " + pageSize);
+        }
+        final Map<String, Integer> ids = new HashMap<>();
+        final List<String> keys = new ArrayList<>();
+        final int[][] requestPages = new int[requestKeys.size()][];
+        for (int r = 0; r < requestPages.length; r++)
+        {
+            final String[] chain = requestKeys.get(r);
+            final int[] pages = new int[chain.length];
+            for (int i = 0; i < chain.length; i++)
+            {
+                final String key = chain[i];
+                pages[i] = ids.computeIfAbsent(key, k ->
+                {
+                    keys.add(k);
+                    return keys.size() - 1;
+                });
+            }
+            requestPages[r] = pages;
+        }
+        return new PageCatalog(pageSize, requestPages, keys.toArray(new String[0]));
     }
 
     public int pageSize()

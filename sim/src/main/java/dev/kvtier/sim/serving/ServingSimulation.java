@@ -60,6 +60,36 @@ public final class ServingSimulation
         final List<TraceRecord> records = o.limit() > 0 && o.limit() < trace.size() ? trace.subList(0, o.limit())
             : trace;
         final PageCatalog pages = catalog != null ? catalog : PageCatalog.build(records, plan.cache().pageSize());
+        return run(plan, records, arrivals(records, o), o, pages, progress, setupStart);
+    }
+
+    /**
+     * Replays requests at given arrival times instead of the trace's timestamps (a recorded run's arrivals, which
+     * were already timed). The records give each request's sizes; their timestamps and the options' arrival
+     * settings and limit are not used.
+     *
+     * @param records    the requests, in injection order (request id = index)
+     * @param arrivalsNs arrival time of each request, non-decreasing
+     * @param catalog    the requests' page chains at the plan's page size
+     */
+    public static ServingResult run(final ClusterPlan plan, final List<TraceRecord> records, final long[] arrivalsNs,
+        final ServingOptions o, final PageCatalog catalog, final LongConsumer progress)
+    {
+        if (arrivalsNs.length != records.size())
+        {
+            throw new IllegalArgumentException(records.size() + " requests but " + arrivalsNs.length + " arrivals");
+        }
+        if (catalog.pageSize() != plan.cache().pageSize())
+        {
+            throw new IllegalArgumentException("page chains of " + catalog.pageSize() + " tokens per page, but the "
+                + "cluster's serving.page_size is " + plan.cache().pageSize());
+        }
+        return run(plan, records, arrivalsNs, o, catalog, progress, System.nanoTime());
+    }
+
+    private static ServingResult run(final ClusterPlan plan, final List<TraceRecord> records, final long[] arrivals,
+        final ServingOptions o, final PageCatalog pages, final LongConsumer progress, final long setupStart)
+    {
         final SimRuntime runtime = new SimRuntime(o.seed(), new LatencyNetwork(plan.latencyNs()));
         final ClusterConfig.Store storeCfg = plan.config().store();
         final MasterConfig masterConfig = new MasterConfig(storeCfg.defaultKvLeaseTtlMs(), 86_400_000, true,
@@ -111,7 +141,6 @@ public final class ServingSimulation
         final FlowNetwork flows = new FlowNetwork(nic, nic.clone(), local, plan.latencyNs());
         runtime.useFlowNetwork(flows);
 
-        final long[] arrivals = arrivals(records, o);
         for (int r = 0; r < records.size(); r++)
         {
             final TraceRecord rec = records.get(r);

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
 /**
@@ -46,15 +48,41 @@ public final class ServingSweep
         {
             catalogs.computeIfAbsent(p.cache().pageSize(), size -> PageCatalog.build(records, size));
         }
+        return runAll(plans, threads, p -> ServingSimulation.run(p, records, options,
+            catalogs.get(p.cache().pageSize()), done -> progress.accept(1)));
+    }
+
+    /**
+     * As {@link #run(List, List, ServingOptions, int, LongConsumer)}, for requests whose arrival times and page
+     * chains are already known (a recorded run): every plan replays {@code records} at {@code arrivalsNs} with the
+     * catalog {@code catalogs} gives for its page size, asked once per page size before the runs.
+     *
+     * @param catalogs page chains at a page size; may throw {@link IllegalArgumentException} for a size it cannot
+     *                 give, which this method passes on before running anything
+     */
+    public static List<ServingResult> run(final List<ClusterPlan> plans, final List<TraceRecord> records,
+        final long[] arrivalsNs, final IntFunction<PageCatalog> catalogs, final ServingOptions options,
+        final int threads, final LongConsumer progress) throws InterruptedException, ExecutionException
+    {
+        final Map<Integer, PageCatalog> bySize = new HashMap<>();
+        for (final ClusterPlan p : plans)
+        {
+            bySize.computeIfAbsent(p.cache().pageSize(), catalogs::apply);
+        }
+        return runAll(plans, threads, p -> ServingSimulation.run(p, records, arrivalsNs, options,
+            bySize.get(p.cache().pageSize()), done -> progress.accept(1)));
+    }
+
+    private static List<ServingResult> runAll(final List<ClusterPlan> plans, final int threads,
+        final Function<ClusterPlan, ServingResult> simulation) throws InterruptedException, ExecutionException
+    {
         final ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, plans.size())));
         try
         {
             final List<Future<ServingResult>> futures = new ArrayList<>();
             for (final ClusterPlan p : plans)
             {
-                final PageCatalog catalog = catalogs.get(p.cache().pageSize());
-                futures.add(pool.submit(() -> ServingSimulation.run(p, records, options, catalog,
-                    done -> progress.accept(1))));
+                futures.add(pool.submit(() -> simulation.apply(p)));
             }
             final List<ServingResult> results = new ArrayList<>(plans.size());
             for (final Future<ServingResult> f : futures)

@@ -52,6 +52,25 @@ class ClusterPlanTest
     }
 
     @Test
+    void explicitTierSizesReplaceTheDerivedOnesAndStayOutOfTheConfigJsonAtZero()
+    {
+        final ClusterPlan derived = ClusterPlan.of(ClusterLoader.load("small-4", Map.of()), null);
+        assertThat(ClusterLoader.toTree(derived.config()).at("/serving").has("device_pages")).isFalse();
+        assertThat(ClusterLoader.toTree(derived.config()).at("/serving").has("host_pages")).isFalse();
+        final ClusterPlan given = ClusterPlan.of(ClusterLoader.load("small-4",
+            Map.of("serving.device_pages", "1000", "serving.host_pages", "3000")), null);
+        assertThat(given.cache().devicePages()).isEqualTo(1000);
+        assertThat(given.cache().hostPages()).isEqualTo(3000);
+        assertThat(ClusterLoader.toTree(given.config()).at("/serving/device_pages").asInt()).isEqualTo(1000);
+        // a model that does not fit the GPU is fine when the device tier is given in pages
+        final ClusterPlan big = ClusterPlan.of(ClusterLoader.load("small-4",
+            Map.of("model", "llama-3-70b", "serving.device_pages", "100")), null);
+        assertThat(big.cache().devicePages()).isEqualTo(100);
+        assertThatThrownBy(() -> ClusterPlan.of(ClusterLoader.load("small-4", Map.of("serving.host_pages", "-1")),
+            null)).hasMessageContaining("serving.host_pages");
+    }
+
+    @Test
     void shouldRejectImpossibleClustersNamingTheField()
     {
         assertThatThrownBy(() -> ClusterPlan.of(ClusterLoader.load("small-4", Map.of("serving.page_size", "48")),

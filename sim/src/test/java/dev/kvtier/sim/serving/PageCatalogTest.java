@@ -23,6 +23,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PageCatalogTest
 {
     @Test
+    void recordedKeysGiveEqualIdsToEqualKeysInFirstSeenOrder()
+    {
+        final PageCatalog c = PageCatalog.ofKeys(List.of(new String[] {"aa", "bb"}, new String[] {"aa", "bb", "cc"},
+            new String[] {"dd"}, new String[0]), 64);
+        assertThat(c.pageSize()).isEqualTo(64);
+        assertThat(c.pageCount()).isEqualTo(4);
+        assertThat(c.pages(0)).containsExactly(0, 1);
+        assertThat(c.pages(1)).containsExactly(0, 1, 2);
+        assertThat(c.pages(2)).containsExactly(3);
+        assertThat(c.pages(3)).isEmpty();
+        assertThat(c.chain(1).key(2)).isEqualTo("cc");
+        assertThat(c.key(3)).isEqualTo("dd");
+        // request 1 finds its first two pages computed by request 0
+        assertThat(c.idealHitTokens(3)).isEqualTo(2 * 64);
+    }
+
+    @Test
     void parallelBuildEqualsHashingRequestByRequest()
     {
         final List<TraceRecord> records = new ChatWorkloadGenerator(ChatWorkloadConfig.defaults().withDuration(300))
