@@ -106,7 +106,7 @@ public final class ReplayCommand implements Callable<Integer>
             all.putAll(v.overrides());
             plans.add(ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model()));
         }
-        final ServingOptions options = options(header);
+        final ServingOptions options = options(header, seed);
         final List<ServingResult> results;
         try (ProgressReporter progress = new ProgressReporter("replay",
             (long)workload.records().size() * plans.size(), !noProgress))
@@ -151,7 +151,7 @@ public final class ReplayCommand implements Callable<Integer>
      * The seed and, for a simulator's recording, its replay options, so the simulated report names them as the
      * recorded one did; arrival times are the recorded ones whatever these say.
      */
-    private ServingOptions options(final TraceHeader header) throws Exception
+    static ServingOptions options(final TraceHeader header, final Long seed) throws Exception
     {
         final long s = seed != null ? seed : header.seed();
         final JsonNode replay = new ObjectMapper().readTree(header.configJson()).path("replay");

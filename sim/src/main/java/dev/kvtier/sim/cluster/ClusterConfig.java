@@ -20,13 +20,17 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
      * when above 0, give an instance's L1 and L2 sizes in pages instead of deriving them from HBM and the hicache
      * settings: a live worker reports the sizes it really had, and a replay of its recording must use them. At 0
      * (the default) they are left out of the config's JSON, so reports of configs that do not set them are unchanged.
+     * {@code request_overhead_ms} is time a request spends before the router sees it (a live front end's HTTP,
+     * tokenization and queueing), counted in its TTFT: the cost model has no such term, and {@code kvtier calibrate}
+     * fits it to a live run; at 0 (the default) it is left out of the JSON too.
      */
     public record Serving(int pageSize, double memFractionStatic, int chunkedPrefillSize, int maxRunningRequests,
         double hicacheRatio, double hicacheSizeGb, String writePolicy, boolean storage, String prefetchPolicy,
         int prefetchThreshold, double prefetchTimeoutBaseS, double prefetchTimeoutPerKiTokenS,
         double prefetchTimeoutMaxS, int loadBackThreshold,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int devicePages,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long hostPages)
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long hostPages,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double requestOverheadMs)
     {
     }
 

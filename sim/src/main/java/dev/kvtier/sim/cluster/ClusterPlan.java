@@ -57,6 +57,7 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         final double deviceKvBytes = c.tp() * gpu.hbmBytes() * s.memFractionStatic() - model.weightBytes();
         nonNegative(s.devicePages(), "serving.device_pages");
         nonNegative(s.hostPages(), "serving.host_pages");
+        notNegative(s.requestOverheadMs(), "serving.request_overhead_ms");
         if (deviceKvBytes <= 0 && s.devicePages() == 0)
         {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model %s (%.0f GB of weights) does not "
@@ -145,6 +146,14 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
     private static long seconds(final double s)
     {
         return s >= 1e9 ? Long.MAX_VALUE / 4 : (long)(s * 1e9);
+    }
+
+    private static void notNegative(final double v, final String field)
+    {
+        if (!(v >= 0))
+        {
+            throw new IllegalArgumentException("cluster config field '" + field + "' must be >= 0, got " + v);
+        }
     }
 
     private static void nonNegative(final long v, final String field)

@@ -141,11 +141,13 @@ public final class ServingSimulation
         final FlowNetwork flows = new FlowNetwork(nic, nic.clone(), local, plan.latencyNs());
         runtime.useFlowNetwork(flows);
 
+        // a request reaches the router request_overhead_ms after it was sent; its TTFT counts from the sending
+        final long overheadNs = Math.round(plan.config().serving().requestOverheadMs() * 1e6);
         for (int r = 0; r < records.size(); r++)
         {
             final TraceRecord rec = records.get(r);
             runtime.inject(routerId, new InferenceRequest(r, arrivals[r], rec.inputLength(),
-                Math.max(1, rec.outputLength()), pages.chain(r)), arrivals[r]);
+                Math.max(1, rec.outputLength()), pages.chain(r)), arrivals[r] + overheadNs);
         }
         final List<RequestRecord> done = new ArrayList<>(records.size());
         runtime.onDriverMessage((from, m) ->
