@@ -45,11 +45,12 @@ plain=$(url_of "$(wait_line "$work/plain.log" "kvtier server:")")
 recording=$(url_of "$(wait_line "$work/recording.log" "kvtier server:")")
 load=(--num-clients "$clients" --num-rounds "$turns" --request-length 512 --output-length 16 --request-rate "$rate"
   --max-parallel 64 --no-progress)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # the worker JVM's user + system time
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # the worker JVM's user and system time
 run() { # url seed out pid: the bench-serving report, plus the worker's CPU ticks over the run in out.cpu
-  local before; before=$(cpu_ticks "$4")
+  local before after; before=($(cpu_ticks "$4"))
   ./kvtier bench-serving --url "$1" "${load[@]}" --seed "$2" --flush-cache > "$3"
-  echo $(( $(cpu_ticks "$4") - before )) > "$3.cpu"
+  after=($(cpu_ticks "$4"))
+  echo $(( after[0] - before[0] )) $(( after[1] - before[1] )) > "$3.cpu"
 }
 run "$plain" 1001 "$work/warm-plain.json" "$plain_pid" # warm-up: JIT on both sides
 run "$recording" 1002 "$work/warm-recording.json" "$recording_pid"
@@ -70,7 +71,9 @@ for r in range(1, rounds + 1):
     p = json.load(open(f"{work}/plain-{r}.json")); c = json.load(open(f"{work}/recording-{r}.json"))
     assert p["errors"] == 0 and c["errors"] == 0 and p["kv_mismatches"] == 0 and c["kv_mismatches"] == 0, (p, c)
     for x, name in ((p, "plain"), (c, "recording")):
-        x["cpu_ms_per_request"] = 1000 * int(open(f"{work}/{name}-{r}.json.cpu").read()) / hz / x["requests"]
+        user, system = (int(t) for t in open(f"{work}/{name}-{r}.json.cpu").read().split())
+        x["cpu_ms_per_request"] = 1000 * (user + system) / hz / x["requests"]
+        x["sys_ms_per_request"] = 1000 * system / hz / x["requests"]
     rows.append((p, c))
     print(f"round {r}: requests/s plain {p['throughput']['requests_per_s']:.1f} recording "
           f"{c['throughput']['requests_per_s']:.1f} ({100 * (c['throughput']['requests_per_s'] / p['throughput']['requests_per_s'] - 1):+.1f}%); "
@@ -84,5 +87,6 @@ print(f"RECORDING OVERHEAD (median of {rounds} paired rounds): requests/s {100 *
       f"{med(lambda p, c: c['ttft_ms']['p50'] - p['ttft_ms']['p50']):+.2f} ms (plain {med(lambda p, c: p['ttft_ms']['p50']):.2f} ms, "
       f"recording {med(lambda p, c: c['ttft_ms']['p50']):.2f} ms); worker CPU a request "
       f"{100 * (med(lambda p, c: c['cpu_ms_per_request'] / p['cpu_ms_per_request']) - 1):+.1f}% (plain "
-      f"{med(lambda p, c: p['cpu_ms_per_request']):.3f} ms, recording {med(lambda p, c: c['cpu_ms_per_request']):.3f} ms)")
+      f"{med(lambda p, c: p['cpu_ms_per_request']):.3f} ms, recording {med(lambda p, c: c['cpu_ms_per_request']):.3f} ms; "
+      f"of which system {med(lambda p, c: p['sys_ms_per_request']):.3f} / {med(lambda p, c: c['sys_ms_per_request']):.3f} ms)")
 PY
