@@ -122,6 +122,26 @@ final class ReplayCommandTest
     }
 
     @Test
+    void aWorkersStorageFaultKnobsAreNotedAsNotModelled() throws Exception
+    {
+        final Path rec = dir.resolve("faults");
+        final ObjectNode info = serverInfo();
+        info.put("storage_latency_ms", 5.0);
+        info.put("storage_bandwidth", 500_000_000.0);
+        record(rec, info, 16);
+        final CliRun json = CliRun.of("replay", "--trace-dir", rec.toString(), "--json", "--no-progress");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(JSON.readTree(json.out()).get("notes")).anySatisfy(n -> assertThat(n.asText())
+            .contains("fault knobs").contains("storage_latency_ms 5.0").contains("500000000 B/s"));
+
+        final Path plain = dir.resolve("plain");
+        record(plain, serverInfo(), 16);
+        final CliRun quiet = CliRun.of("replay", "--trace-dir", plain.toString(), "--json", "--no-progress");
+        assertThat(JSON.readTree(quiet.out()).get("notes")).noneSatisfy(n -> assertThat(n.asText())
+            .contains("fault knobs"));
+    }
+
+    @Test
     void whatTheHeaderLacksIsOneLineAndExitTwo() throws Exception
     {
         final Path router = dir.resolve("router");

@@ -15,7 +15,6 @@ import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.tokens.SyntheticOutput;
 import dev.kvtier.workloads.recorded.TraceArrival;
 import dev.kvtier.workloads.recorded.TraceOutcome;
-import dev.kvtier.workloads.recorded.TraceRecorder;
 
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
     private final AtomicLong ids = new AtomicLong(1);
     private final TokenPageChains chains;
     private volatile NodeRunner worker;
-    private volatile TraceRecorder recorder;
+    private volatile RecordingWriter recorder;
     /** Finished requests' prompt tokens, output tokens, cached tokens by tier (device, host, storage), count. */
     private final AtomicLongArray totals = new AtomicLongArray(6);
 
@@ -56,7 +55,7 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
     }
 
     /** Records every request's arrival and outcome from now on ({@code kvtier server --trace-dir}). */
-    void record(final TraceRecorder traceRecorder)
+    void record(final RecordingWriter traceRecorder)
     {
         this.recorder = traceRecorder;
     }
@@ -85,7 +84,7 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
         final NodeRunner w = worker;
         final Generation g = new Generation(id, rid, prompt, output, matched, w.now());
         inFlight.put(id, g);
-        final TraceRecorder rec = recorder;
+        final RecordingWriter rec = recorder;
         if (rec != null)
         {
             final String[] keys = new String[chain.length()];
@@ -93,7 +92,7 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             {
                 keys[i] = chain.key(i);
             }
-            rec.append(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
+            rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
                 TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
         }
         w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain), null), 0);
@@ -156,10 +155,10 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             totals.addAndGet(3, r.hostHitTokens());
             totals.addAndGet(4, r.storageHitTokens());
             totals.incrementAndGet(5);
-            final TraceRecorder rec = recorder;
+            final RecordingWriter rec = recorder;
             if (rec != null)
             {
-                rec.append(TraceOutcome.of(r, pageSize));
+                rec.offer(TraceOutcome.of(r, pageSize));
             }
             final Generation g = inFlight.remove(r.id());
             if (g != null)

@@ -44,7 +44,7 @@ public final class ServingServer implements AutoCloseable
     private final ServingWorker worker;
     private final NodeRunner runner;
     private final JettyHttpServer http;
-    private TraceRecorder recorder;
+    private RecordingWriter recorder;
 
     private ServingServer(final ServerSettings settings, final Map<String, String> env) throws Exception
     {
@@ -181,8 +181,8 @@ public final class ServingServer implements AutoCloseable
         final TraceRecorder r = TraceRecorder.open(dir);
         r.writeHeader(new TraceHeader(TraceHeader.ORIGIN_LIVE, "kvtier server http://" + settings.host() + ":"
             + port(), 0, versions, ServingApi.info(this).toString()));
-        recorder = r;
-        frontEnd.record(r);
+        recorder = new RecordingWriter(r);
+        frontEnd.record(recorder);
     }
 
     ServerSettings settings()

@@ -173,6 +173,13 @@ public final class RecordedCluster
             notes.add("the worker scaled its compute time by " + scale + "; the simulator times compute by the "
                 + "cost model alone");
         }
+        final double latencyMs = info.path("storage_latency_ms").asDouble(0);
+        final double bandwidth = info.path("storage_bandwidth").asDouble(0);
+        if (latencyMs != 0 || bandwidth != 0)
+        {
+            notes.add("the worker's L3 transfers had fault knobs (storage_latency_ms " + latencyMs
+                + ", storage_bandwidth " + (long)bandwidth + " B/s) that the simulator does not model");
+        }
         notes.add("one instance (a worker); nic and the prefetch thresholds are --cluster's or the defaults");
         return new RecordedCluster(Kind.SERVER, layer, model, notes);
     }
