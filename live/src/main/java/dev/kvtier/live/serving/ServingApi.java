@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.live.http.HttpExchange;
 import dev.kvtier.live.http.JettyHttpServer;
 import dev.kvtier.model.engine.FlushCacheReply;
+import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.engine.RequestRecord;
 
 import java.util.List;
@@ -105,6 +106,12 @@ final class ServingApi
         n.put("hicache_mem_layout", s.memLayout());
         n.put("hicache_storage_backend", s.storage() ? s.storageBackend() : null);
         n.put("hicache_storage_prefetch_policy", s.prefetchPolicy().name().toLowerCase(Locale.ROOT));
+        final HiCacheConfig cache = server.plan().cache();
+        n.put("prefetch_threshold", cache.prefetchThresholdTokens());
+        n.put("prefetch_timeout_base", cache.prefetchTimeoutBaseNs() / 1e9);
+        n.put("prefetch_timeout_per_ki_token", cache.prefetchTimeoutPerKiNs() / 1e9);
+        n.put("prefetch_timeout_max", cache.prefetchTimeoutMaxNs() == Long.MAX_VALUE ? 0
+            : cache.prefetchTimeoutMaxNs() / 1e9);
         n.put("host", s.host());
         n.put("port", server.port());
         n.put("device_memory", s.deviceMemory());

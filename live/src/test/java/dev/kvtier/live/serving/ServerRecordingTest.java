@@ -49,6 +49,8 @@ class ServerRecordingTest
             final TraceHeader header = trace.header();
             assertThat(header.origin()).isEqualTo(TraceHeader.ORIGIN_LIVE);
             assertThat(header.configJson()).contains("\"page_size\":" + page);
+            assertThat(header.configJson()).as("a replay reads the prefetch thresholds from the header")
+                .contains("\"prefetch_threshold\":256", "\"prefetch_timeout_base\":1.0");
             final List<TraceArrival> arrivals = trace.arrivals();
             final List<TraceOutcome> outcomes = trace.outcomes();
             assertThat(arrivals).hasSize(3);

@@ -161,6 +161,10 @@ public final class RecordedCluster
         copyNumber(info, "host_pages", serving, "host_pages");
         copyText(info, "hicache_write_policy", serving, "write_policy");
         copyText(info, "hicache_storage_prefetch_policy", serving, "prefetch_policy");
+        copyNumber(info, "prefetch_threshold", serving, "prefetch_threshold");
+        copyNumber(info, "prefetch_timeout_base", serving, "prefetch_timeout_base_s");
+        copyNumber(info, "prefetch_timeout_per_ki_token", serving, "prefetch_timeout_per_ki_token_s");
+        copyNumber(info, "prefetch_timeout_max", serving, "prefetch_timeout_max_s");
         serving.put("storage", info.hasNonNull("hicache_storage_backend"));
         final JsonNode segment = info.at("/mooncake/global_segment_size");
         if (segment.isNumber())
@@ -180,7 +184,8 @@ public final class RecordedCluster
             notes.add("the worker's L3 transfers had fault knobs (storage_latency_ms " + latencyMs
                 + ", storage_bandwidth " + (long)bandwidth + " B/s) that the simulator does not model");
         }
-        notes.add("one instance (a worker); nic and the prefetch thresholds are --cluster's or the defaults");
+        notes.add("one instance (a worker); the nic is --cluster's or the default"
+            + (info.has("prefetch_threshold") ? "" : ", and so are the prefetch thresholds (not in this recording)"));
         return new RecordedCluster(Kind.SERVER, layer, model, notes);
     }
 
