@@ -13,14 +13,17 @@ import picocli.CommandLine.Command;
         GenerateCommand.class, MasterCommand.class, ServerCommand.class, RouterCommand.class, StoreCommand.class,
         StoreBenchCommand.class, BenchServingCommand.class, HugepagesCommand.class, TraceCommand.class,
         picocli.CommandLine.HelpCommand.class})
-public final class KvtierCommand implements Runnable
+public final class KvtierCommand implements java.util.concurrent.Callable<Integer>
 {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    /** No command given: that is a usage error, so the usage goes to standard error with exit code 2. */
     @Override
-    public void run()
+    public Integer call()
     {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().getErr().println("kvtier: give a command; see the list below or 'kvtier help COMMAND'");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.EXIT_BAD_INPUT;
     }
 }

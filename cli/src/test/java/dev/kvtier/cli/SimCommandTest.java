@@ -135,4 +135,16 @@ class SimCommandTest
         assertThat(a.exitCode()).as(a.err()).isZero();
         assertThat(a.out()).isEqualTo(b.out()).contains("\"requests\" : 12031");
     }
+
+    @Test
+    void noCommandShouldPrintTheUsageToStandardErrorAndExitWithTheUsageCode()
+    {
+        final CliRun run = CliRun.of();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("give a command").contains("sim").contains("server").contains("router");
+        final CliRun help = CliRun.of("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: kvtier");
+    }
 }
