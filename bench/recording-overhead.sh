@@ -13,23 +13,9 @@ cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-5}"; clients="${CLIENTS:-64}"; turns="${TURNS:-6}"; page_size="${PAGE_SIZE:-16}"
 rate="${RATE:-2000}"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-wait_line() {
-  for _ in $(seq 300); do
-    if grep -q "$2" "$1" 2>/dev/null; then grep -m1 "$2" "$1"; return 0; fi
-    sleep 0.2
-  done
-  echo "recording-overhead: no '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1
-}
-url_of() { sed -E 's#.*(http://[0-9.]+:[0-9]+).*#\1#' <<<"$1"; }
+bench_name=recording-overhead
+# shellcheck source=bench/processes.sh
+source "bench/processes.sh"
 
 # no store: with L3 in a shared master's store one worker's backups land in the other's segment, and its CPU time
 # would count the other's run; recording does the same work whatever the outcome holds

@@ -26,23 +26,9 @@ prefetch="${PREFETCH:-timeout}"; cts="${COMPUTE_TIME_SCALE:-1}"; route="${ROUTE:
 page_size=64
 [ -f "$trace" ] || { echo "serving-live-vs-sim: no trace at $trace (set TRACE)" >&2; exit 2; }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-# wait_line LOG PATTERN: the first line of LOG matching PATTERN, once the process has printed it
-wait_line() {
-  for _ in $(seq 300); do
-    if grep -q "$2" "$1" 2>/dev/null; then grep -m1 "$2" "$1"; return 0; fi
-    sleep 0.2
-  done
-  echo "serving-live-vs-sim: no '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1
-}
+bench_name=serving-live-vs-sim
+# shellcheck source=bench/processes.sh
+source "bench/processes.sh"
 
 mkdir -p "$work/model"
 cat > "$work/model/config.json" <<'JSON'

@@ -17,23 +17,9 @@ what="${1:-all}"
 rounds="${ROUNDS:-3}"; page_size="${PAGE_SIZE:-16}"; prompts="${PROMPTS:-4}"; prompt_tokens="${PROMPT_TOKENS:-4096}"
 bench_clients="${BENCH_CLIENTS:-4}"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-wait_line() {
-  for _ in $(seq 300); do
-    if grep -q "$2" "$1" 2>/dev/null; then grep -m1 "$2" "$1"; return 0; fi
-    sleep 0.2
-  done
-  echo "serving-perf: no '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1
-}
-url_of() { sed -E 's#.*(http://[0-9.]+:[0-9]+).*#\1#' <<<"$1"; }
+bench_name=serving-perf
+# shellcheck source=bench/processes.sh
+source "bench/processes.sh"
 
 router_overhead() {
   ./kvtier server --model-path llama-3-8b --page-size 64 --device-memory 4gb --compute-time-scale 0 \

@@ -72,8 +72,9 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
     Generation submit(final String rid, final int[] prompt, final int maxNewTokens, final List<String> stops)
     {
         final int[] full = SyntheticOutput.tokens(prompt, Math.max(1, maxNewTokens));
-        final int n = SyntheticOutput.stopAt(full, stops);
-        final String matched = firstMatch(full, n, stops);
+        final SyntheticOutput.Stop stop = SyntheticOutput.stopAt(full, stops);
+        final int n = stop.tokens();
+        final String matched = stop.matched();
         final int[] output = java.util.Arrays.copyOf(full, n);
         final PageChain chain;
         synchronized (chains)
@@ -174,18 +175,5 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
                 waiting.complete(f);
             }
         }
-    }
-
-    private static String firstMatch(final int[] tokens, final int n, final List<String> stops)
-    {
-        final String text = dev.kvtier.model.tokens.SyntheticTokenizer.decode(tokens, 0, n);
-        for (final String s : stops)
-        {
-            if (!s.isEmpty() && text.contains(s))
-            {
-                return s;
-            }
-        }
-        return null;
     }
 }

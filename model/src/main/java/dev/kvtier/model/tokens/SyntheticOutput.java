@@ -31,28 +31,29 @@ public final class SyntheticOutput
         return out;
     }
 
-    /**
-     * How many of {@code tokens} are output before the text contains one of {@code stops} (the tokens up to and
-     * including the one that completes the first match), or {@code tokens.length} if none matches.
-     */
-    public static int stopAt(final int[] tokens, final java.util.List<String> stops)
+    /** Where output ends: after {@code tokens} tokens, because of {@code matched} (null when none matched). */
+    public record Stop(int tokens, String matched)
     {
-        if (stops.isEmpty())
-        {
-            return tokens.length;
-        }
+    }
+
+    /**
+     * Where {@code tokens} end given the {@code stops}: after the token whose word completes the first stop string
+     * the text contains (the first in list order when several complete at once), or at the end when none does.
+     */
+    public static Stop stopAt(final int[] tokens, final java.util.List<String> stops)
+    {
         final StringBuilder text = new StringBuilder();
-        for (int i = 0; i < tokens.length; i++)
+        for (int i = 0; i < tokens.length && !stops.isEmpty(); i++)
         {
             text.append(SyntheticTokenizer.word(tokens[i]));
             for (final String s : stops)
             {
                 if (!s.isEmpty() && text.indexOf(s) >= 0)
                 {
-                    return i + 1;
+                    return new Stop(i + 1, s);
                 }
             }
         }
-        return tokens.length;
+        return new Stop(tokens.length, null);
     }
 }
