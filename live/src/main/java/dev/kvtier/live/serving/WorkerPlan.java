@@ -11,11 +11,6 @@ import dev.kvtier.model.hicache.HiCacheConfig;
  */
 public record WorkerPlan(RooflineCostModel cost, HiCacheConfig cache, long pageBytes)
 {
-    private static final int DEFAULT_THRESHOLD = 256;
-    private static final double DEFAULT_BASE_S = 1.0;
-    private static final double DEFAULT_PER_KI_S = 0.25;
-    private static final int LOAD_BACK_THRESHOLD = 10;
-    private static final double PREFETCH_CAPACITY_FRACTION = 0.8;
 
     public static WorkerPlan of(final ServerSettings s, final MooncakeBackendConfig backend)
     {
@@ -29,20 +24,20 @@ public record WorkerPlan(RooflineCostModel cost, HiCacheConfig cache, long pageB
             throw new IllegalArgumentException("--device-memory: " + s.deviceMemory() + " bytes hold no page of "
                 + pageBytes + " bytes at --mem-fraction-static " + s.memFractionStatic() + "; raise it");
         }
-        final long hostPages = !s.hierarchicalCache() ? 0
-            : s.hicacheSizeGb() > 0 ? (long)(s.hicacheSizeGb() * 1e9 * s.tpSize() / kvPerToken / s.pageSize())
-            : (long)(devicePages * s.hicacheRatio());
+        final long hostPages = !s.hierarchicalCache() ? 0 : HiCacheConfig.hostPages(devicePages, s.hicacheRatio(),
+            s.hicacheSizeGb(), s.tpSize(), kvPerToken, s.pageSize());
         final int threshold = backend != null && backend.prefetchThreshold() >= 0 ? backend.prefetchThreshold()
-            : DEFAULT_THRESHOLD;
+            : HiCacheConfig.DEFAULT_PREFETCH_THRESHOLD_TOKENS;
         final double base = backend != null && backend.prefetchTimeoutBaseS() >= 0 ? backend.prefetchTimeoutBaseS()
-            : DEFAULT_BASE_S;
+            : HiCacheConfig.DEFAULT_PREFETCH_TIMEOUT_BASE_S;
         final double perKi = backend != null && backend.prefetchTimeoutPerKiS() >= 0
-            ? backend.prefetchTimeoutPerKiS() : DEFAULT_PER_KI_S;
+            ? backend.prefetchTimeoutPerKiS() : HiCacheConfig.DEFAULT_PREFETCH_TIMEOUT_PER_KI_S;
         final long max = backend != null && backend.prefetchTimeoutMaxS() >= 0
             ? (long)(backend.prefetchTimeoutMaxS() * 1e9) : Long.MAX_VALUE;
         final HiCacheConfig cache = new HiCacheConfig(s.pageSize(), (int)Math.min(Integer.MAX_VALUE / 4, devicePages),
             (int)Math.min(Integer.MAX_VALUE / 4, hostPages), s.writePolicy(), s.prefetchPolicy(), s.storage(),
-            threshold, (long)(base * 1e9), (long)(perKi * 1e9), max, LOAD_BACK_THRESHOLD, PREFETCH_CAPACITY_FRACTION);
+            threshold, (long)(base * 1e9), (long)(perKi * 1e9), max, HiCacheConfig.DEFAULT_LOAD_BACK_THRESHOLD_TOKENS,
+            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION);
         return new WorkerPlan(cost, cache, pageBytes);
     }
 }

@@ -24,6 +24,16 @@ public record HiCacheConfig(int pageSize, int devicePages, int hostPages, WriteP
 {
     /** Pages per L3 query or I/O batch, as the cache controller uses. */
     public static final int STORAGE_BATCH_PAGES = 128;
+    /** SGLang's baseline {@code prefetch_threshold}, tokens (the simulator's defaults.json says the same). */
+    public static final int DEFAULT_PREFETCH_THRESHOLD_TOKENS = 256;
+    /** SGLang's baseline {@code prefetch_timeout_base}, seconds. */
+    public static final double DEFAULT_PREFETCH_TIMEOUT_BASE_S = 1.0;
+    /** SGLang's baseline {@code prefetch_timeout_per_ki_token}, seconds per 1024 hit tokens. */
+    public static final double DEFAULT_PREFETCH_TIMEOUT_PER_KI_S = 0.25;
+    /** Host hits shorter than this many tokens are recomputed instead of loaded back. */
+    public static final int DEFAULT_LOAD_BACK_THRESHOLD_TOKENS = 10;
+    /** Share of (host − device) slots ongoing prefetches may hold. */
+    public static final double DEFAULT_PREFETCH_CAPACITY_FRACTION = 0.8;
 
     public HiCacheConfig
     {
@@ -32,6 +42,19 @@ public record HiCacheConfig(int pageSize, int devicePages, int hostPages, WriteP
             throw new IllegalArgumentException("page_size and device pages must be > 0, host pages >= 0");
         }
         prefetchThresholdTokens = Math.max(prefetchThresholdTokens, pageSize);
+    }
+
+    /**
+     * SGLang's host tier size in pages: {@code --hicache-size} GB per rank when given, else {@code --hicache-ratio}
+     * × the device tier; the simulator's cluster plan and a live worker both size it here.
+     *
+     * @param kvBytesPerToken one instance's KV bytes per token (all ranks)
+     */
+    public static long hostPages(final long devicePages, final double hicacheRatio, final double hicacheSizeGb,
+        final int tp, final double kvBytesPerToken, final int pageSize)
+    {
+        return hicacheSizeGb > 0 ? (long)(hicacheSizeGb * 1e9 * tp / kvBytesPerToken / pageSize)
+            : (long)(devicePages * hicacheRatio);
     }
 
     /** Timeout for a prefetch whose L3 hit is {@code hitTokens}: {@code min(max, base + perKi × n / 1024)}. */

@@ -71,13 +71,10 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         {
             hostPages = s.hostPages();
         }
-        else if (s.hicacheSizeGb() > 0)
-        {
-            hostPages = (long)(s.hicacheSizeGb() * 1e9 * c.tp() / kvPerToken / s.pageSize());
-        }
         else
         {
-            hostPages = (long)(devicePages * s.hicacheRatio());
+            hostPages = HiCacheConfig.hostPages(devicePages, s.hicacheRatio(), s.hicacheSizeGb(), c.tp(), kvPerToken,
+                s.pageSize());
         }
         final long segmentBytes = (long)(c.store().globalSegmentSizeGb() * GIB);
         final int instancesPerNode = Math.max(1, c.gpusPerNode() / c.tp());
@@ -125,7 +122,7 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
             parse(() -> PrefetchPolicy.parse(s.prefetchPolicy())), s.storage(), s.prefetchThreshold(),
             seconds(s.prefetchTimeoutBaseS()), seconds(s.prefetchTimeoutPerKiTokenS()),
             s.prefetchTimeoutMaxS() > 0 ? seconds(s.prefetchTimeoutMaxS()) : Long.MAX_VALUE, s.loadBackThreshold(),
-            0.8);
+            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION);
         return new ClusterPlan(c, model, gpu, cost, instances, prefill, pd, cache, segmentBytes, nicBytesPerNs,
             latency, parse(() -> RoutingPolicy.parse(c.router().policy())),
             parse(() -> RoutingPolicy.parse(c.router().decodePolicy())));

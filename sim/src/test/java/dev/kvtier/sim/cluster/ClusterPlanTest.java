@@ -1,6 +1,7 @@
 package dev.kvtier.sim.cluster;
 
 import dev.kvtier.model.cost.ModelSpec;
+import dev.kvtier.model.hicache.HiCacheConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,5 +86,16 @@ class ClusterPlanTest
             null)).hasMessageContaining("nic.protocol");
         assertThatThrownBy(() -> ClusterLoader.load("small-4", Map.of("serving.page_size", "big")))
             .hasMessageContaining("expected a number");
+    }
+
+    @Test
+    void theDefaultPrefetchSettingsShouldBeTheOnesALiveWorkerStartsWith()
+    {
+        final ClusterConfig.Serving s = ClusterLoader.load("small-4", Map.of()).serving();
+        assertThat(s.prefetchThreshold()).isEqualTo(HiCacheConfig.DEFAULT_PREFETCH_THRESHOLD_TOKENS);
+        assertThat(s.prefetchTimeoutBaseS()).isEqualTo(HiCacheConfig.DEFAULT_PREFETCH_TIMEOUT_BASE_S);
+        assertThat(s.prefetchTimeoutPerKiTokenS()).isEqualTo(HiCacheConfig.DEFAULT_PREFETCH_TIMEOUT_PER_KI_S);
+        assertThat(s.loadBackThreshold()).isEqualTo(HiCacheConfig.DEFAULT_LOAD_BACK_THRESHOLD_TOKENS);
+        assertThat(s.prefetchTimeoutMaxS()).as("no cap, as SGLang's baseline").isZero();
     }
 }
