@@ -1,6 +1,9 @@
 package dev.kvtier.live.http;
 
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -39,7 +42,10 @@ public final class JettyHttpServer implements AutoCloseable
         pool.setName(name);
         pool.setDaemon(true);
         server = new Server(pool);
-        connector = new ServerConnector(server);
+        // sgl-router's DELETE /workers/{url} carries a URL-encoded URL: its encoded slashes must not be refused
+        final HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.LEGACY);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);

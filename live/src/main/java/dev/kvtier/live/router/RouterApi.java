@@ -347,8 +347,7 @@ final class RouterApi
             ex.json(404, error("no worker " + url));
             return;
         }
-        server.pool().remove(i);
-        server.setHealth(i, false);
+        server.remove(i);
         ex.json(200, "{\"status\": \"ok\", \"url\": \"" + server.pool().url(i) + "\"}");
     }
 

@@ -190,6 +190,16 @@ public final class RouterServer implements AutoCloseable
         }
     }
 
+    /**
+     * Takes worker {@code i} out for good: marked removed first (so no health check can bring it back), then the node
+     * is told it is unhealthy, whatever the pool's flag said before.
+     */
+    void remove(final int i)
+    {
+        pool.remove(i);
+        runner.deliver(CLIENT, new InstanceHealth(WorkerPool.id(i, pool.url(i)), false), 0);
+    }
+
     String metricsText() throws Exception
     {
         final int[] inFlight = runner.query(() ->
