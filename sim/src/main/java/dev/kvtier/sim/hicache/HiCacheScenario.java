@@ -12,7 +12,8 @@ import dev.kvtier.model.routing.PoolPlacement;
  * @param l1Pages               total device pages; with local placement split over the nodes
  * @param l2Pages               total host pages; with local placement split over the nodes (may be below L1)
  * @param l3Pages               store pages shared by all instances; 0 = no store
- * @param writeThroughThreshold hits a page needs before its host write (write_through*)
+ * @param writeThroughThreshold hits a page needs before its host write under write_through and
+ *                              write_through_selective; 0 = the policy's own (1 and 2)
  * @param nodes                 serving instances
  * @param placement             one L1/L2 for all, or one per instance
  * @param routing               request-to-instance routing (matters only with local placement)
@@ -28,10 +29,10 @@ public record HiCacheScenario(WritePolicy policy, int l1Pages, int l2Pages, int 
             throw new IllegalArgumentException("tier sizes must be >= 0 pages, got l1 " + l1Pages + ", l2 "
                 + l2Pages + ", l3 " + l3Pages);
         }
-        if (writeThroughThreshold < 1)
+        if (writeThroughThreshold < 0)
         {
             throw new IllegalArgumentException("write_through_threshold is " + writeThroughThreshold
-                + "; it must be >= 1");
+                + "; it must be >= 1 (or 0 for the policy's own)");
         }
         if (nodes < 1)
         {
@@ -59,7 +60,8 @@ public record HiCacheScenario(WritePolicy policy, int l1Pages, int l2Pages, int 
     /** The hit threshold the radix cache applies: the given one for write_through*, the policy's own otherwise. */
     public int cacheThreshold()
     {
-        return policy == WritePolicy.WRITE_THROUGH || policy == WritePolicy.WRITE_THROUGH_SELECTIVE
+        return writeThroughThreshold > 0
+            && (policy == WritePolicy.WRITE_THROUGH || policy == WritePolicy.WRITE_THROUGH_SELECTIVE)
             ? writeThroughThreshold : policy.hitThreshold();
     }
 }
