@@ -66,6 +66,8 @@ final class HiCacheOptions
         final List<HiCacheResult> results;
         final long start;
         final long end;
+        final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long cpuStart = cpu.getCurrentThreadCpuTime();
         try (ProgressReporter progress = new ProgressReporter("sim hicache", HiCacheSweep.work(blocks, scenarios),
             shared.progress()))
         {
@@ -73,9 +75,12 @@ final class HiCacheOptions
             results = HiCacheSweep.run(blocks, scenarios, shared.workload().seed, shared.threads(), progress);
             end = System.nanoTime();
         }
+        final long cpuNanos = shared.threads() <= 1 || scenarios.size() <= 1
+            ? cpu.getCurrentThreadCpuTime() - cpuStart : -1;
         final HiCacheReport report = new HiCacheReport(source, blocks.stats(), HitReplay.ideal(blocks), results,
             shared.workload().seed);
-        out.print(shared.json() ? report.toJsonString() : HiCacheTable.render(report, source, (end - start) / 1e9));
+        out.print(shared.json() ? report.toJsonString() : HiCacheTable.render(report, source, (end - start) / 1e9,
+            cpuNanos / 1e9));
         out.flush();
         if (shared.outDir() != null)
         {

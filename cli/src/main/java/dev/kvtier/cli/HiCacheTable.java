@@ -16,7 +16,8 @@ final class HiCacheTable
     {
     }
 
-    static String render(final HiCacheReport report, final String source, final double simSeconds)
+    static String render(final HiCacheReport report, final String source, final double simSeconds,
+        final double cpuSeconds)
     {
         final StringBuilder sb = new StringBuilder();
         final TraceStats s = report.stats();
@@ -53,8 +54,10 @@ final class HiCacheTable
         final long touches = s.blockRefs() * report.results().size();
         sb.append(String.format(Locale.ROOT,
             "%nHit ratios over pages ('tokens': total over prompt tokens); 'dup': host pages also on the device at "
-                + "the end.%n%d variants, %,d page touches simulated in %.3f s (%.1f M touches/s)%n",
-            report.results().size(), touches, simSeconds, simSeconds > 0 ? touches / simSeconds / 1e6 : 0));
+                + "the end.%n%d variants, %,d page touches simulated in %.3f s wall (%.1f M touches/s)%s%n",
+            report.results().size(), touches, simSeconds, simSeconds > 0 ? touches / simSeconds / 1e6 : 0,
+            cpuSeconds < 0 ? "" : String.format(Locale.ROOT, ", %.3f s CPU on one thread (%.1f M touches/s)",
+                cpuSeconds, cpuSeconds > 0 ? touches / cpuSeconds / 1e6 : 0)));
         return sb.toString();
     }
 }

@@ -838,10 +838,6 @@ public final class HiRadixCache
             deviceChildren[parent[s]]++;
         }
         deviceLru.moveToHead(s);
-        if (boundary)
-        {
-            offerHost(s);
-        }
     }
 
     private void clearDevice(final int s)
