@@ -100,7 +100,7 @@ final class HiCachePlot
                 .yAxisTitle("L2 pages").build();
             chart.getStyler().setShowValue(xs.size() * ys.size() <= 144);
             chart.getStyler().setMin(0);
-            chart.getStyler().setMax(Math.max(0.0001, report.ideal().blockRatio()));
+            chart.getStyler().setMax(Math.max(0.01, Math.ceil(report.ideal().blockRatio() * 100) / 100));
             chart.addSeries("L1+L2 hit ratio", xs, ys, cells);
             maps.put(e.getKey().cliName(), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         }
