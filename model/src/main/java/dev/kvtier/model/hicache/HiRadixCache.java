@@ -241,6 +241,16 @@ public final class HiRadixCache
     /** Longest cached prefix of {@code pages[0, limit)}: device part, then host-only part. Touches what matched. */
     public void match(final int[] pages, final int limit, final MatchResult out)
     {
+        peek(pages, limit, out);
+        touchChain(pages, 0, out.devicePages + out.hostPages);
+    }
+
+    /**
+     * {@link #match} without the touch, for a caller that touches the whole chain next anyway (the clock-free
+     * replay inserts it right after).
+     */
+    public void peek(final int[] pages, final int limit, final MatchResult out)
+    {
         int device = 0;
         int matched = 0;
         while (matched < limit)
@@ -258,7 +268,6 @@ public final class HiRadixCache
         }
         out.devicePages = device;
         out.hostPages = matched - device;
-        touchChain(pages, 0, matched);
     }
 
     /** Protects {@code pages[from, to)} from device eviction while a request uses them. */

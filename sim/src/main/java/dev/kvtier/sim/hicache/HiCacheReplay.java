@@ -3,6 +3,7 @@ package dev.kvtier.sim.hicache;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.MatchResult;
 import dev.kvtier.model.hicache.StorePages;
+import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.sim.hits.BlockTrace;
 
 import java.util.function.LongConsumer;
@@ -12,7 +13,8 @@ import java.util.function.LongConsumer;
  * instance over one shared L3, every write policy, a trace block being one page. Per request, in trace order:
  * <ol>
  *   <li>match: the device prefix is the L1 hit, the host-only pages after it the L2 hit, and the stored pages
- *       after those (consecutive from the first) the L3 hit, read into host if L2 can make room;</li>
+ *       after those (consecutive from the first) the L3 hit, read into host if L2 can make room without dropping
+ *       the matched host pages (they are locked meanwhile);</li>
  *   <li>the whole chain is inserted on the device (loaded back or computed), counting hits for the write policy;
  *       the device may run over its capacity until the last step;</li>
  *   <li>the pages the policy wants on host are written there (the chain locked, so L2 eviction spares it), and
@@ -49,6 +51,9 @@ public final class HiCacheReplay
         }
         final StorePages store = scenario.l3Pages() > 0 ? new StorePages(scenario.l3Pages()) : null;
         final MatchResult match = new MatchResult();
+        // only boundary_l1_l2's L2 may drop host copies of device pages, so only it needs the chain locked while
+        // its host copies are written; under the others every page of the chain is on the device by then
+        final boolean guardChain = scenario.policy() == WritePolicy.BOUNDARY_L1_L2;
         int[] pages = new int[64];
         int[] written = new int[64];
         long refs = 0;
@@ -70,14 +75,16 @@ public final class HiCacheReplay
             {
                 pages[j] = trace.block(r, j);
             }
-            cache.match(pages, n, match);
+            cache.peek(pages, n, match);
             final int d = match.devicePages();
             final int cached = match.matchedPages();
-            cache.lock(pages, 0, cached);
             int stored = store == null ? 0 : store.storedPrefix(pages, cached, n);
             if (stored > 0)
             {
-                if (cache.reserveHost(stored))
+                cache.lock(pages, 0, cached);
+                final boolean room = cache.reserveHost(stored);
+                cache.unlock(pages, 0, cached);
+                if (room)
                 {
                     store.read(pages, cached, cached + stored);
                     cache.insertHostOnly(pages, cached, cached + stored);
@@ -99,10 +106,16 @@ public final class HiCacheReplay
             }
             cache.overdrawDevice(n - d);
             final int wants = cache.insert(pages, n, written);
-            cache.lock(pages, cached, n);
+            if (guardChain)
+            {
+                cache.lock(pages, 0, n);
+            }
             final int copied = cache.beginHostWrite(written, wants);
             cache.endHostWrite(written, copied);
-            cache.unlock(pages, 0, n);
+            if (guardChain)
+            {
+                cache.unlock(pages, 0, n);
+            }
             if (store != null)
             {
                 for (int i = 0; i < copied; i++)
