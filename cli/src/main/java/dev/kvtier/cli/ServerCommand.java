@@ -64,7 +64,7 @@ public final class ServerCommand implements Callable<Integer>
     double hicacheSize;
 
     @Option(names = "--hicache-write-policy", defaultValue = "write_through",
-        description = "write_through, write_through_selective or write_back. Default ${DEFAULT-VALUE}.")
+        description = "write_through, write_through_selective, write_back or boundary_l1_l2. Default ${DEFAULT-VALUE}.")
     String writePolicy;
 
     @Option(names = "--hicache-mem-layout", defaultValue = "page_first",

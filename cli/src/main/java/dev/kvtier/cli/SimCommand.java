@@ -34,6 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Replay a trace (default: the built-in chat workload) and compare cache policies.",
         "Mode 'hits' counts prefix hits per eviction policy and capacity, with no timing.",
+        "Mode 'hicache' replays the trace through the serving simulator's radix cache with no clock: L1/L2 per",
+        "node over a shared L3, every write policy, hits by tier, evictions and residency.",
         "Mode 'serving' (or any --cluster) replays the trace through a timed cluster: HiCache L1/L2/L3, prefetch,",
         "write policies, PD disaggregation and routing, and reports TTFT, ITL, hits by tier and throughput."})
 public final class SimCommand implements Callable<Integer>
@@ -41,7 +43,7 @@ public final class SimCommand implements Callable<Integer>
     /** Simulation modes. */
     enum Mode
     {
-        hits, serving
+        hits, hicache, serving
     }
 
     @Spec
@@ -52,6 +54,9 @@ public final class SimCommand implements Callable<Integer>
 
     @picocli.CommandLine.Mixin
     private WorkloadInput workload;
+
+    @picocli.CommandLine.Mixin
+    private HiCacheOptions hicache;
 
 
     @Option(names = "--mode", defaultValue = "hits", description = "Simulation mode: ${COMPLETION-CANDIDATES} "
@@ -119,6 +124,13 @@ public final class SimCommand implements Callable<Integer>
             throw new BadInputException("--trace-dir: records serving runs; add --cluster PRESET|FILE");
         }
         validate();
+        if (mode == Mode.hicache)
+        {
+            return hicache.run(new HiCacheOptions.Shared(workload, serving.limit, nodes,
+                parse(placements, "--placement", PoolPlacement::parse), parse(routings, "--routing", HitRouting::parse),
+                prefixHashBlocks, threads != null ? threads : Runtime.getRuntime().availableProcessors(), json, outDir,
+                !noProgress), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         final long wallStart = System.nanoTime();
         final BlockTrace blocks = workload.blocks();
         final String source = workload.sourceName();

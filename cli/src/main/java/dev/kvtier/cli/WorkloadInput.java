@@ -73,19 +73,50 @@ final class WorkloadInput
     /** The requests as block chains, for hit replay. */
     BlockTrace blocks() throws IOException
     {
+        return blocks(0);
+    }
+
+    /** The first {@code limit} requests (all for 0) as block chains. */
+    BlockTrace blocks(final int limit) throws IOException
+    {
         if (trace == null)
         {
-            return BlockTrace.load(synthetic().iterator());
+            return BlockTrace.load(limited(synthetic().iterator(), limit));
         }
         try (MooncakeTraceReader reader = openTrace())
         {
-            final BlockTrace loaded = BlockTrace.load((Iterator<TraceRecord>)reader);
+            final BlockTrace loaded = BlockTrace.load(limited(reader, limit));
             if (loaded.requests() == 0)
             {
                 throw emptyTrace();
             }
             return loaded;
         }
+    }
+
+    private static Iterator<TraceRecord> limited(final Iterator<TraceRecord> records, final int limit)
+    {
+        if (limit <= 0)
+        {
+            return records;
+        }
+        return new Iterator<>()
+        {
+            private int taken;
+
+            @Override
+            public boolean hasNext()
+            {
+                return taken < limit && records.hasNext();
+            }
+
+            @Override
+            public TraceRecord next()
+            {
+                taken++;
+                return records.next();
+            }
+        };
     }
 
     private List<TraceRecord> synthetic()

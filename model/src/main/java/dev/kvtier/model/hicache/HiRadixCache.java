@@ -14,6 +14,13 @@ import java.util.Arrays;
  *
  * <p>Capacity is counted in pages: tree pages on each tier plus reservations (a running request's private device
  * slots, an ongoing prefetch's host slots).
+ *
+ * <p>Under {@link WritePolicy#BOUNDARY_L1_L2} the host tier is a prefix-closed extension of the device tree: a
+ * host-only page's parent always has a host copy, so whatever L1 drops can be loaded back from L2 without a gap.
+ * Request pages are all written to host, L2 evicts duplicates (device and host copy, no child on host) before host
+ * -only leaves, and L1 eviction demotes a page to L2 (giving its device-only parent a host copy first) instead of
+ * deleting it; the rules are in {@code docs/hicache-boundary.md}. Its L1/L2 logic shares this class with the other
+ * policies because it reads and moves the same per-page state; that is why the class is longer than most.
  */
 public final class HiRadixCache
 {
@@ -24,6 +31,8 @@ public final class HiRadixCache
     private final int deviceCapacity;
     private final int hostCapacity;
     private final WritePolicy writePolicy;
+    private final int writeThreshold;
+    private final boolean boundary;
     private PageSlotMap index;
 
     private int[] page;
@@ -34,8 +43,12 @@ public final class HiRadixCache
     private int[] hitCount;
     private int[] deviceChildren;
     private int[] treeChildren;
+    private int[] hostChildren;
     private RecencyList deviceLru;
     private HostEvictionOrder hostOrder;
+    private HostEvictionOrder duplicateOrder;
+    private final java.util.function.IntPredicate duplicateEvictable;
+    private final java.util.function.IntConsumer dropDuplicate;
     private final java.util.function.IntPredicate hostEvictable;
     private final java.util.function.IntConsumer evictHostPage;
     private int[] freeSlots;
@@ -50,12 +63,31 @@ public final class HiRadixCache
     private long deviceEvictions;
     private long hostEvictions;
     private long writeBackPages;
+    private long demotions;
+    private long duplicateEvictions;
+    private long failedHostAllocations;
 
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy)
     {
+        this(deviceCapacity, hostCapacity, writePolicy, writePolicy.hitThreshold());
+    }
+
+    /**
+     * @param writeThreshold hits a page needs before it wants a host copy (SGLang's {@code write_through_threshold};
+     *                       the policy's own by default)
+     */
+    public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
+        final int writeThreshold)
+    {
+        if (writeThreshold < 1)
+        {
+            throw new IllegalArgumentException("write_through_threshold is " + writeThreshold + "; it must be >= 1");
+        }
         this.deviceCapacity = deviceCapacity;
         this.hostCapacity = hostCapacity;
         this.writePolicy = writePolicy;
+        this.writeThreshold = writeThreshold;
+        this.boundary = writePolicy == WritePolicy.BOUNDARY_L1_L2;
         final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
         this.index = new PageSlotMap(initial);
         page = new int[initial];
@@ -66,13 +98,22 @@ public final class HiRadixCache
         hitCount = new int[initial];
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
+        hostChildren = new int[initial];
         deviceLru = new RecencyList(initial);
         hostOrder = new HostEvictionOrder(initial);
+        duplicateOrder = new HostEvictionOrder(boundary ? initial : 0);
         hostEvictable = this::hostEvictable;
         evictHostPage = s ->
         {
             delete(s);
             hostEvictions++;
+        };
+        duplicateEvictable = this::duplicateEvictable;
+        dropDuplicate = s ->
+        {
+            clearHost(s);
+            hostEvictions++;
+            duplicateEvictions++;
         };
         freeSlots = new int[initial];
     }
@@ -92,6 +133,7 @@ public final class HiRadixCache
         index = new PageSlotMap(initial);
         deviceLru = new RecencyList(page.length);
         hostOrder = new HostEvictionOrder(page.length);
+        duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0);
         freeCount = 0;
         slotsUsed = 0;
         deviceTreePages = 0;
@@ -136,10 +178,45 @@ public final class HiRadixCache
         return hostEvictions;
     }
 
-    /** Pages copied to host synchronously by write_back evictions (the caller charges their D2H time). */
+    /**
+     * Pages copied to host synchronously by write_back evictions and boundary_l1_l2 demotions (the caller charges
+     * their D2H time).
+     */
     public long writeBackPages()
     {
         return writeBackPages;
+    }
+
+    /** Device evictions that kept the page on host by writing it there (boundary_l1_l2). */
+    public long demotions()
+    {
+        return demotions;
+    }
+
+    /** Host copies dropped from pages still on the device (boundary_l1_l2; also counted in host evictions). */
+    public long duplicateEvictions()
+    {
+        return duplicateEvictions;
+    }
+
+    /** Host allocations that could not be had (a write that stopped short, a prefetch or demotion refused). */
+    public long failedHostAllocations()
+    {
+        return failedHostAllocations;
+    }
+
+    /** Pages on both tiers at once; a walk over the page slots, for reports. */
+    public int duplicatePages()
+    {
+        int both = 0;
+        for (int s = 0; s < slotsUsed; s++)
+        {
+            if ((flags[s] & (ON_DEVICE | ON_HOST)) == (ON_DEVICE | ON_HOST))
+            {
+                both++;
+            }
+        }
+        return both;
     }
 
     public boolean contains(final int pageId)
@@ -164,6 +241,16 @@ public final class HiRadixCache
     /** Longest cached prefix of {@code pages[0, limit)}: device part, then host-only part. Touches what matched. */
     public void match(final int[] pages, final int limit, final MatchResult out)
     {
+        peek(pages, limit, out);
+        touchChain(pages, 0, out.devicePages + out.hostPages);
+    }
+
+    /**
+     * {@link #match} without the touch, for a caller that touches the whole chain next anyway (the clock-free
+     * replay inserts it right after).
+     */
+    public void peek(final int[] pages, final int limit, final MatchResult out)
+    {
         int device = 0;
         int matched = 0;
         while (matched < limit)
@@ -181,7 +268,6 @@ public final class HiRadixCache
         }
         out.devicePages = device;
         out.hostPages = matched - device;
-        touchChain(pages, 0, matched);
     }
 
     /** Protects {@code pages[from, to)} from device eviction while a request uses them. */
@@ -239,6 +325,23 @@ public final class HiRadixCache
         }
         deviceReserved += pages;
         return true;
+    }
+
+    /**
+     * Reserves device pages without evicting: the tier may run over its capacity until {@link #trimDevice}. The
+     * clock-free replay admits a whole request this way and evicts after its host writes, as SGLang's policy
+     * simulator does.
+     */
+    public void overdrawDevice(final long pages)
+    {
+        deviceReserved += pages;
+    }
+
+    /** Evicts device leaves, LRU first, until the tier is within its capacity again; returns pages freed. */
+    public long trimDevice()
+    {
+        final long over = -deviceFree();
+        return over > 0 ? evictDevice(over) : 0;
     }
 
     public void releaseDevice(final long pages)
@@ -302,7 +405,7 @@ public final class HiRadixCache
                     setDevice(s);
                 }
             }
-            if ((flags[s] & ON_HOST) == 0 && hitCount[s] >= writePolicy.hitThreshold())
+            if ((flags[s] & ON_HOST) == 0 && hitCount[s] >= writeThreshold)
             {
                 toBackup[wants++] = pages[i];
             }
@@ -330,6 +433,10 @@ public final class HiRadixCache
      */
     public int beginHostWrite(final int[] pages, final int n)
     {
+        if (boundary)
+        {
+            return beginBoundaryWrite(pages, n);
+        }
         int done = 0;
         for (int i = 0; i < n; i++)
         {
@@ -340,6 +447,7 @@ public final class HiRadixCache
             }
             if (hostFree() <= 0 && evictHost(1) == 0)
             {
+                failedHostAllocations++;
                 break;
             }
             setHost(s);
@@ -347,6 +455,60 @@ public final class HiRadixCache
             pages[done++] = pages[i];
         }
         return done;
+    }
+
+    /**
+     * boundary_l1_l2's write: host copies for all of {@code pages[0, n)} or none (L2 evicts duplicates, then host
+     * -only leaves, to make room; the caller's locks protect its own pages), as SGLang's policy simulator reserves
+     * a request's host slots.
+     */
+    private int beginBoundaryWrite(final int[] pages, final int n)
+    {
+        int missing = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int s = index.get(pages[i]);
+            if (s >= 0 && (flags[s] & ON_HOST) == 0)
+            {
+                missing++;
+            }
+        }
+        if (missing == 0 || !makeHostRoom(missing))
+        {
+            return 0;
+        }
+        int done = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int s = index.get(pages[i]);
+            if (s < 0 || (flags[s] & ON_HOST) != 0)
+            {
+                continue;
+            }
+            setHost(s);
+            lockRef[s]++;
+            pages[done++] = pages[i];
+        }
+        return done;
+    }
+
+    /** Frees host room for {@code pages} more pages, all or nothing; counts a failure when it cannot. */
+    private boolean makeHostRoom(final int pages)
+    {
+        if (pages > hostCapacity)
+        {
+            failedHostAllocations++;
+            return false;
+        }
+        while (hostFree() < pages)
+        {
+            if (evictHost(1) == 0)
+            {
+                failedHostAllocations++;
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The D2H copy of {@code pages[0, n)} is acknowledged: their device copies may be evicted again. */
@@ -366,7 +528,11 @@ public final class HiRadixCache
             if (lockRef[s] == 0 && deviceChildren[s] == 0)
             {
                 boolean evicted = true;
-                if ((flags[s] & ON_HOST) != 0)
+                if (boundary)
+                {
+                    evicted = evictBoundary(s);
+                }
+                else if ((flags[s] & ON_HOST) != 0)
                 {
                     clearDevice(s);
                 }
@@ -393,6 +559,63 @@ public final class HiRadixCache
             s = prev;
         }
         return freed;
+    }
+
+    /**
+     * boundary_l1_l2's device eviction of leaf {@code s}: keep it on host (a device-only parent first gets a host
+     * copy, so the host tree stays prefix-closed), else delete it if it has no children. Returns whether the page
+     * left the device.
+     */
+    private boolean evictBoundary(final int s)
+    {
+        final int p = parent[s];
+        final boolean parentNeedsHost = p != NONE && (flags[p] & (ON_DEVICE | ON_HOST)) == ON_DEVICE;
+        final boolean onHost = (flags[s] & ON_HOST) != 0;
+        final int need = (parentNeedsHost ? 1 : 0) + (onHost ? 0 : 1);
+        boolean room = true;
+        if (need > 0)
+        {
+            lockRef[s]++;
+            if (p != NONE)
+            {
+                lockRef[p]++;
+            }
+            room = makeHostRoom(need);
+            lockRef[s]--;
+            if (p != NONE)
+            {
+                lockRef[p]--;
+            }
+        }
+        if (room)
+        {
+            if (parentNeedsHost)
+            {
+                setHost(p);
+            }
+            if (!onHost)
+            {
+                setHost(s);
+                demotions++;
+            }
+            writeBackPages += need;
+            clearDevice(s);
+            if (p != NONE)
+            {
+                offerHost(p);
+            }
+            return true;
+        }
+        if (treeChildren[s] == 0)
+        {
+            if (onHost)
+            {
+                hostEvictions++;
+            }
+            delete(s);
+            return true;
+        }
+        return false;
     }
 
     // ---- host side --------------------------------------------------------------------------------------------
@@ -446,10 +669,35 @@ public final class HiRadixCache
         return inserted;
     }
 
-    /** Frees at least {@code pages} host pages by deleting unpinned host-only leaves, LRU first. */
+    /**
+     * Frees at least {@code pages} host pages by deleting unpinned host-only leaves, LRU first; under
+     * boundary_l1_l2 one page at a time, the least recent duplicate (a host copy of a device page with no child on
+     * host) before any host-only leaf.
+     */
     public long evictHost(final long pages)
     {
-        return hostOrder.evict(pages, hostEvictable, evictHostPage);
+        if (!boundary)
+        {
+            return hostOrder.evict(pages, hostEvictable, evictHostPage);
+        }
+        long freed = 0;
+        while (freed < pages)
+        {
+            if (duplicateOrder.evict(1, duplicateEvictable, dropDuplicate) == 0
+                && hostOrder.evict(1, hostEvictable, evictHostPage) == 0)
+            {
+                break;
+            }
+            freed++;
+        }
+        return freed;
+    }
+
+    /** A host copy boundary_l1_l2's L2 drops first: the page is on the device too, no child is on host. */
+    private boolean duplicateEvictable(final int s)
+    {
+        return (flags[s] & (ON_HOST | ON_DEVICE)) == (ON_HOST | ON_DEVICE) && hostRef[s] == 0 && lockRef[s] == 0
+            && hostChildren[s] == 0;
     }
 
     /** A host page L2 eviction may take: host-only, unpinned, unlocked, a leaf. */
@@ -468,6 +716,27 @@ public final class HiRadixCache
             {
                 hostOrder.rebuild(slotsUsed, hostEvictable);
             }
+        }
+        else if (boundary && duplicateEvictable(s))
+        {
+            duplicateOrder.offer(s);
+            if (duplicateOrder.size() > 4 * hostTreePages + 4096)
+            {
+                duplicateOrder.rebuild(slotsUsed, duplicateEvictable);
+            }
+        }
+    }
+
+    /**
+     * Stamps a touch in the host order. Under boundary_l1_l2 every page is stamped on every touch, in both orders
+     * (their clocks move together), so a page demoted or deduplicated later keeps its last access as its age.
+     */
+    private void touchHost(final int s)
+    {
+        hostOrder.touched(s);
+        if (boundary)
+        {
+            duplicateOrder.touched(s);
         }
     }
 
@@ -497,9 +766,9 @@ public final class HiRadixCache
             {
                 deviceLru.moveToHead(s);
             }
-            if ((flags[s] & ON_HOST) != 0)
+            if (boundary || (flags[s] & ON_HOST) != 0)
             {
-                hostOrder.touched(s);
+                touchHost(s);
                 offerHost(s);
             }
         }
@@ -528,6 +797,11 @@ public final class HiRadixCache
         hitCount[s] = 0;
         deviceChildren[s] = 0;
         treeChildren[s] = 0;
+        hostChildren[s] = 0;
+        if (boundary)
+        {
+            touchHost(s);
+        }
         if (parentSlot != NONE)
         {
             treeChildren[parentSlot]++;
@@ -542,12 +816,17 @@ public final class HiRadixCache
         {
             clearDevice(s);
         }
+        boolean lastHostChild = false;
         if ((flags[s] & ON_HOST) != 0)
         {
             hostTreePages--;
+            if (parent[s] != NONE)
+            {
+                lastHostChild = --hostChildren[parent[s]] == 0;
+            }
         }
         flags[s] = 0;
-        if (parent[s] != NONE && --treeChildren[parent[s]] == 0)
+        if (parent[s] != NONE && (--treeChildren[parent[s]] == 0 || boundary && lastHostChild))
         {
             offerHost(parent[s]);
         }
@@ -586,7 +865,27 @@ public final class HiRadixCache
     {
         flags[s] |= ON_HOST;
         hostTreePages++;
-        hostOrder.touched(s);
+        if (parent[s] != NONE)
+        {
+            hostChildren[parent[s]]++;
+        }
+        if (!boundary)
+        {
+            hostOrder.touched(s);
+        }
+        offerHost(s);
+    }
+
+    /** Drops a page's host copy, keeping the page (boundary_l1_l2's duplicate eviction). */
+    private void clearHost(final int s)
+    {
+        flags[s] &= ~ON_HOST;
+        hostTreePages--;
+        final int p = parent[s];
+        if (p != NONE && --hostChildren[p] == 0)
+        {
+            offerHost(p);
+        }
         offerHost(s);
     }
 
@@ -601,7 +900,12 @@ public final class HiRadixCache
         hitCount = Arrays.copyOf(hitCount, n);
         deviceChildren = Arrays.copyOf(deviceChildren, n);
         treeChildren = Arrays.copyOf(treeChildren, n);
+        hostChildren = Arrays.copyOf(hostChildren, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
         hostOrder.ensure(n);
+        if (boundary)
+        {
+            duplicateOrder.ensure(n);
+        }
     }
 }

@@ -13,7 +13,13 @@ public enum WritePolicy
     /** Back up once a page has been inserted or re-matched twice: hot data only. */
     WRITE_THROUGH_SELECTIVE(2),
     /** Back up only when the GPU evicts the page; nothing goes to L3 on this path (baseline). */
-    WRITE_BACK(Integer.MAX_VALUE);
+    WRITE_BACK(Integer.MAX_VALUE),
+    /**
+     * Write every computed page to host, drop host copies of device pages first when L2 is full, and demote a page
+     * to host when the GPU evicts it, keeping the host tree a prefix-closed extension of the device tree: less
+     * duplication between tiers, so L2 may be smaller than L1 (sgl-project/sglang#29049).
+     */
+    BOUNDARY_L1_L2(1);
 
     private final int hitThreshold;
 
@@ -42,6 +48,6 @@ public enum WritePolicy
             }
         }
         throw new IllegalArgumentException("unknown write policy '" + s
-            + "': use write_through, write_through_selective or write_back");
+            + "': use write_through, write_through_selective, write_back or boundary_l1_l2");
     }
 }

@@ -100,17 +100,7 @@ public final class HitReport
         final ObjectNode root = JSON.createObjectNode();
         root.put("mode", "hits");
         root.put("seed", seed);
-        final ObjectNode trace = root.putObject("trace");
-        trace.put("source", traceName);
-        trace.put("requests", stats.requests());
-        trace.put("span_s", round(stats.spanMs() / 1000.0));
-        trace.put("input_tokens", stats.inputTokens());
-        trace.put("output_tokens", stats.outputTokens());
-        trace.put("mean_input_tokens", round(stats.meanInputTokens()));
-        trace.put("mean_output_tokens", round(stats.meanOutputTokens()));
-        trace.put("block_tokens", TraceRecord.BLOCK_TOKENS);
-        trace.put("block_refs", stats.blockRefs());
-        trace.put("unique_blocks", stats.uniqueBlocks());
+        putTrace(root, traceName, stats);
         root.put("partial_last_block", "cached, one block of capacity");
         root.set("ideal_hit_ratio", ratios(ideal));
         final ArrayNode rows = root.putArray("results");
@@ -138,6 +128,22 @@ public final class HitReport
             }
         }
         return root;
+    }
+
+    /** The {@code trace} object every replay report starts with: the source and its size. */
+    static void putTrace(final ObjectNode root, final String traceName, final TraceStats stats)
+    {
+        final ObjectNode trace = root.putObject("trace");
+        trace.put("source", traceName);
+        trace.put("requests", stats.requests());
+        trace.put("span_s", round(stats.spanMs() / 1000.0));
+        trace.put("input_tokens", stats.inputTokens());
+        trace.put("output_tokens", stats.outputTokens());
+        trace.put("mean_input_tokens", round(stats.meanInputTokens()));
+        trace.put("mean_output_tokens", round(stats.meanOutputTokens()));
+        trace.put("block_tokens", TraceRecord.BLOCK_TOKENS);
+        trace.put("block_refs", stats.blockRefs());
+        trace.put("unique_blocks", stats.uniqueBlocks());
     }
 
     public String toJsonString()
@@ -182,7 +188,7 @@ public final class HitReport
         return n;
     }
 
-    private static BigDecimal round(final double v)
+    static BigDecimal round(final double v)
     {
         return BigDecimal.valueOf(v).setScale(DECIMALS, RoundingMode.HALF_EVEN).stripTrailingZeros();
     }

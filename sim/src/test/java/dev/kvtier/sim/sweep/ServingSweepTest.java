@@ -63,6 +63,37 @@ class ServingSweepTest
         assertThat(json(parallel)).isEqualTo(json(serial));
     }
 
+    @Test
+    void boundaryL1L2ShouldRunInTheServingSimulatorAndDemoteToHost() throws Exception
+    {
+        final List<TraceRecord> trace =
+            new ChatWorkloadGenerator(ChatWorkloadConfig.defaults().withSeed(3).withDuration(120)).generate();
+        final List<ServingResult> results = new ArrayList<>();
+        for (final ServingVariant v : ServingVariant.product(List.of(
+            "serving.write_policy=write_through,boundary_l1_l2", "serving.mem_fraction_static=0.22")))
+        {
+            results.add(ServingSweep.run(List.of(ClusterPlan.of(ClusterLoader.load("small-4", v.overrides()), null)),
+                trace, new ServingOptions(5, false, 0, 1.0, 400), 1, n ->
+                {
+                }).get(0));
+        }
+        for (final ServingResult r : results)
+        {
+            assertThat(r.records()).hasSize(Math.min(400, trace.size()));
+        }
+        final String boundary = new ServingReport("t", "v", results.get(1), 30_000, 100).json(false);
+        final com.fasterxml.jackson.databind.JsonNode cache =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(boundary).get("cache");
+        assertThat(cache.get("write_policy").asText()).isEqualTo("boundary_l1_l2");
+        assertThat(cache.get("write_back_pages").asLong()).as("demotions charged as D2H copies").isPositive();
+        assertThat(hostTokens(results.get(1))).isPositive();
+    }
+
+    private static long hostTokens(final ServingResult r)
+    {
+        return r.records().stream().mapToLong(x -> x.hostHitTokens()).sum();
+    }
+
     private static List<String> json(final List<ServingResult> results)
     {
         final List<String> out = new ArrayList<>();
