@@ -76,10 +76,16 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
         final int n = stop.tokens();
         final String matched = stop.matched();
         final int[] output = java.util.Arrays.copyOf(full, n);
+        // the worker caches the sequence it holds KV for when the request ends: the prompt and every output token
+        // but the last (SGLang's cache_finished_req), so the next turn of the conversation finds the answer
+        final int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + n - 1);
+        System.arraycopy(output, 0, sequence, prompt.length, n - 1);
         final PageChain chain;
+        final PageChain finished;
         synchronized (chains)
         {
-            chain = chains.chain(prompt);
+            finished = chains.chain(sequence);
+            chain = finished.prefix(prompt.length / pageSize);
         }
         final long id = ids.getAndIncrement();
         final NodeRunner w = worker;
@@ -93,10 +99,16 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             {
                 keys[i] = chain.key(i);
             }
-            rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
+            final String[] outputKeys = new String[finished.length() - chain.length()];
+            for (int i = 0; i < outputKeys.length; i++)
+            {
+                outputKeys[i] = finished.key(chain.length() + i);
+            }
+            rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys, outputKeys,
                 TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
         }
-        w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain), null), 0);
+        w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain, finished),
+            null), 0);
         return g;
     }
 
