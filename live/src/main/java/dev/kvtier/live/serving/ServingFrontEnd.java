@@ -39,6 +39,8 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
 
     private final Map<Long, Generation> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<FlushCacheReply>> flushes = new ConcurrentHashMap<>();
+    /** Recorded requests' output page keys, from arrival until their outcome is recorded. */
+    private final Map<Long, String[]> recordedOutputKeys = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
     private final TokenPageChains chains;
     private volatile NodeRunner worker;
@@ -76,16 +78,15 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
         final int n = stop.tokens();
         final String matched = stop.matched();
         final int[] output = java.util.Arrays.copyOf(full, n);
-        // the worker caches the sequence it holds KV for when the request ends: the prompt and every output token
-        // but the last (SGLang's cache_finished_req), so the next turn of the conversation finds the answer
-        final int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + n - 1);
-        System.arraycopy(output, 0, sequence, prompt.length, n - 1);
+        // the worker caches what it holds KV for when the request ends, so the conversation's next turn finds it
         final PageChain chain;
         final PageChain finished;
+        final String[] outputKeys;
         synchronized (chains)
         {
-            finished = chains.chain(sequence);
+            finished = chains.finished(prompt, output, n);
             chain = finished.prefix(prompt.length / pageSize);
+            outputKeys = chains.outputKeys(finished, prompt.length);
         }
         final long id = ids.getAndIncrement();
         final NodeRunner w = worker;
@@ -99,12 +100,8 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             {
                 keys[i] = chain.key(i);
             }
-            final String[] outputKeys = new String[finished.length() - chain.length()];
-            for (int i = 0; i < outputKeys.length; i++)
-            {
-                outputKeys[i] = finished.key(chain.length() + i);
-            }
-            rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys, outputKeys,
+            recordedOutputKeys.put(id, outputKeys);
+            rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
                 TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
         }
         w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain, finished),
@@ -169,9 +166,11 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             totals.addAndGet(4, r.storageHitTokens());
             totals.incrementAndGet(5);
             final RecordingWriter rec = recorder;
+            final String[] outputKeys = recordedOutputKeys.remove(r.id());
             if (rec != null)
             {
-                rec.offer(TraceOutcome.of(r, pageSize));
+                final TraceOutcome o = TraceOutcome.of(r, pageSize);
+                rec.offer(outputKeys == null || r.aborted() ? o : o.withOutputKeys(outputKeys));
             }
             final Generation g = inFlight.remove(r.id());
             if (g != null)

@@ -217,9 +217,9 @@ public final class RecordedWorkload
                 + keyPageSize + ")");
         }
         final List<String[]> outputKeys = new ArrayList<>(arrivals.size());
-        for (final TraceArrival a : arrivals)
+        for (final TraceOutcome o : outcomes)
         {
-            outputKeys.add(a.outputKeys());
+            outputKeys.add(o == null ? null : o.outputKeys());
         }
         return PageCatalog.ofKeys(pageKeys, outputKeys, pageSize);
     }

@@ -61,7 +61,6 @@ final class RecordCodec
             buffer.putLong(id);
         }
         putKeys(a.pageKeys());
-        putKeys(a.outputKeys());
         return end();
     }
 
@@ -74,6 +73,7 @@ final class RecordCodec
         ensure(48);
         buffer.putInt(o.prefetchPages()).putLong(o.ttftNs()).putLong(o.itlNs()).putLong(o.e2eNs())
             .putInt(o.worker()).put((byte)(o.aborted() ? 1 : 0));
+        putKeys(o.outputKeys());
         return end();
     }
 
@@ -137,9 +137,8 @@ final class RecordCodec
             ids[i] = in.getLong();
         }
         final String[] keys = keys(in);
-        final String[] outputKeys = keys(in);
         done(in);
-        return new TraceArrival(id, time, prompt, output, chainTokens, ids, keys, outputKeys, session, turn);
+        return new TraceArrival(id, time, prompt, output, chainTokens, ids, keys, session, turn);
     }
 
     static TraceOutcome outcome(final byte[] bytes, final int length)
@@ -156,8 +155,10 @@ final class RecordCodec
         final long e2e = in.getLong();
         final int worker = in.getInt();
         final boolean aborted = in.get() != 0;
+        final String[] outputKeys = keys(in);
         done(in);
-        return new TraceOutcome(id, device, host, storage, prefetch, pages, ttft, itl, e2e, worker, aborted);
+        return new TraceOutcome(id, device, host, storage, prefetch, pages, ttft, itl, e2e, worker, aborted,
+            outputKeys);
     }
 
     private void begin(final byte type)

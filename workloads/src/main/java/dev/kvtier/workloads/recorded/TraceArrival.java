@@ -15,13 +15,11 @@ import java.util.Objects;
  * @param chainTokens  tokens per chain entry: 512 for Mooncake blocks, the page size for page keys
  * @param hashIds      Mooncake block hash ids, first block first; empty when the chain is page keys
  * @param pageKeys     page keys, first page first; empty when the chain is block hash ids
- * @param outputKeys   page keys of the full pages the request's output completed after the prompt's (what a live
- *                     worker caches when the request ends), in order; empty when not known
  * @param sessionId    the conversation, or {@link #UNKNOWN} when not known
  * @param turn         the turn within the conversation from 0, or {@link #UNKNOWN} when not known
  */
 public record TraceArrival(long requestId, long timeNs, int promptTokens, int outputTokens, int chainTokens,
-    long[] hashIds, String[] pageKeys, String[] outputKeys, long sessionId, int turn)
+    long[] hashIds, String[] pageKeys, long sessionId, int turn)
 {
     /** Session or turn not known. */
     public static final int UNKNOWN = -1;
@@ -32,11 +30,6 @@ public record TraceArrival(long requestId, long timeNs, int promptTokens, int ou
     {
         hashIds = hashIds == null ? NO_IDS : hashIds;
         pageKeys = pageKeys == null ? NO_KEYS : pageKeys;
-        outputKeys = outputKeys == null ? NO_KEYS : outputKeys;
-        if (outputKeys.length > 0 && pageKeys.length == 0)
-        {
-            throw new IllegalArgumentException("request " + requestId + ": output page keys need prompt page keys");
-        }
         if (hashIds.length > 0 && pageKeys.length > 0)
         {
             throw new IllegalArgumentException("request " + requestId + ": a chain is hash ids or page keys, not both");
@@ -47,19 +40,12 @@ public record TraceArrival(long requestId, long timeNs, int promptTokens, int ou
         }
     }
 
-    /** An arrival whose output pages are not known. */
-    public TraceArrival(final long requestId, final long timeNs, final int promptTokens, final int outputTokens,
-        final int chainTokens, final long[] hashIds, final String[] pageKeys, final long sessionId, final int turn)
-    {
-        this(requestId, timeNs, promptTokens, outputTokens, chainTokens, hashIds, pageKeys, NO_KEYS, sessionId, turn);
-    }
-
     /** An arrival whose chain is Mooncake block hash ids, session and turn unknown. */
     public static TraceArrival ofHashIds(final long requestId, final long timeNs, final int promptTokens,
         final int outputTokens, final long[] hashIds)
     {
         return new TraceArrival(requestId, timeNs, promptTokens, outputTokens, MooncakeConversion.BLOCK_TOKENS,
-            hashIds, NO_KEYS, NO_KEYS, UNKNOWN, UNKNOWN);
+            hashIds, NO_KEYS, UNKNOWN, UNKNOWN);
     }
 
     @Override
@@ -67,8 +53,7 @@ public record TraceArrival(long requestId, long timeNs, int promptTokens, int ou
     {
         return o instanceof TraceArrival a && a.requestId == requestId && a.timeNs == timeNs
             && a.promptTokens == promptTokens && a.outputTokens == outputTokens && a.chainTokens == chainTokens
-            && Arrays.equals(a.hashIds, hashIds) && Arrays.equals(a.pageKeys, pageKeys)
-            && Arrays.equals(a.outputKeys, outputKeys) && a.sessionId == sessionId
+            && Arrays.equals(a.hashIds, hashIds) && Arrays.equals(a.pageKeys, pageKeys) && a.sessionId == sessionId
             && a.turn == turn;
     }
 
@@ -76,7 +61,7 @@ public record TraceArrival(long requestId, long timeNs, int promptTokens, int ou
     public int hashCode()
     {
         return Objects.hash(requestId, timeNs, promptTokens, outputTokens, Arrays.hashCode(hashIds),
-            Arrays.hashCode(pageKeys), Arrays.hashCode(outputKeys), sessionId, turn);
+            Arrays.hashCode(pageKeys), sessionId, turn);
     }
 
     @Override
@@ -84,8 +69,7 @@ public record TraceArrival(long requestId, long timeNs, int promptTokens, int ou
     {
         return "TraceArrival[id=" + requestId + ", t=" + timeNs + "ns, prompt=" + promptTokens + ", out="
             + outputTokens + ", chain=" + (pageKeys.length > 0 ? pageKeys.length + " page keys"
-            : hashIds.length + " hash ids") + (outputKeys.length > 0 ? " + " + outputKeys.length + " output pages" : "")
-            + " of " + chainTokens + " tokens, session=" + sessionId + ", turn="
+            : hashIds.length + " hash ids") + " of " + chainTokens + " tokens, session=" + sessionId + ", turn="
             + turn + "]";
     }
 }
