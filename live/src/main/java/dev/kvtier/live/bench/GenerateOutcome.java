@@ -16,11 +16,13 @@ package dev.kvtier.live.bench;
  * @param cachedStorage    {@code meta_info.cached_tokens_details.storage}
  * @param kvMismatches     {@code meta_info.kv_mismatches} when the worker reports it per request, else 0
  * @param outputIds        the answer's token ids (the last chunk's, which are cumulative)
+ * @param prefetch         {@code meta_info.prefetch}: how the request's L3 prefetch ended ({@code none} when the
+ *                         worker does not say)
  * @param error            null on success, else a one-line reason
  */
 public record GenerateOutcome(long ttftNs, long e2eNs, long[] itlNs, int promptTokens, int completionTokens,
     int cachedTokens, int cachedDevice, int cachedHost, int cachedStorage, long kvMismatches, int[] outputIds,
-    String error)
+    String prefetch, String error)
 {
     private static final long[] NO_GAPS = {};
     private static final int[] NO_TOKENS = {};
@@ -28,7 +30,7 @@ public record GenerateOutcome(long ttftNs, long e2eNs, long[] itlNs, int promptT
     /** A call that failed after {@code e2eNs} for {@code error}. */
     public static GenerateOutcome failed(final long e2eNs, final String error)
     {
-        return new GenerateOutcome(-1, e2eNs, NO_GAPS, 0, 0, 0, 0, 0, 0, 0, NO_TOKENS, error);
+        return new GenerateOutcome(-1, e2eNs, NO_GAPS, 0, 0, 0, 0, 0, 0, 0, NO_TOKENS, "none", error);
     }
 
     public boolean ok()

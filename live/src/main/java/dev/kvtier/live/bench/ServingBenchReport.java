@@ -41,6 +41,8 @@ public final class ServingBenchReport
     private long host;
     private long storage;
     private long reportedMismatches;
+    /** Prefetches completed, partial and timed out, as the answers' {@code meta_info.prefetch} said. */
+    private final long[] reportedPrefetch = new long[3];
     private long lastEndNs;
     private WorkerCounters counters = WorkerCounters.ABSENT;
 
@@ -68,6 +70,16 @@ public final class ServingBenchReport
         host += outcome.cachedHost();
         storage += outcome.cachedStorage();
         reportedMismatches += outcome.kvMismatches();
+        switch (outcome.prefetch())
+        {
+            case "completed" -> reportedPrefetch[0]++;
+            case "partial" -> reportedPrefetch[1]++;
+            case "timed_out" -> reportedPrefetch[2]++;
+            default ->
+            {
+                // none or revoked: no prefetch outcome to count
+            }
+        }
     }
 
     /** The worker counters' change over the run. */
@@ -113,8 +125,11 @@ public final class ServingBenchReport
         root.put("cached_tokens_ratio", share(cached));
         root.putObject("cached_tokens_by_tier").put("device", share(device)).put("host", share(host))
             .put("storage", share(storage));
-        root.putObject("prefetch").put("completed", counters.completed()).put("partial", counters.partial())
-            .put("timed_out", counters.timedOut());
+        // the workers' counters when the benchmark talks to workers; through a router, the answers' own outcomes
+        root.putObject("prefetch")
+            .put("completed", counters.present() ? counters.completed() : reportedPrefetch[0])
+            .put("partial", counters.present() ? counters.partial() : reportedPrefetch[1])
+            .put("timed_out", counters.present() ? counters.timedOut() : reportedPrefetch[2]);
         return root;
     }
 

@@ -143,7 +143,8 @@ final class RouterApi
             final long e2e = System.nanoTime() - received;
             server.metrics().processed(url, e2e / 1e9);
             server.recordOutcome(traceId, rec, relayed.firstChunkNs() > 0 ? relayed.firstChunkNs() - received : e2e,
-                e2e, response.statusCode() != 200, prefetchOf(relayed.last()));
+                e2e, response.statusCode() != 200, prefetchOf(relayed.last()),
+                server.recording() ? outputKeys(parsed, relayed.last()) : null);
             return;
         }
         server.recordOutcome(traceId, aborted(traceId, -1, parsed), 0, System.nanoTime() - received, true, "none");
@@ -221,6 +222,36 @@ final class RouterApi
         }
         return new RequestRecord(id, w, w, 0, 0, 0, 0, b.prompt().length, output, device, host, storage,
             PrefetchOutcome.NONE, 0, false);
+    }
+
+    /**
+     * The page keys of the full pages the answer's output completed after the prompt's, which its worker cached
+     * when it finished; null when the answer does not list its {@code output_ids}.
+     */
+    private String[] outputKeys(final GenerateBody b, final String last)
+    {
+        final JsonNode ids;
+        try
+        {
+            ids = last == null ? null : JSON.readTree(last).get("output_ids");
+        }
+        catch (final IOException e)
+        {
+            return null;
+        }
+        if (ids == null || !ids.isArray())
+        {
+            return null;
+        }
+        final int[] output = new int[ids.size()];
+        for (int i = 0; i < output.length; i++)
+        {
+            output[i] = ids.get(i).asInt();
+        }
+        synchronized (chains)
+        {
+            return chains.outputKeys(chains.finished(b.prompt(), output, output.length), b.prompt().length);
+        }
     }
 
     private static String prefetchOf(final String last)

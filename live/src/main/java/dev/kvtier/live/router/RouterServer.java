@@ -273,14 +273,31 @@ public final class RouterServer implements AutoCloseable
     void recordOutcome(final long id, final RequestRecord rec, final long ttftNs, final long e2eNs,
         final boolean failed, final String prefetch)
     {
+        recordOutcome(id, rec, ttftNs, e2eNs, failed, prefetch, null);
+    }
+
+    /**
+     * Records how request {@code id} ended, as the worker's answer said and the router timed it, with the page keys
+     * of the full pages its output completed (null when the answer did not give its output ids).
+     */
+    void recordOutcome(final long id, final RequestRecord rec, final long ttftNs, final long e2eNs,
+        final boolean failed, final String prefetch, final String[] outputKeys)
+    {
         final TraceRecorder r = recorder;
         if (r != null)
         {
             final int out = rec.outputTokens();
             r.append(new TraceOutcome(id, rec.deviceHitTokens(), rec.hostHitTokens(), rec.storageHitTokens(),
                 prefetch, (rec.storageHitTokens() + settings.pageSize() - 1) / settings.pageSize(), ttftNs,
-                out > 1 ? (e2eNs - ttftNs) / (out - 1) : 0, e2eNs, rec.prefillInstance(), failed || rec.aborted()));
+                out > 1 ? (e2eNs - ttftNs) / (out - 1) : 0, e2eNs, rec.prefillInstance(), failed || rec.aborted(),
+                failed || rec.aborted() ? null : outputKeys));
         }
+    }
+
+    /** Whether requests are being recorded ({@code --trace-dir}). */
+    boolean recording()
+    {
+        return recorder != null;
     }
 
     RouterSettings settings()

@@ -39,6 +39,8 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
 
     private final Map<Long, Generation> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<FlushCacheReply>> flushes = new ConcurrentHashMap<>();
+    /** Recorded requests' output page keys, from arrival until their outcome is recorded. */
+    private final Map<Long, String[]> recordedOutputKeys = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
     private final TokenPageChains chains;
     private volatile NodeRunner worker;
@@ -76,10 +78,15 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
         final int n = stop.tokens();
         final String matched = stop.matched();
         final int[] output = java.util.Arrays.copyOf(full, n);
+        // the worker caches what it holds KV for when the request ends, so the conversation's next turn finds it
         final PageChain chain;
+        final PageChain finished;
+        final String[] outputKeys;
         synchronized (chains)
         {
-            chain = chains.chain(prompt);
+            finished = chains.finished(prompt, output, n);
+            chain = finished.prefix(prompt.length / pageSize);
+            outputKeys = chains.outputKeys(finished, prompt.length);
         }
         final long id = ids.getAndIncrement();
         final NodeRunner w = worker;
@@ -93,10 +100,12 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             {
                 keys[i] = chain.key(i);
             }
+            recordedOutputKeys.put(id, outputKeys);
             rec.offer(new TraceArrival(id, g.arrivalNs(), prompt.length, n, pageSize, null, keys,
                 TraceArrival.UNKNOWN, TraceArrival.UNKNOWN));
         }
-        w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain), null), 0);
+        w.deliver(ADDRESS, new Dispatch(new InferenceRequest(id, g.arrivalNs(), prompt.length, n, chain, finished),
+            null), 0);
         return g;
     }
 
@@ -157,9 +166,11 @@ final class ServingFrontEnd implements BiConsumer<NodeId, Message>
             totals.addAndGet(4, r.storageHitTokens());
             totals.incrementAndGet(5);
             final RecordingWriter rec = recorder;
+            final String[] outputKeys = recordedOutputKeys.remove(r.id());
             if (rec != null)
             {
-                rec.offer(TraceOutcome.of(r, pageSize));
+                final TraceOutcome o = TraceOutcome.of(r, pageSize);
+                rec.offer(outputKeys == null || r.aborted() ? o : o.withOutputKeys(outputKeys));
             }
             final Generation g = inFlight.remove(r.id());
             if (g != null)

@@ -61,6 +61,8 @@ record ServingMetrics(WorkerStats stats, int running, int queued, long promptTok
         out.counter("kvtier_storage_bytes_written", "Bytes written to L3", stats.storeBytesWritten);
         out.counter("kvtier_device_evictions", "Device pages evicted", stats.deviceEvictions);
         out.counter("kvtier_host_evictions", "Host pages evicted", stats.hostEvictions);
+        out.counter("kvtier_output_pages_cached", "Full pages finished requests cached after their prompt's",
+            stats.outputPagesCached);
         out.add(CounterSnapshot.builder().name("kvtier_node_errors").help("Exceptions a node threw on an input")
             .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("node", "worker"))
                 .value(nodeErrors).build()).build());

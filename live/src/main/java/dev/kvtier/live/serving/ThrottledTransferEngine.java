@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * A worker's L3 data plane made slower on purpose, for experiments on prefetch policies against a slow store
  * ({@code --storage-latency-ms}, {@code --storage-bandwidth}): every batch this worker submits completes no sooner
  * than the added latency plus its bytes over the bandwidth cap after it was submitted, with batches sharing the cap
- * in submission order. Bytes still move on the real engine; only the completion waits. Peers' transfers into this
+ * in submission order, one cap for writes and one for reads (full duplex, as a NIC and the simulator's links).
+ * Bytes still move on the real engine; only the completion waits. Peers' transfers into this
  * worker's own segment are not slowed.
  */
 final class ThrottledTransferEngine implements TransferEngine
@@ -29,7 +30,8 @@ final class ThrottledTransferEngine implements TransferEngine
         t.setDaemon(true);
         return t;
     });
-    private long linkFreeAtNs;
+    private long writeFreeAtNs;
+    private long readFreeAtNs;
 
     /**
      * @param latencyMs      added to every batch
@@ -64,18 +66,36 @@ final class ThrottledTransferEngine implements TransferEngine
     public void submit(final SegmentEndpoint peer, final List<TransferSlice> slices,
         final TransferCompletion completion)
     {
-        long bytes = 0;
+        long written = 0;
+        long read = 0;
         for (final TransferSlice s : slices)
         {
-            bytes += s.length();
+            if (s.write())
+            {
+                written += s.length();
+            }
+            else
+            {
+                read += s.length();
+            }
         }
         final long now = System.nanoTime();
         final long readyAt;
         synchronized (this)
         {
-            final long start = Math.max(now, linkFreeAtNs);
-            linkFreeAtNs = bytesPerNs > 0 ? start + (long)(bytes / bytesPerNs) : start;
-            readyAt = linkFreeAtNs + latencyNs;
+            // full duplex, as a NIC and the simulator's links are: writes and reads each have the cap
+            long done = now;
+            if (written > 0)
+            {
+                writeFreeAtNs = Math.max(now, writeFreeAtNs) + (bytesPerNs > 0 ? (long)(written / bytesPerNs) : 0);
+                done = Math.max(done, writeFreeAtNs);
+            }
+            if (read > 0)
+            {
+                readFreeAtNs = Math.max(now, readFreeAtNs) + (bytesPerNs > 0 ? (long)(read / bytesPerNs) : 0);
+                done = Math.max(done, readFreeAtNs);
+            }
+            readyAt = done + latencyNs;
         }
         engine.submit(peer, slices, status ->
         {

@@ -11,11 +11,13 @@ import dev.kvtier.model.engine.WorkerConfig;
 import dev.kvtier.model.engine.WorkerMemory;
 import dev.kvtier.model.engine.WorkerRole;
 import dev.kvtier.model.engine.WorkerStats;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PrefetchOutcome;
 import dev.kvtier.model.hicache.TokenPageChains;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.store.MasterConfig;
 import dev.kvtier.model.store.MasterNode;
+import dev.kvtier.model.tokens.SyntheticOutput;
 import dev.kvtier.sim.runtime.SimRuntime;
 import dev.kvtier.sim.serving.EpochCompute;
 import dev.kvtier.transport.sim.LatencyNetwork;
@@ -83,6 +85,7 @@ class WorkerBothWaysTest
         s.add(e);       // storage hit of e's pages
         s.add(null);
         s.add(Arrays.copyOf(e, 61)); // 15 pages, below the threshold: computed again, its backup deduplicated
+        s.add(null);    // the last answer's pages reach L3 before the counters are compared
         return s;
     }
 
@@ -124,8 +127,10 @@ class WorkerBothWaysTest
             }
             else
             {
+                // the simulated request knows its answer as the live front end does, and caches it when it ends
+                final PageChain finished = chains.finished(prompt, SyntheticOutput.tokens(prompt, OUTPUT), OUTPUT);
                 sim.inject(workerId, new Dispatch(new InferenceRequest(i, at, prompt.length, OUTPUT,
-                    chains.chain(prompt)), null), at);
+                    finished.prefix(prompt.length / PAGE), finished), null), at);
             }
         };
         sim.onDriverMessage((from, m) ->

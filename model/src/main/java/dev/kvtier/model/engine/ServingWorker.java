@@ -2,6 +2,7 @@ package dev.kvtier.model.engine;
 
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
+import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.Completions;
 import dev.kvtier.model.node.Message;
@@ -49,6 +50,7 @@ public final class ServingWorker implements Node
     private PrefetchController prefetch;
     private BackupController backup;
     private HostWrites hostWrites;
+    private int[] outputBackup = new int[0];
     private DecodeBatch decode;
     private PdHandoff handoff;
     private PrefillScheduler prefill;
@@ -279,6 +281,12 @@ public final class ServingWorker implements Node
     /** The request's last token is out: release it, offload its decoded KV if asked to, and report it. */
     void finishJob(final Job job)
     {
+        final PageChain finished = job.request.finished();
+        final int promptPages = job.request.chain().length();
+        if (config.role() == WorkerRole.COMBINED && finished.length() > promptPages)
+        {
+            cacheOutput(job, finished, promptPages);
+        }
         release(job);
         stats.requestsFinished++;
         if (config.role() == WorkerRole.DECODE && config.decodeOffload() && backup != null)
@@ -298,6 +306,29 @@ public final class ServingWorker implements Node
             }
         }
         ctx.send(config.router(), job.record(config.instance(), ctx.now()));
+    }
+
+    /**
+     * Inserts the full pages the request's output completed after its prompt's (SGLang's {@code
+     * cache_finished_req}), taking them from the request's device reservation, and starts the host copies the write
+     * policy asks for; the store gets them behind those copies, as it gets a prompt's.
+     */
+    private void cacheOutput(final Job job, final PageChain finished, final int promptPages)
+    {
+        final int[] pages = finished.ids();
+        if (outputBackup.length < pages.length)
+        {
+            outputBackup = new int[Math.max(pages.length, outputBackup.length * 2)];
+        }
+        final long reservedBefore = cache.deviceReserved();
+        final int wants = cache.insert(pages, promptPages, pages.length, outputBackup);
+        job.reservedPages = Math.max(0, job.reservedPages - (reservedBefore - cache.deviceReserved()));
+        stats.outputPagesCached += pages.length - promptPages;
+        final int written = cache.beginHostWrite(outputBackup, wants);
+        if (written > 0)
+        {
+            hostWrites.start(outputBackup, written, finished);
+        }
     }
 
     public int waitingRequests()

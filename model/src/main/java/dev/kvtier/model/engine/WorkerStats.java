@@ -24,6 +24,8 @@ public final class WorkerStats
     /** PD hand-offs whose KV transfer failed (the request still goes on to decode). */
     public long handoffFailures;
     public long offloadPages;
+    /** Full pages finished requests added after their prompt's (their output, cached for the next turn). */
+    public long outputPagesCached;
     public long prefetchWaitSkips;
     public long admissionStalls;
     public long deviceEvictions;

@@ -384,9 +384,19 @@ public final class HiRadixCache
      */
     public int insert(final int[] pages, final int n, final int[] toBackup)
     {
+        return insert(pages, 0, n, toBackup);
+    }
+
+    /**
+     * {@link #insert(int[], int, int[])} of the pages {@code pages[from, n)} of a chain whose first {@code from}
+     * pages are in the tree (locked by the caller): a finished request adding the pages its output completed
+     * without counting another hit on its prompt's.
+     */
+    public int insert(final int[] pages, final int from, final int n, final int[] toBackup)
+    {
         int wants = 0;
-        int parentSlot = NONE;
-        for (int i = 0; i < n; i++)
+        int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
+        for (int i = from; i < n; i++)
         {
             int s = index.get(pages[i]);
             if (s < 0)

@@ -43,6 +43,20 @@ public final class PageChain
         return ids.length;
     }
 
+    /** The chain's first {@code pages} pages (this chain when that is all of it). */
+    public PageChain prefix(final int pages)
+    {
+        if (pages == ids.length)
+        {
+            return this;
+        }
+        if (pages < 0 || pages > ids.length)
+        {
+            throw new IllegalArgumentException("prefix of " + pages + " pages of a chain of " + ids.length);
+        }
+        return new PageChain(Arrays.copyOf(ids, pages), Arrays.copyOf(keys, pages));
+    }
+
     /** The page ids, root first; the caller must not mutate the array. */
     public int[] ids()
     {

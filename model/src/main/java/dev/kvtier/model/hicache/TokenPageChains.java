@@ -48,6 +48,31 @@ public final class TokenPageChains
         return new PageChain(pageIds, pageKeys);
     }
 
+    /**
+     * The chain a finished request leaves cached: its prompt's and output's full pages, without the last output
+     * token, whose KV was never computed (SGLang's {@code cache_finished_req}). Its first {@code prompt.length /
+     * pageSize} pages are the prompt's chain.
+     */
+    public PageChain finished(final int[] prompt, final int[] output, final int outputTokens)
+    {
+        final int kept = Math.max(0, outputTokens - 1);
+        final int[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + kept);
+        System.arraycopy(output, 0, sequence, prompt.length, kept);
+        return chain(sequence);
+    }
+
+    /** The keys of {@code finished}'s pages after the first {@code promptTokens / pageSize} (its output's). */
+    public String[] outputKeys(final PageChain finished, final int promptTokens)
+    {
+        final int from = promptTokens / pageSize;
+        final String[] out = new String[Math.max(0, finished.length() - from)];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = finished.key(from + i);
+        }
+        return out;
+    }
+
     /** Distinct pages seen so far. */
     public int pages()
     {

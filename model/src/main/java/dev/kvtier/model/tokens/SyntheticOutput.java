@@ -26,7 +26,7 @@ public final class SyntheticOutput
         final int[] out = new int[n];
         for (int i = 0; i < n; i++)
         {
-            out[i] = random.nextInt(SyntheticTokenizer.WORDS);
+            out[i] = SyntheticTokenizer.wordId(random.nextInt(SyntheticTokenizer.WORDS));
         }
         return out;
     }

@@ -2,22 +2,31 @@ package dev.kvtier.model.tokens;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The documented, deterministic tokenizer of kvtier's serving front ends, which serve no real model. Text is cut
  * into pieces of at most four UTF-8 bytes, a new piece starting at every space (so the ratio is about that of a
  * BPE vocabulary, ~4 bytes a token, and a shared text prefix gives a shared token prefix); a piece's id is
- * {@code 256 + FNV-1a(piece) mod (VOCAB − 256)}. Ids below 256 are the words output is made of ({@link #word}).
- * The same text gives the same ids in every process, which is all prefix caching needs.
+ * {@code 256 + FNV-1a(piece) mod (VOCAB − 256)}. The {@link #WORDS} words output is made of ({@link #word}) are
+ * each one piece, a space and three letters, so the text of an answer encodes back to the very ids the answer was
+ * made of, whatever precedes it: a client that sends a conversation back (the answer, then its next question) gets
+ * the token prefix the worker cached when it finished the answer, as a BPE model's client mostly does. The same
+ * text gives the same ids in every process, which is all prefix caching needs.
  */
 public final class SyntheticTokenizer
 {
     /** Vocabulary size, Llama-3's, the same bound trace tokens are drawn from. */
     public static final int VOCAB = 128_256;
-    /** Ids below this are output words. */
+    /** How many distinct words output is made of. */
     public static final int WORDS = 256;
+    /** Piece ids start here (ids below it are never produced). */
+    private static final int PIECES = 256;
     private static final int MAX_PIECE = 4;
     private static final String[] WORD_LIST = words();
+    private static final int[] WORD_IDS = wordIds();
+    private static final Map<Integer, String> WORD_BY_ID = wordsById();
 
     private SyntheticTokenizer()
     {
@@ -41,16 +50,23 @@ public final class SyntheticTokenizer
             {
                 out = Arrays.copyOf(out, n * 2);
             }
-            out[n++] = WORDS + Math.floorMod(fnv(bytes, start, end), VOCAB - WORDS);
+            out[n++] = PIECES + Math.floorMod(fnv(bytes, start, end), VOCAB - PIECES);
             start = end;
         }
         return Arrays.copyOf(out, n);
     }
 
-    /** The text of output token {@code id}: a word and a space for ids below {@link #WORDS}, else empty. */
+    /** The token id of output word {@code index} (0 ≤ index < {@link #WORDS}). */
+    public static int wordId(final int index)
+    {
+        return WORD_IDS[index];
+    }
+
+    /** The text of token {@code id} when it is an output word (a space and three letters), else empty. */
     public static String word(final int id)
     {
-        return id >= 0 && id < WORDS ? WORD_LIST[id] : "";
+        final String w = WORD_BY_ID.get(id);
+        return w == null ? "" : w;
     }
 
     /** The text of {@code ids} concatenated. */
@@ -82,8 +98,36 @@ public final class SyntheticTokenizer
         final String[] out = new String[WORDS];
         for (int i = 0; i < WORDS; i++)
         {
-            out[i] = consonants[i & 15] + vowels[(i >>> 4) & 3] + consonants[(i >>> 6) & 3 | 4] + "a ";
+            out[i] = " " + consonants[i & 15] + vowels[(i >>> 4) & 3] + consonants[(i >>> 6) & 3 | 4];
         }
         return out;
+    }
+
+    private static int[] wordIds()
+    {
+        final int[] ids = new int[WORDS];
+        for (int i = 0; i < WORDS; i++)
+        {
+            final int[] encoded = encode(WORD_LIST[i]);
+            if (encoded.length != 1)
+            {
+                throw new IllegalStateException("output word '" + WORD_LIST[i] + "' is not one piece");
+            }
+            ids[i] = encoded[0];
+        }
+        return ids;
+    }
+
+    private static Map<Integer, String> wordsById()
+    {
+        final Map<Integer, String> byId = new HashMap<>();
+        for (int i = 0; i < WORDS; i++)
+        {
+            if (byId.put(WORD_IDS[i], WORD_LIST[i]) != null)
+            {
+                throw new IllegalStateException("two output words share token id " + WORD_IDS[i]);
+            }
+        }
+        return Map.copyOf(byId);
     }
 }

@@ -20,7 +20,7 @@ public final class Calibration
 {
     /** The metrics the loss compares: what the knobs move. */
     public static final List<String> FIT_METRICS = List.of("ttft_p50_ms", "ttft_p99_ms", "hit_ratio_storage",
-        "prefetch_timed_out");
+        "prefetch_completed", "prefetch_timed_out");
 
     private static final int POINTS = 9;
     private static final double RATIO_WEIGHT = 10;

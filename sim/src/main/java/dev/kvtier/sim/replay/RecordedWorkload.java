@@ -216,6 +216,11 @@ public final class RecordedWorkload
                 + "serving.page_size " + pageSize + " cannot re-cut them (replay at serving.page_size="
                 + keyPageSize + ")");
         }
-        return PageCatalog.ofKeys(pageKeys, pageSize);
+        final List<String[]> outputKeys = new ArrayList<>(arrivals.size());
+        for (final TraceOutcome o : outcomes)
+        {
+            outputKeys.add(o == null ? null : o.outputKeys());
+        }
+        return PageCatalog.ofKeys(pageKeys, outputKeys, pageSize);
     }
 }

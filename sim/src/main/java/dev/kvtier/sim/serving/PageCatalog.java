@@ -5,6 +5,7 @@ import dev.kvtier.model.hicache.PageHasher;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +23,48 @@ public final class PageCatalog
 {
     private final int pageSize;
     private final int[][] requestPages;
+    private final int[][] finishedPages;
     private final PageChain[] chains;
+    private final PageChain[] finished;
     private final String[] keys;
     private final int pageCount;
 
     private PageCatalog(final int pageSize, final int[][] requestPages, final String[] keys)
     {
+        this(pageSize, requestPages, requestPages, keys);
+    }
+
+    /**
+     * @param finishedPages each request's {@code requestPages} followed by the full pages its output completed (the
+     *                      same array when none are known)
+     */
+    private PageCatalog(final int pageSize, final int[][] requestPages, final int[][] finishedPages,
+        final String[] keys)
+    {
         this.pageSize = pageSize;
         this.requestPages = requestPages;
+        this.finishedPages = finishedPages;
         this.pageCount = keys.length;
         this.keys = keys;
         // every chain shares the key strings above: a request carries one reference per page, not a string
         this.chains = new PageChain[requestPages.length];
+        this.finished = new PageChain[requestPages.length];
         for (int r = 0; r < requestPages.length; r++)
         {
-            final int[] ids = requestPages[r];
-            final String[] chainKeys = new String[ids.length];
-            for (int i = 0; i < ids.length; i++)
-            {
-                chainKeys[i] = keys[ids[i]];
-            }
-            chains[r] = new PageChain(ids, chainKeys);
+            final PageChain full = chainOf(finishedPages[r], keys);
+            finished[r] = full;
+            chains[r] = finishedPages[r] == requestPages[r] ? full : full.prefix(requestPages[r].length);
         }
+    }
+
+    private static PageChain chainOf(final int[] ids, final String[] keys)
+    {
+        final String[] chainKeys = new String[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            chainKeys[i] = keys[ids[i]];
+        }
+        return new PageChain(ids, chainKeys);
     }
 
     public static PageCatalog build(final List<TraceRecord> records, final int pageSize)
@@ -79,6 +100,18 @@ public final class PageCatalog
      */
     public static PageCatalog ofKeys(final List<String[]> requestKeys, final int pageSize)
     {
+        return ofKeys(requestKeys, null, pageSize);
+    }
+
+    /**
+     * {@link #ofKeys(List, int)} with, for each request, the keys of the full pages its output completed (a live
+     * worker's recording), which the request caches when it finishes.
+     *
+     * @param outputKeys each request's output page keys, in request order; null when none are known
+     */
+    public static PageCatalog ofKeys(final List<String[]> requestKeys, final List<String[]> outputKeys,
+        final int pageSize)
+    {
         if (pageSize <= 0)
         {
             throw new IllegalArgumentException("page size must be > 0, got " + pageSize);
@@ -86,6 +119,7 @@ public final class PageCatalog
         final Map<String, Integer> ids = new HashMap<>();
         final List<String> keys = new ArrayList<>();
         final int[][] requestPages = new int[requestKeys.size()][];
+        final int[][] finishedPages = new int[requestKeys.size()][];
         for (int r = 0; r < requestPages.length; r++)
         {
             final String[] chain = requestKeys.get(r);
@@ -100,8 +134,24 @@ public final class PageCatalog
                 });
             }
             requestPages[r] = pages;
+            final String[] out = outputKeys == null ? null : outputKeys.get(r);
+            if (out == null || out.length == 0)
+            {
+                finishedPages[r] = pages;
+                continue;
+            }
+            final int[] full = Arrays.copyOf(pages, pages.length + out.length);
+            for (int i = 0; i < out.length; i++)
+            {
+                full[pages.length + i] = ids.computeIfAbsent(out[i], k ->
+                {
+                    keys.add(k);
+                    return keys.size() - 1;
+                });
+            }
+            finishedPages[r] = full;
         }
-        return new PageCatalog(pageSize, requestPages, keys.toArray(new String[0]));
+        return new PageCatalog(pageSize, requestPages, finishedPages, keys.toArray(new String[0]));
     }
 
     public int pageSize()
@@ -126,6 +176,12 @@ public final class PageCatalog
         return chains[index];
     }
 
+    /** The pages request {@code index} caches when it finishes: its chain, then the full pages its output made. */
+    public PageChain finished(final int index)
+    {
+        return finished[index];
+    }
+
     /** The L3 key of page {@code pageId}: SGLang's page hash, hex. */
     public String key(final int pageId)
     {
@@ -142,7 +198,10 @@ public final class PageCatalog
             .mapToLong(TraceRecord::inputLength).sum();
     }
 
-    /** Tokens of the first {@code n} requests covered by a chain prefix some earlier request computed. */
+    /**
+     * Tokens of the first {@code n} requests covered by a chain prefix some earlier request computed (its prompt, and
+     * its output where the recording knows it).
+     */
     public long idealHitTokens(final int n)
     {
         final boolean[] seen = new boolean[pageCount];
@@ -156,7 +215,7 @@ public final class PageCatalog
                 i++;
             }
             hit += (long)i * pageSize;
-            for (final int p : chain)
+            for (final int p : finishedPages[r])
             {
                 seen[p] = true;
             }

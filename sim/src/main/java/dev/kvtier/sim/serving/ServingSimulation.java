@@ -147,7 +147,7 @@ public final class ServingSimulation
         {
             final TraceRecord rec = records.get(r);
             runtime.inject(routerId, new InferenceRequest(r, arrivals[r], rec.inputLength(),
-                Math.max(1, rec.outputLength()), pages.chain(r)), arrivals[r] + overheadNs);
+                Math.max(1, rec.outputLength()), pages.chain(r), pages.finished(r)), arrivals[r] + overheadNs);
         }
         final List<RequestRecord> done = new ArrayList<>(records.size());
         runtime.onDriverMessage((from, m) ->

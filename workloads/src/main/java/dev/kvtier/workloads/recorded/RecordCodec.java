@@ -17,6 +17,10 @@ final class RecordCodec
     static final byte ARRIVAL = 'A';
     static final byte OUTCOME = 'O';
     static final byte LAYOUT = TraceHeader.LAYOUT;
+    private static final byte KEYS_STRINGS = 0;
+    private static final byte KEYS_DIGESTS = 1;
+    private static final int DIGEST_BYTES = 32;
+    private static final int HEX_DIGITS = 2 * DIGEST_BYTES;
 
     private final CRC32C crc = new CRC32C();
     private ByteBuffer buffer = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
@@ -56,13 +60,7 @@ final class RecordCodec
         {
             buffer.putLong(id);
         }
-        final String[] keys = a.pageKeys();
-        ensure(4);
-        buffer.putInt(keys.length);
-        for (final String k : keys)
-        {
-            putString(k);
-        }
+        putKeys(a.pageKeys());
         return end();
     }
 
@@ -75,6 +73,7 @@ final class RecordCodec
         ensure(48);
         buffer.putInt(o.prefetchPages()).putLong(o.ttftNs()).putLong(o.itlNs()).putLong(o.e2eNs())
             .putInt(o.worker()).put((byte)(o.aborted() ? 1 : 0));
+        putKeys(o.outputKeys());
         return end();
     }
 
@@ -137,11 +136,7 @@ final class RecordCodec
         {
             ids[i] = in.getLong();
         }
-        final String[] keys = new String[count(in, 4)];
-        for (int i = 0; i < keys.length; i++)
-        {
-            keys[i] = string(in);
-        }
+        final String[] keys = keys(in);
         done(in);
         return new TraceArrival(id, time, prompt, output, chainTokens, ids, keys, session, turn);
     }
@@ -160,8 +155,10 @@ final class RecordCodec
         final long e2e = in.getLong();
         final int worker = in.getInt();
         final boolean aborted = in.get() != 0;
+        final String[] outputKeys = keys(in);
         done(in);
-        return new TraceOutcome(id, device, host, storage, prefetch, pages, ttft, itl, e2e, worker, aborted);
+        return new TraceOutcome(id, device, host, storage, prefetch, pages, ttft, itl, e2e, worker, aborted,
+            outputKeys);
     }
 
     private void begin(final byte type)
@@ -177,6 +174,93 @@ final class RecordCodec
         ensure(4);
         buffer.putInt((int)crc.getValue());
         return buffer.position();
+    }
+
+    /**
+     * Page keys as a count, an encoding byte and the keys: SGLang page keys (64 lowercase hex digits) as their 32
+     * digest bytes, which halves a recording and spares the writer a UTF-8 encoding per page; any other key as a
+     * string.
+     */
+    private void putKeys(final String[] keys)
+    {
+        final boolean digests = allDigests(keys);
+        ensure(5 + (digests ? DIGEST_BYTES * keys.length : 0));
+        buffer.putInt(keys.length).put(digests ? KEYS_DIGESTS : KEYS_STRINGS);
+        for (final String k : keys)
+        {
+            if (digests)
+            {
+                for (int i = 0; i < HEX_DIGITS; i += 2)
+                {
+                    buffer.put((byte)(Character.digit(k.charAt(i), 16) << 4 | Character.digit(k.charAt(i + 1), 16)));
+                }
+            }
+            else
+            {
+                putString(k);
+            }
+        }
+    }
+
+    private static boolean allDigests(final String[] keys)
+    {
+        for (final String k : keys)
+        {
+            if (k.length() != HEX_DIGITS)
+            {
+                return false;
+            }
+            for (int i = 0; i < HEX_DIGITS; i++)
+            {
+                final char c = k.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f'))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String[] keys(final ByteBuffer in)
+    {
+        final int n = in.getInt();
+        if (n < 0 || n > in.remaining())
+        {
+            throw new IllegalArgumentException("count " + n + " exceeds the " + in.remaining() + " bytes left");
+        }
+        final byte encoding = in.get();
+        final String[] keys = new String[n];
+        if (encoding == KEYS_DIGESTS)
+        {
+            if ((long)n * DIGEST_BYTES > in.remaining())
+            {
+                throw new IllegalArgumentException(n + " page digests exceed the " + in.remaining() + " bytes left");
+            }
+            final char[] hex = new char[HEX_DIGITS];
+            for (int i = 0; i < n; i++)
+            {
+                for (int b = 0; b < DIGEST_BYTES; b++)
+                {
+                    final int v = in.get() & 0xff;
+                    hex[2 * b] = Character.forDigit(v >>> 4, 16);
+                    hex[2 * b + 1] = Character.forDigit(v & 15, 16);
+                }
+                keys[i] = new String(hex);
+            }
+        }
+        else if (encoding == KEYS_STRINGS)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                keys[i] = string(in);
+            }
+        }
+        else
+        {
+            throw new IllegalArgumentException("unknown page key encoding " + encoding);
+        }
+        return keys;
     }
 
     private void putString(final String s)

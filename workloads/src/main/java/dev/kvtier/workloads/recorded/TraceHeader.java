@@ -15,7 +15,7 @@ import java.util.Objects;
 public record TraceHeader(String origin, String source, long seed, String versions, String configJson)
 {
     /** Version of the document layout this build writes and reads. */
-    public static final int LAYOUT = 1;
+    public static final int LAYOUT = 2;
     /** Written by the serving simulator. */
     public static final String ORIGIN_SIM = "sim";
     /** Written by a live process. */

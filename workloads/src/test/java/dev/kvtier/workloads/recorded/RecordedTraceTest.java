@@ -4,10 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -178,14 +178,15 @@ final class RecordedTraceTest
     {
         writeArrivals(1000);
         final Path file = TraceQueues.cycleFiles(dir).get(0);
-        final byte[] key = String.format("%064x", 501 * 31 + 1).getBytes(StandardCharsets.US_ASCII);
+        // page keys are stored as their digest bytes
+        final byte[] key = HexFormat.of().parseHex(String.format("%064x", 501 * 31 + 1));
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"))
         {
             final byte[] head = new byte[1 << 20];
             f.readFully(head);
             final int at = indexOf(head, key);
             assertThat(at).isPositive();
-            f.seek(at + 10);
+            f.seek(at + 5);
             f.write('x');
         }
         final List<Object> seen = new ArrayList<>();
