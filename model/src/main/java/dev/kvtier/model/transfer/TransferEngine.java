@@ -28,6 +28,15 @@ public interface TransferEngine extends AutoCloseable
      */
     SegmentEndpoint expose(String segment, MemoryRegion region, long baseAddress);
 
+    /**
+     * Prepares local memory a node registered for transfers (an RDMA engine maps and pins it, so that slices from
+     * or into it need no registration on the data path); called on the node's thread once per region. A transport
+     * that addresses memory through the kernel needs nothing, hence the default.
+     */
+    default void register(final MemoryRegion region)
+    {
+    }
+
     /** Stops serving a segment {@link #expose} offered; peers' transfers into it fail from then on. */
     void withdraw(SegmentEndpoint endpoint);
 
