@@ -37,6 +37,17 @@ public interface TransferEngine extends AutoCloseable
     {
     }
 
+    /**
+     * Memory for a segment this process will expose, when the transport serves memory it allocated itself better
+     * than any other (UCX over shared memory: peers attach to it and copy one-sidedly, where other memory needs the
+     * owner's progress thread for every operation); null to let the caller map the segment as usual. The engine
+     * owns what it returns and frees it when it closes.
+     */
+    default MemoryRegion allocateSegment(final long bytes)
+    {
+        return null;
+    }
+
     /** Stops serving a segment {@link #expose} offered; peers' transfers into it fail from then on. */
     void withdraw(SegmentEndpoint endpoint);
 

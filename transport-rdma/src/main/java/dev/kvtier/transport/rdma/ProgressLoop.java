@@ -36,12 +36,16 @@ final class ProgressLoop implements Runnable
     private final List<Long> closing = new ArrayList<>();
     private final EventWait wait;
     private volatile boolean stopped;
-    private boolean peerFailure = true;
+    private boolean peerFailure;
     private int opsInFlight;
 
-    ProgressLoop(final UcpWorker worker)
+    /**
+     * @param peerFailure whether to ask UCX for peer-failure detection first (its transports may refuse it)
+     */
+    ProgressLoop(final UcpWorker worker, final boolean peerFailure)
     {
         this.worker = worker;
+        this.peerFailure = peerFailure;
         this.wait = new EventWait(worker.eventFd());
     }
 
@@ -261,8 +265,8 @@ final class ProgressLoop implements Runnable
             if (p == null)
             {
                 peerFailure = false;
-                LOG.log(System.Logger.Level.INFO, "UCX transports without peer-failure detection (shared memory): "
-                    + "a dead peer is found by each operation's deadline");
+                LOG.log(System.Logger.Level.INFO, "the UCX transports in use cannot detect a dead peer: it is found "
+                    + "by each operation's deadline");
             }
         }
         if (p == null)

@@ -50,6 +50,8 @@ public final class UcxTransferEngine implements TransferEngine
     /** Mapped local memory by region, progress thread only: {native address, memory handle}. */
     private final Map<MemoryRegion, long[]> mapped = new IdentityHashMap<>();
     private final Map<Long, long[]> exposedByBase = new java.util.HashMap<>();
+    /** Memory UCX allocated for segments, by address: {address, memory handle}; freed at close. */
+    private final Map<Long, long[]> allocated = new java.util.HashMap<>();
     private volatile boolean closed;
 
     /**
@@ -74,7 +76,8 @@ public final class UcxTransferEngine implements TransferEngine
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.worker = new UcpWorker(ucxSettings);
         this.workerAddress = Base64.getEncoder().encodeToString(worker.address());
-        this.loop = new ProgressLoop(worker);
+        this.loop = new ProgressLoop(worker, detectsPeerFailure(ucxSettings.getOrDefault("TLS",
+            System.getenv().getOrDefault("UCX_TLS", ""))));
         this.thread = new Thread(this::runLoop, "kvtier-rdma-progress");
         thread.setDaemon(true);
         thread.start();
@@ -95,9 +98,17 @@ public final class UcxTransferEngine implements TransferEngine
             mapped.clear();
             for (final long[] m : exposedByBase.values())
             {
-                worker.memUnmap(m[1]);
+                if (!allocated.containsKey(m[0]))
+                {
+                    worker.memUnmap(m[1]);
+                }
             }
             exposedByBase.clear();
+            for (final long[] m : allocated.values())
+            {
+                worker.memUnmap(m[1]);
+            }
+            allocated.clear();
             worker.close();
         }
     }
@@ -132,7 +143,8 @@ public final class UcxTransferEngine implements TransferEngine
         }
         final String key = onLoop(() ->
         {
-            final long memh = worker.memMap(address, region.length());
+            final long[] own = allocated.get(address);
+            final long memh = own != null ? own[1] : worker.memMap(address, region.length());
             exposedByBase.put(address, new long[] {address, memh});
             return Base64.getEncoder().encodeToString(worker.packRemoteKey(memh));
         });
@@ -147,12 +159,29 @@ public final class UcxTransferEngine implements TransferEngine
             loop.execute(() ->
             {
                 final long[] m = exposedByBase.remove(endpoint.base());
-                if (m != null)
+                if (m != null && !allocated.containsKey(m[0]))
                 {
                     worker.memUnmap(m[1]);
                 }
             });
         }
+    }
+
+    /**
+     * Segment memory allocated and registered by UCX ({@code UCP_MEM_MAP_ALLOCATE}: System V or POSIX shared memory
+     * first), so that peers on this host move bytes one-sidedly instead of through this engine's progress thread;
+     * over RDMA NICs it is registered memory like any other.
+     */
+    @Override
+    public MemoryRegion allocateSegment(final long bytes)
+    {
+        final long[] own = onLoop(() ->
+        {
+            final long[] a = worker.memAllocate(bytes);
+            allocated.put(a[1], new long[] {a[1], a[0]});
+            return a;
+        });
+        return MemoryRegion.mapped(own[1], bytes, null);
     }
 
     /** Maps a node's region (direct or mapped memory); heap and virtual regions are left to fail their slices. */
@@ -207,6 +236,29 @@ public final class UcxTransferEngine implements TransferEngine
             return;
         }
         loop.execute(() -> loop.enqueue(batch));
+    }
+
+    /**
+     * Whether UCX can detect a dead peer over the transports {@code tls} names ({@code UCX_TLS}): over tcp and the
+     * verbs transports it can, over shared memory alone it cannot and refuses endpoints that ask (with an error
+     * line), so there the deadline alone finds a dead peer.
+     */
+    static boolean detectsPeerFailure(final String tls)
+    {
+        if (tls.isBlank() || tls.startsWith("^"))
+        {
+            return true;
+        }
+        for (final String t : tls.split(","))
+        {
+            final String name = t.strip().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("all") || name.equals("tcp") || name.equals("ib") || name.startsWith("rc")
+                || name.startsWith("dc") || name.startsWith("ud"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The native address of a region's first byte, or 0 for heap and virtual regions. */

@@ -23,8 +23,11 @@ public final class Ucp
         // libucs installs handlers for SIGSEGV and SIGBUS when it loads, but the JVM raises SIGSEGV on purpose
         // (implicit null checks, safepoint polls): switch them off before the library's constructor runs, and once
         // more after, as UCX's own Java binding does
-        com.sun.jna.Function.getFunction(com.sun.jna.Platform.C_LIBRARY_NAME, "setenv")
-            .invokeInt(new Object[] {"UCX_ERROR_SIGNALS", "", 1});
+        final com.sun.jna.Function setenv = com.sun.jna.Function.getFunction(com.sun.jna.Platform.C_LIBRARY_NAME,
+            "setenv");
+        setenv.invokeInt(new Object[] {"UCX_ERROR_SIGNALS", "", 1});
+        // UCX logs to standard output by default, which belongs to the program (store-bench --json)
+        setenv.invokeInt(new Object[] {"UCX_LOG_FILE", "stderr", 0});
         // Java names in camel case, C names in snake case: ucpWorkerProgress -> ucp_worker_progress
         final com.sun.jna.FunctionMapper snakeCase = (library, method) ->
             method.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
@@ -75,6 +78,8 @@ public final class Ucp
     public static native int ucpMemMap(long context, long params, long[] memh);
 
     public static native int ucpMemUnmap(long context, long memh);
+
+    public static native int ucpMemQuery(long memh, long attr);
 
     public static native int ucpRkeyPack(long context, long memh, long[] buffer, long[] size);
 

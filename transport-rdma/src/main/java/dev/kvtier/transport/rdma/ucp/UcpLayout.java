@@ -40,6 +40,16 @@ public final class UcpLayout
     public static final int MEM_MAP_PARAMS_LENGTH = 16;
     public static final long MEM_MAP_PARAM_FIELD_ADDRESS = 1L;
     public static final long MEM_MAP_PARAM_FIELD_LENGTH = 1L << 1;
+    public static final int MEM_MAP_PARAMS_FLAGS = 24;
+    public static final long MEM_MAP_PARAM_FIELD_FLAGS = 1L << 2;
+    public static final int MEM_MAP_ALLOCATE = 1 << 1;
+
+    public static final int MEM_ATTR_SIZE = 32;
+    public static final int MEM_ATTR_FIELD_MASK = 0;
+    public static final int MEM_ATTR_ADDRESS = 8;
+    public static final int MEM_ATTR_LENGTH = 16;
+    public static final long MEM_ATTR_FIELD_ADDRESS = 1L;
+    public static final long MEM_ATTR_FIELD_LENGTH = 1L << 1;
 
     public static final int REQUEST_PARAM_SIZE = 72;
     public static final int REQUEST_PARAM_OP_ATTR_MASK = 0;

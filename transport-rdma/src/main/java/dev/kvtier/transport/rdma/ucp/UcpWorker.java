@@ -121,6 +121,35 @@ public final class UcpWorker implements AutoCloseable
         return out[0];
     }
 
+    /**
+     * Lets UCX allocate and register {@code length} bytes (shared memory first, by its {@code UCX_ALLOC_PRIO}), which
+     * peers on the same host attach to and copy into one-sidedly, where other memory needs their progress thread.
+     *
+     * @return {memory handle, address}
+     */
+    public long[] memAllocate(final long length)
+    {
+        memMapParams.clear();
+        memMapParams.setLong(UcpLayout.MEM_MAP_PARAMS_FIELD_MASK, UcpLayout.MEM_MAP_PARAM_FIELD_ADDRESS
+            | UcpLayout.MEM_MAP_PARAM_FIELD_LENGTH | UcpLayout.MEM_MAP_PARAM_FIELD_FLAGS);
+        memMapParams.setLong(UcpLayout.MEM_MAP_PARAMS_ADDRESS, 0);
+        memMapParams.setLong(UcpLayout.MEM_MAP_PARAMS_LENGTH, length);
+        memMapParams.setInt(UcpLayout.MEM_MAP_PARAMS_FLAGS, UcpLayout.MEM_MAP_ALLOCATE);
+        status("ucp_mem_map (allocate " + length + " bytes)", Ucp.ucpMemMap(context,
+            Pointer.nativeValue(memMapParams), out));
+        final long memh = out[0];
+        final Memory attr = new Memory(UcpLayout.MEM_ATTR_SIZE);
+        attr.clear();
+        attr.setLong(UcpLayout.MEM_ATTR_FIELD_MASK, UcpLayout.MEM_ATTR_FIELD_ADDRESS | UcpLayout.MEM_ATTR_FIELD_LENGTH);
+        final int rc = Ucp.ucpMemQuery(memh, Pointer.nativeValue(attr));
+        if (rc != UcpLayout.UCS_OK)
+        {
+            Ucp.ucpMemUnmap(context, memh);
+            status("ucp_mem_query", rc);
+        }
+        return new long[] {memh, attr.getLong(UcpLayout.MEM_ATTR_ADDRESS)};
+    }
+
     public void memUnmap(final long memh)
     {
         Ucp.ucpMemUnmap(context, memh);

@@ -53,6 +53,16 @@ class UcpLayoutTest
         EXPECTED.put("offsetof(ucp_mem_map_params_t, length)", (long)UcpLayout.MEM_MAP_PARAMS_LENGTH);
         EXPECTED.put("UCP_MEM_MAP_PARAM_FIELD_ADDRESS", UcpLayout.MEM_MAP_PARAM_FIELD_ADDRESS);
         EXPECTED.put("UCP_MEM_MAP_PARAM_FIELD_LENGTH", UcpLayout.MEM_MAP_PARAM_FIELD_LENGTH);
+        EXPECTED.put("offsetof(ucp_mem_map_params_t, flags)", (long)UcpLayout.MEM_MAP_PARAMS_FLAGS);
+        EXPECTED.put("sizeof(((ucp_mem_map_params_t *)0)->flags)", 4L);
+        EXPECTED.put("UCP_MEM_MAP_PARAM_FIELD_FLAGS", UcpLayout.MEM_MAP_PARAM_FIELD_FLAGS);
+        EXPECTED.put("UCP_MEM_MAP_ALLOCATE", (long)UcpLayout.MEM_MAP_ALLOCATE);
+        EXPECTED.put("sizeof(ucp_mem_attr_t)", (long)UcpLayout.MEM_ATTR_SIZE);
+        EXPECTED.put("offsetof(ucp_mem_attr_t, field_mask)", (long)UcpLayout.MEM_ATTR_FIELD_MASK);
+        EXPECTED.put("offsetof(ucp_mem_attr_t, address)", (long)UcpLayout.MEM_ATTR_ADDRESS);
+        EXPECTED.put("offsetof(ucp_mem_attr_t, length)", (long)UcpLayout.MEM_ATTR_LENGTH);
+        EXPECTED.put("UCP_MEM_ATTR_FIELD_ADDRESS", UcpLayout.MEM_ATTR_FIELD_ADDRESS);
+        EXPECTED.put("UCP_MEM_ATTR_FIELD_LENGTH", UcpLayout.MEM_ATTR_FIELD_LENGTH);
         EXPECTED.put("sizeof(ucp_request_param_t)", (long)UcpLayout.REQUEST_PARAM_SIZE);
         EXPECTED.put("offsetof(ucp_request_param_t, op_attr_mask)", (long)UcpLayout.REQUEST_PARAM_OP_ATTR_MASK);
         EXPECTED.put("offsetof(ucp_request_param_t, flags)", (long)UcpLayout.REQUEST_PARAM_FLAGS);
