@@ -27,20 +27,23 @@ final class ProgressLoop implements Runnable
     private static final System.Logger LOG = System.getLogger(ProgressLoop.class.getName());
     private static final int IDLE_WAIT_MS = 100;
     private static final int SPINS_BEFORE_WAIT = 200;
+    private static final long FAILED_PEER_HOLD_NANOS = 2_000_000_000L;
 
     private final UcpWorker worker;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<RdmaBatch> waiting = new ArrayDeque<>();
     private final List<RdmaBatch> inFlight = new ArrayList<>();
     private final Map<String, RemotePeer> peers = new HashMap<>();
+    /** Worker addresses whose endpoint failed, with when: batches to them fail at once for a while. */
+    private final Map<String, Long> recentlyFailed = new HashMap<>();
     private final List<Long> closing = new ArrayList<>();
     private final EventWait wait;
     private volatile boolean stopped;
-    private boolean peerFailure;
+    private final boolean peerFailure;
     private int opsInFlight;
 
     /**
-     * @param peerFailure whether to ask UCX for peer-failure detection first (its transports may refuse it)
+     * @param peerFailure whether to ask UCX for peer-failure detection (the transports in UCX_TLS support it)
      */
     ProgressLoop(final UcpWorker worker, final boolean peerFailure)
     {
@@ -86,6 +89,7 @@ final class ProgressLoop implements Runnable
             {
                 busy = true;
             }
+            busy |= failReported();
             busy |= reap(System.nanoTime());
             if (busy)
             {
@@ -140,6 +144,14 @@ final class ProgressLoop implements Runnable
         {
             final RdmaBatch b = waiting.poll();
             issuedAny = true;
+            final Long failedAt = recentlyFailed.get(b.peerAddress);
+            if (failedAt != null && System.nanoTime() - failedAt < FAILED_PEER_HOLD_NANOS)
+            {
+                // the peer's endpoint just failed: its engine is gone or cut off, so do not dial it per batch
+                b.fail(TransferStatus.PEER_DEAD);
+                b.finish();
+                continue;
+            }
             final RemotePeer p;
             try
             {
@@ -154,6 +166,7 @@ final class ProgressLoop implements Runnable
             }
             if (p == null)
             {
+                recentlyFailed.put(b.peerAddress, System.nanoTime());
                 LOG.log(System.Logger.Level.WARNING, "segment " + b.segment + ": UCX cannot reach its engine over "
                     + "the transports in UCX_TLS");
                 b.fail(TransferStatus.PEER_DEAD);
@@ -180,6 +193,24 @@ final class ProgressLoop implements Runnable
             }
         }
         return issuedAny;
+    }
+
+    /** Closes the peers whose endpoint UCX reported failed; true if there were any. */
+    private boolean failReported()
+    {
+        final long[] eps = worker.failedEndpoints();
+        for (final long ep : eps)
+        {
+            for (final RemotePeer p : List.copyOf(peers.values()))
+            {
+                if (p.endpoint() == ep)
+                {
+                    LOG.log(System.Logger.Level.WARNING, "the UCX endpoint to a peer engine failed; closing it");
+                    failPeer(p, TransferStatus.PEER_DEAD);
+                }
+            }
+        }
+        return eps.length > 0;
     }
 
     /** Releases finished requests and batches, and fails those past their deadline; true if any batch ended. */
@@ -232,6 +263,12 @@ final class ProgressLoop implements Runnable
     private void failPeer(final RemotePeer p, final TransferStatus status)
     {
         peers.remove(p.address(), p);
+        if (status == TransferStatus.PEER_DEAD)
+        {
+            final long now = System.nanoTime();
+            recentlyFailed.values().removeIf(at -> now - at >= FAILED_PEER_HOLD_NANOS);
+            recentlyFailed.put(p.address(), now);
+        }
         final long close = p.close();
         final long now = System.nanoTime();
         for (int i = 0; i < inFlight.size(); i++)
@@ -259,18 +296,10 @@ final class ProgressLoop implements Runnable
         {
             return p;
         }
-        if (peerFailure)
+        p = RemotePeer.connect(worker, address, peerFailure);
+        if (p == null && peerFailure)
         {
-            p = RemotePeer.connect(worker, address, true);
-            if (p == null)
-            {
-                peerFailure = false;
-                LOG.log(System.Logger.Level.INFO, "the UCX transports in use cannot detect a dead peer: it is found "
-                    + "by each operation's deadline");
-            }
-        }
-        if (p == null)
-        {
+            // the transports UCX picked for this peer cannot detect its failure: the deadline will
             p = RemotePeer.connect(worker, address, false);
         }
         if (p != null)

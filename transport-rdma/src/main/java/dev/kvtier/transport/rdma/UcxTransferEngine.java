@@ -76,8 +76,14 @@ public final class UcxTransferEngine implements TransferEngine
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.worker = new UcpWorker(ucxSettings);
         this.workerAddress = Base64.getEncoder().encodeToString(worker.address());
-        this.loop = new ProgressLoop(worker, detectsPeerFailure(ucxSettings.getOrDefault("TLS",
-            System.getenv().getOrDefault("UCX_TLS", ""))));
+        final String tls = ucxSettings.getOrDefault("TLS", UcpWorker.environment("UCX_TLS"));
+        final boolean peerFailure = detectsPeerFailure(tls);
+        if (!peerFailure)
+        {
+            System.getLogger(UcxTransferEngine.class.getName()).log(System.Logger.Level.INFO, "UCX_TLS=" + tls
+                + " cannot detect a dead peer: a batch to one ends DEADLINE after " + timeoutMs + " ms");
+        }
+        this.loop = new ProgressLoop(worker, peerFailure);
         this.thread = new Thread(this::runLoop, "kvtier-rdma-progress");
         thread.setDaemon(true);
         thread.start();

@@ -29,6 +29,9 @@ public final class UcpLayout
     public static final int EP_PARAMS_FIELD_MASK = 0;
     public static final int EP_PARAMS_ADDRESS = 8;
     public static final int EP_PARAMS_ERR_MODE = 16;
+    public static final int EP_PARAMS_ERR_HANDLER_CB = 24;
+    public static final int EP_PARAMS_ERR_HANDLER_ARG = 32;
+    public static final long EP_PARAM_FIELD_ERR_HANDLER = 1L << 2;
     public static final long EP_PARAM_FIELD_REMOTE_ADDRESS = 1L;
     public static final long EP_PARAM_FIELD_ERR_HANDLING_MODE = 1L << 1;
     public static final int ERR_HANDLING_MODE_NONE = 0;

@@ -7,8 +7,11 @@ package dev.kvtier.transport.rdma.ucp;
  */
 public final class UcpLibrary
 {
-    /** The shared object loaded (Debian's {@code libucx0}). */
-    public static final String SONAME = "libucp.so.0";
+    /**
+     * The shared object loaded: Debian's {@code libucx0}, or another UCX build named by the system property
+     * {@code kvtier.ucx.library} (a path or a soname).
+     */
+    public static final String SONAME = System.getProperty("kvtier.ucx.library", "libucp.so.0");
     public static final int MIN_MAJOR = 1;
     public static final int MIN_MINOR = 13;
 
@@ -39,7 +42,7 @@ public final class UcpLibrary
         }
         catch (final UnsatisfiedLinkError | NoClassDefFoundError e)
         {
-            throw new IllegalStateException("protocol rdma: UCX's libucp.so.0 cannot be loaded (" + firstLine(e)
+            throw new IllegalStateException("protocol rdma: UCX's " + SONAME + " cannot be loaded (" + firstLine(e)
                 + "); install it with 'apt-get install libucx0' (or UCX >= " + MIN_MAJOR + "." + MIN_MINOR
                 + " on LD_LIBRARY_PATH)");
         }

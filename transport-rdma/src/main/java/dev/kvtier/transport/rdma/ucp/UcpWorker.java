@@ -20,6 +20,9 @@ public final class UcpWorker implements AutoCloseable
     private final Memory noParams = new Memory(UcpLayout.REQUEST_PARAM_SIZE);
     private final Memory forceClose = new Memory(UcpLayout.REQUEST_PARAM_SIZE);
     private final long[] out = new long[1];
+    /** Endpoints UCX reported failed (called back during progress, on the owner's thread). */
+    private final java.util.ArrayDeque<Long> failedEndpoints = new java.util.ArrayDeque<>();
+    private final EndpointFailure onFailure = (arg, ep, status) -> failedEndpoints.add(ep);
     private final long[] out2 = new long[1];
 
     /**
@@ -76,6 +79,14 @@ public final class UcpWorker implements AutoCloseable
         forceClose.clear();
         forceClose.setInt(UcpLayout.REQUEST_PARAM_OP_ATTR_MASK, UcpLayout.OP_ATTR_FIELD_FLAGS);
         forceClose.setInt(UcpLayout.REQUEST_PARAM_FLAGS, UcpLayout.EP_CLOSE_FLAG_FORCE);
+    }
+
+    /** A variable of this process's C environment, as UCX reads it (Java's own copy may differ), or "". */
+    public static String environment(final String name)
+    {
+        final String v = com.sun.jna.Function.getFunction(com.sun.jna.Platform.C_LIBRARY_NAME, "getenv")
+            .invokeString(new Object[] {name}, false);
+        return v == null ? "" : v;
     }
 
     /** This worker's address, the bytes a peer creates an endpoint from (published next to the remote key). */
@@ -175,8 +186,10 @@ public final class UcpWorker implements AutoCloseable
         final Memory addr = new Memory(peerAddress.length);
         addr.write(0, peerAddress, 0, peerAddress.length);
         epParams.clear();
-        epParams.setLong(UcpLayout.EP_PARAMS_FIELD_MASK,
-            UcpLayout.EP_PARAM_FIELD_REMOTE_ADDRESS | UcpLayout.EP_PARAM_FIELD_ERR_HANDLING_MODE);
+        epParams.setLong(UcpLayout.EP_PARAMS_FIELD_MASK, UcpLayout.EP_PARAM_FIELD_REMOTE_ADDRESS
+            | UcpLayout.EP_PARAM_FIELD_ERR_HANDLING_MODE | (peerFailure ? UcpLayout.EP_PARAM_FIELD_ERR_HANDLER : 0));
+        epParams.setPointer(UcpLayout.EP_PARAMS_ERR_HANDLER_CB,
+            com.sun.jna.CallbackReference.getFunctionPointer(onFailure));
         epParams.setLong(UcpLayout.EP_PARAMS_ADDRESS, Pointer.nativeValue(addr));
         epParams.setInt(UcpLayout.EP_PARAMS_ERR_MODE,
             peerFailure ? UcpLayout.ERR_HANDLING_MODE_PEER : UcpLayout.ERR_HANDLING_MODE_NONE);
@@ -187,6 +200,17 @@ public final class UcpWorker implements AutoCloseable
         }
         status("ucp_ep_create", rc);
         return out[0];
+    }
+
+    /** The endpoints UCX reported failed since the last call (their requests end with errors). */
+    public long[] failedEndpoints()
+    {
+        final long[] eps = new long[failedEndpoints.size()];
+        for (int i = 0; i < eps.length; i++)
+        {
+            eps[i] = failedEndpoints.poll();
+        }
+        return eps;
     }
 
     /** Closes an endpoint at once: its outstanding requests complete with {@code UcpLayout.UCS_ERR_CANCELED}. */

@@ -43,6 +43,9 @@ class UcpLayoutTest
         EXPECTED.put("offsetof(ucp_ep_params_t, address)", (long)UcpLayout.EP_PARAMS_ADDRESS);
         EXPECTED.put("offsetof(ucp_ep_params_t, err_mode)", (long)UcpLayout.EP_PARAMS_ERR_MODE);
         EXPECTED.put("sizeof(((ucp_ep_params_t *)0)->err_mode)", 4L);
+        EXPECTED.put("offsetof(ucp_ep_params_t, err_handler.cb)", (long)UcpLayout.EP_PARAMS_ERR_HANDLER_CB);
+        EXPECTED.put("offsetof(ucp_ep_params_t, err_handler.arg)", (long)UcpLayout.EP_PARAMS_ERR_HANDLER_ARG);
+        EXPECTED.put("UCP_EP_PARAM_FIELD_ERR_HANDLER", UcpLayout.EP_PARAM_FIELD_ERR_HANDLER);
         EXPECTED.put("UCP_EP_PARAM_FIELD_REMOTE_ADDRESS", UcpLayout.EP_PARAM_FIELD_REMOTE_ADDRESS);
         EXPECTED.put("UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE", UcpLayout.EP_PARAM_FIELD_ERR_HANDLING_MODE);
         EXPECTED.put("UCP_ERR_HANDLING_MODE_NONE", (long)UcpLayout.ERR_HANDLING_MODE_NONE);
