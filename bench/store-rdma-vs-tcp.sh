@@ -15,7 +15,7 @@ work=$(mktemp -d)
 pids=()
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
 trap 'stop_all; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
-wait_line() { for _ in $(seq 300); do grep -q "$2" "$1" && return 0; sleep 0.2; done; echo "no '$2' in $1:" >&2; cat "$1" >&2; exit 1; }
+wait_line() { for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; echo "no '$2' in $1:" >&2; cat "$1" >&2; exit 1; }
 
 measure() {  # protocol round
   local proto="$1" n="$2" rpc meta admin
@@ -55,6 +55,8 @@ for p, rs in res.items():
     print(f"{p:5s} GET {med(rs,'get','bytes_per_s')/2**20:8.0f} MiB/s  p50 {statistics.median(r['get']['latency_us']['p50'] for r in rs):6.0f} us"
           f"   PUT {med(rs,'put','bytes_per_s')/2**20:8.0f} MiB/s  p50 {statistics.median(r['put']['latency_us']['p50'] for r in rs):6.0f} us"
           f"   errors {sum(r['errors'] for r in rs)}, mismatches {sum(r['mismatches'] for r in rs)}")
+for p, rs in res.items():
+    print(f"{p:5s} GET per round: " + ", ".join(f"{r['get']['bytes_per_s']/2**20:.0f}" for r in rs) + " MiB/s")
 g = [a["get"]["bytes_per_s"] / b["get"]["bytes_per_s"] for a, b in zip(res["rdma"], res["tcp"])]
 print("rdma/tcp GET per round: " + ", ".join(f"{x:.2f}" for x in g) + f"  (median {statistics.median(g):.2f})")
 PY

@@ -180,6 +180,22 @@ class ServerConfigTest
         return l;
     }
 
+    @Test
+    void theProtocolAndNicsComeFromTheConfigAndRdmaNeedsAMetadataService() throws Exception
+    {
+        final MooncakeBackendConfig rdma = MooncakeBackendConfig.resolve(null, with(with(ENV, "MOONCAKE_PROTOCOL",
+            "rdma"), "MOONCAKE_DEVICE", "mlx5_0:1"));
+        assertThat(rdma.protocol()).isEqualTo("rdma");
+        assertThat(rdma.deviceName()).isEqualTo("mlx5_0:1");
+        assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", "
+            + "\"protocol\": \"rdma\", \"metadata_server\": \"P2PHANDSHAKE\"}", Map.of()), "protocol \"rdma\"",
+            "metadata_server");
+        assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", "
+            + "\"protocol\": \"efa\"}", Map.of()), "protocol 'efa'", "\"tcp\" or \"rdma\"");
+        assertOneLine(() -> new dev.kvtier.live.config.StoreConfig("h", "P2PHANDSHAKE", "m:1", "rdma", "", 0, 0),
+            "protocol \"rdma\"", "http://host:port/metadata");
+    }
+
     private static void assertOneLine(final org.assertj.core.api.ThrowableAssert.ThrowingCallable call,
         final String... mentions)
     {
