@@ -134,7 +134,7 @@ class ServerConfigTest
             "prefetch_timeout_base");
         assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", \"bogus\": 1}", ENV),
             "bogus");
-        assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_PROTOCOL", "rdma")), "rdma");
+        assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_PROTOCOL", "efa")), "efa");
         assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_GLOBAL_SEGMENT_SIZE", "lots")),
             "global_segment_size");
     }

@@ -50,6 +50,11 @@ public final class UcxTransferEngine implements TransferEngine
     /** Mapped local memory by region, progress thread only: {native address, memory handle}. */
     private final Map<MemoryRegion, long[]> mapped = new IdentityHashMap<>();
     private final Map<Long, long[]> exposedByBase = new java.util.HashMap<>();
+    /**
+     * Every region this engine mapped or exposed, held until the worker is gone: a buffer freed while UCX may still
+     * copy into or out of it (a peer's late operation on a withdrawn segment) would be a crash, not an error.
+     */
+    private final java.util.List<MemoryRegion> held = new java.util.ArrayList<>();
     /** Memory UCX allocated for segments, by address: {address, memory handle}; freed at close. */
     private final Map<Long, long[]> allocated = new java.util.HashMap<>();
     private volatile boolean closed;
@@ -101,7 +106,6 @@ public final class UcxTransferEngine implements TransferEngine
             {
                 worker.memUnmap(m[1]);
             }
-            mapped.clear();
             for (final long[] m : exposedByBase.values())
             {
                 if (!allocated.containsKey(m[0]))
@@ -116,6 +120,8 @@ public final class UcxTransferEngine implements TransferEngine
             }
             allocated.clear();
             worker.close();
+            mapped.clear();
+            held.clear();
         }
     }
 
@@ -152,6 +158,7 @@ public final class UcxTransferEngine implements TransferEngine
             final long[] own = allocated.get(address);
             final long memh = own != null ? own[1] : worker.memMap(address, region.length());
             exposedByBase.put(address, new long[] {address, memh});
+            held.add(region);
             return Base64.getEncoder().encodeToString(worker.packRemoteKey(memh));
         });
         return new SegmentEndpoint(segment, PROTOCOL, host, 0, address, region.length(), workerAddress, key);
