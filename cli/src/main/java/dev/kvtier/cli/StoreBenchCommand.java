@@ -44,6 +44,14 @@ public final class StoreBenchCommand implements Callable<Integer>
         description = "Read every value back this many times (each verified). Default ${DEFAULT-VALUE}.")
     int getRounds;
 
+    @Option(names = "--protocol", defaultValue = "tcp", paramLabel = "tcp|rdma",
+        description = "Transfer protocol of the clients, the store's own. Default ${DEFAULT-VALUE}.")
+    String protocol;
+
+    @Option(names = "--device-name", defaultValue = "", paramLabel = "NICS",
+        description = "RDMA NICs for UCX (UCX_NET_DEVICES, e.g. mlx5_0:1); default MOONCAKE_DEVICE, else UCX's choice.")
+    String deviceName;
+
     @Option(names = "--json", description = "Print the JSON report instead of the table.")
     boolean json;
 
@@ -51,7 +59,8 @@ public final class StoreBenchCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final StoreBench.Options o = new StoreBench.Options(master, metadataServer, clients,
-            ByteSizes.parse("--value-size", valueSize), ops, getRounds);
+            ByteSizes.parse("--value-size", valueSize), ops, getRounds, protocol, deviceName.isEmpty()
+            ? System.getenv().getOrDefault("MOONCAKE_DEVICE", "") : deviceName);
         final StoreBench.Result r = StoreBench.run(o);
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -61,7 +70,8 @@ public final class StoreBenchCommand implements Callable<Integer>
             phase(root.putObject("put"), r.put());
             phase(root.putObject("get"), r.get());
             root.put("errors", r.errors()).put("mismatches", r.mismatches()).put("clients", r.clients())
-                .put("value_size", r.valueSize()).put("ops", ops).put("get_rounds", getRounds);
+                .put("value_size", r.valueSize()).put("ops", ops).put("get_rounds", getRounds)
+                .put("protocol", protocol);
             out.println(m.writeValueAsString(root));
         }
         else

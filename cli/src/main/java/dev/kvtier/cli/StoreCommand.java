@@ -47,7 +47,8 @@ public final class StoreCommand implements Callable<Integer>
         final DistributedStore store = DistributedStore.setup(cfg);
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier store: segment " + store.segmentName() + " (" + ByteSizes.format(cfg.globalSegmentSize())
-            + ") mounted at master " + cfg.masterServerAddress() + ", metadata " + cfg.metadataServer());
+            + ") mounted at master " + cfg.masterServerAddress() + ", metadata " + cfg.metadataServer() + ", protocol "
+            + cfg.protocol());
         out.flush();
         return LiveProcess.runUntilStopped(store::close);
     }

@@ -46,6 +46,7 @@ final class ArchitectureTest
     private static final String CLI = "dev.kvtier.cli..";
     private static final String TRANSPORT_SIM = "dev.kvtier.transport.sim..";
     private static final String TRANSPORT_TCP = "dev.kvtier.transport.tcp..";
+    private static final String TRANSPORT_RDMA = "dev.kvtier.transport.rdma..";
     private static final String WORKLOADS = "dev.kvtier.workloads..";
 
     /**
@@ -121,13 +122,14 @@ final class ArchitectureTest
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.kvtier.(*).(*)..")
         .should().beFreeOfCycles()
         .because("packages of a module build on each other one way (model.store with its subpackages is one "
-            + "slice, so are transport.tcp and transport.sim)");
+            + "slice, so are transport.tcp, transport.rdma and transport.sim)");
 
     @ArchTest
     static final ArchRule MODULES_DEPEND_ONE_WAY = layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("model").definedBy(MODEL)
         .layer("transport-sim").definedBy(TRANSPORT_SIM)
         .layer("transport-tcp").definedBy(TRANSPORT_TCP)
+        .layer("transport-rdma").definedBy(TRANSPORT_RDMA)
         .layer("workloads").definedBy(WORKLOADS)
         .layer("sim").definedBy(SIM)
         .layer("live").definedBy(LIVE)
@@ -135,11 +137,13 @@ final class ArchitectureTest
         .whereLayer("model").mayNotAccessAnyLayer()
         .whereLayer("transport-sim").mayOnlyAccessLayers("model")
         .whereLayer("transport-tcp").mayOnlyAccessLayers("model")
+        .whereLayer("transport-rdma").mayOnlyAccessLayers("model")
         .whereLayer("workloads").mayOnlyAccessLayers("model")
         .whereLayer("sim").mayOnlyAccessLayers("model", "transport-sim", "workloads")
-        .whereLayer("live").mayOnlyAccessLayers("model", "transport-tcp", "workloads")
+        .whereLayer("live").mayOnlyAccessLayers("model", "transport-tcp", "transport-rdma", "workloads")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .because("model <- transport-sim, workloads <- sim <- cli and model <- transport-tcp <- live <- cli; "
+        .because("model <- transport-sim, workloads <- sim <- cli and model <- transport-tcp, transport-rdma <- live "
+            + "<- cli; "
             + "live reads workloads (bench-serving replays them) and uses sim only in its tests "
             + "(docs/architecture.md)");
 

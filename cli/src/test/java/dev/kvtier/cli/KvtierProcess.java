@@ -109,6 +109,21 @@ final class KvtierProcess implements AutoCloseable
         }
     }
 
+    /** The exit code, waiting up to 60 s for the process to end by itself. */
+    int awaitExit() throws InterruptedException
+    {
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("process still running after 60 s:\n" + output());
+        }
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!readyLine.isDone() && System.nanoTime() < until)
+        {
+            Thread.onSpinWait();
+        }
+        return process.exitValue();
+    }
+
     /** kill -9. */
     void kill() throws InterruptedException
     {

@@ -2,6 +2,7 @@ package dev.kvtier.live.bench;
 
 import dev.kvtier.live.client.DistributedStore;
 import dev.kvtier.live.config.StoreConfig;
+import dev.kvtier.live.config.TransferProtocol;
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
@@ -18,17 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * random pattern (up to 65,536 distinct values), so a value returned under the wrong key is caught as a mismatch,
  * not only a corrupted one. Bandwidth is bytes over the wall time of a phase, verification included. With
  * {@code getRounds > 1} every value is read back (and verified) that many times, for a longer, steadier GET
- * measurement without a larger segment.
+ * measurement without a larger segment. The clients move bytes over the store's {@code protocol} ({@code tcp} or
+ * {@code rdma}), which must be the one the store service runs.
  */
 public final class StoreBench
 {
     private static final int DISTINCT = 65_536;
 
     /** What to run. */
-    public record Options(String master, String metadataServer, int clients, long valueSize, int ops, int getRounds)
+    public record Options(String master, String metadataServer, int clients, long valueSize, int ops, int getRounds,
+        String protocol, String deviceName)
     {
+        /** Over TCP, the NICs left to the system. */
+        public Options(final String master, final String metadataServer, final int clients, final long valueSize,
+            final int ops, final int getRounds)
+        {
+            this(master, metadataServer, clients, valueSize, ops, getRounds, "tcp", "");
+        }
+
         public Options
         {
+            TransferProtocol.check("--protocol", protocol, metadataServer);
             if (getRounds < 1)
             {
                 throw new IllegalArgumentException("--get-rounds must be >= 1, got " + getRounds);
@@ -77,7 +88,8 @@ public final class StoreBench
         {
             for (int c = 0; c < o.clients(); c++)
             {
-                stores.add(DistributedStore.setup(StoreConfig.of(o.master(), o.metadataServer(), 0, 0)));
+                stores.add(DistributedStore.setup(StoreConfig.of(o.master(), o.metadataServer(), 0, 0)
+                    .withProtocol(o.protocol(), o.deviceName())));
             }
             final AtomicLong errors = new AtomicLong();
             final AtomicLong mismatches = new AtomicLong();

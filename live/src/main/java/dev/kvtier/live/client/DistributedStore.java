@@ -7,8 +7,8 @@ import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Segment;
 import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreCommand;
+import dev.kvtier.model.transfer.TransferEngine;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
-import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,8 +48,10 @@ public final class DistributedStore implements AutoCloseable
         final String hostname = config.localHostname();
         final int colon = hostname.lastIndexOf(':');
         final String host = colon > 0 ? hostname.substring(0, colon) : hostname;
-        final TcpTransferEngine engine = bindEngine(host, colon > 0 ? Integer.parseInt(hostname.substring(colon + 1))
-            : -1, envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L);
+        final DataPlane plane = DataPlane.open(config.protocol(), host, colon > 0
+            ? Integer.parseInt(hostname.substring(colon + 1)) : -1, config.deviceName(),
+            envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L);
+        final TransferEngine engine = plane.engine();
         SegmentMemory memory = null;
         Segment seg = null;
         MemoryRegion region = null;
@@ -57,10 +59,14 @@ public final class DistributedStore implements AutoCloseable
         {
             if (config.globalSegmentSize() > 0)
             {
-                memory = SegmentMemory.map(config.globalSegmentSize(), System.getenv());
-                seg = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), host + ":" + engine.port(),
-                    memory.base(), config.globalSegmentSize(), clientId, host);
-                region = MemoryRegion.mapped(memory.base(), config.globalSegmentSize(), memory.file());
+                region = engine.allocateSegment(config.globalSegmentSize());
+                if (region == null)
+                {
+                    memory = SegmentMemory.map(config.globalSegmentSize(), System.getenv());
+                    region = MemoryRegion.mapped(memory.base(), config.globalSegmentSize(), memory.file());
+                }
+                seg = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), plane.segmentName(),
+                    region.address(), config.globalSegmentSize(), clientId, host);
             }
             this.hosted = new HostedStoreClient(config.masterServerAddress(), clientId, seg, region, engine,
                 new SegmentDirectory(config.metadataServer()), CALL_TIMEOUT_MS);
@@ -79,30 +85,6 @@ public final class DistributedStore implements AutoCloseable
         this.staging = config.localBufferSize() > 0 ? ByteBuffer.allocateDirect((int)config.localBufferSize()) : null;
         this.stagingRegion = staging != null ? (int)hosted.call(id -> new StoreCommand.Register(id,
             MemoryRegion.of(staging)), 1)[0] : -1;
-    }
-
-    /** The data port: the one in {@code local_hostname}, else one in [12300, 14300] (20 tries), as upstream. */
-    public static TcpTransferEngine bindEngine(final String host, final int port, final int lanes,
-        final long timeoutMs) throws IOException
-    {
-        if (port >= 0)
-        {
-            return new TcpTransferEngine(host, port, lanes, timeoutMs, 4);
-        }
-        IOException last = null;
-        for (int attempt = 0; attempt < 20; attempt++)
-        {
-            try
-            {
-                return new TcpTransferEngine(host, ThreadLocalRandom.current().nextInt(12300, 14301), lanes,
-                    timeoutMs, 4);
-            }
-            catch (final IOException e)
-            {
-                last = e;
-            }
-        }
-        throw new IOException("no free data port in [12300, 14300] on " + host + ": " + last.getMessage());
     }
 
     /**

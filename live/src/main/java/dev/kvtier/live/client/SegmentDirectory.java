@@ -3,6 +3,7 @@ package dev.kvtier.live.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.live.config.TransferProtocol;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
 
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SegmentDirectory implements EndpointDirectory
 {
-    public static final String P2P = "P2PHANDSHAKE";
+    public static final String P2P = TransferProtocol.P2P;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String metadataUrl;
@@ -46,27 +47,43 @@ public final class SegmentDirectory implements EndpointDirectory
         this.metadataUrl = metadataServer;
     }
 
-    /** Publishes the descriptors of a segment served on {@code host:dataPort}. */
+    /** Publishes the descriptors of a segment served over TCP on {@code host:dataPort}. */
     public void publish(final String segment, final String host, final int dataPort, final long base,
         final long length) throws IOException
+    {
+        publish(new SegmentEndpoint(segment, "tcp", host, dataPort, base, length));
+    }
+
+    /**
+     * Publishes {@code mooncake/ram/<segment>} (protocol, the buffer's range and, over RDMA, its packed remote key
+     * in the buffer's {@code rkey} list and the engine's UCX worker address, where Mooncake keeps its verbs
+     * {@code devices}) and {@code mooncake/rpc_meta/<segment>}.
+     */
+    @Override
+    public void publish(final SegmentEndpoint endpoint) throws IOException
     {
         if (P2P.equals(metadataUrl))
         {
             return;
         }
         final ObjectNode ram = JSON.createObjectNode();
-        ram.put("name", segment).put("protocol", "tcp");
-        ram.putArray("buffers").addObject().put("name", "cpu:0").put("addr", base).put("length", length);
-        ram.put("tcp_data_port", dataPort).put("tcp_proto_version", 2).put("timestamp", Instant.now().toString());
-        put("mooncake/ram/" + segment, JSON.writeValueAsString(ram));
-        final ObjectNode rpc = JSON.createObjectNode().put("ip_or_host_name", host).put("rpc_port", dataPort);
-        put("mooncake/rpc_meta/" + segment, JSON.writeValueAsString(rpc));
-    }
-
-    @Override
-    public void publish(final SegmentEndpoint endpoint) throws IOException
-    {
-        publish(endpoint.segment(), endpoint.host(), endpoint.port(), endpoint.base(), endpoint.length());
+        ram.put("name", endpoint.segment()).put("protocol", endpoint.protocol());
+        final ObjectNode buffer = ram.putArray("buffers").addObject().put("name", "cpu:0")
+            .put("addr", endpoint.base()).put("length", endpoint.length());
+        if (!endpoint.remoteKey().isEmpty())
+        {
+            buffer.putArray("rkey").add(endpoint.remoteKey());
+            ram.put("ucx_worker_address", endpoint.workerAddress());
+        }
+        else
+        {
+            ram.put("tcp_data_port", endpoint.port()).put("tcp_proto_version", 2);
+        }
+        ram.put("timestamp", Instant.now().toString());
+        put("mooncake/ram/" + endpoint.segment(), JSON.writeValueAsString(ram));
+        final ObjectNode rpc = JSON.createObjectNode().put("ip_or_host_name", endpoint.host())
+            .put("rpc_port", endpoint.port());
+        put("mooncake/rpc_meta/" + endpoint.segment(), JSON.writeValueAsString(rpc));
     }
 
     @Override
@@ -102,7 +119,8 @@ public final class SegmentDirectory implements EndpointDirectory
             final JsonNode ram = JSON.readTree(get("mooncake/ram/" + segment));
             final JsonNode buffer = ram.path("buffers").path(0);
             e = new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), rpc.path("ip_or_host_name").asText(),
-                ram.path("tcp_data_port").asInt(), buffer.path("addr").asLong(), buffer.path("length").asLong());
+                ram.path("tcp_data_port").asInt(), buffer.path("addr").asLong(), buffer.path("length").asLong(),
+                ram.path("ucx_worker_address").asText(""), buffer.path("rkey").path(0).asText(""));
         }
         endpoints.put(segment, e);
         return e;

@@ -37,11 +37,7 @@ public record StoreConfig(
 
     public StoreConfig
     {
-        if (!"tcp".equals(protocol))
-        {
-            throw new IllegalArgumentException("protocol: '" + protocol + "' is not available in this build; use "
-                + "\"tcp\"");
-        }
+        TransferProtocol.check("store config", protocol, metadataServer);
         if (globalSegmentSize < 0 || localBufferSize < 0)
         {
             throw new IllegalArgumentException("global_segment_size and local_buffer_size must be >= 0");
@@ -57,6 +53,13 @@ public record StoreConfig(
     public static StoreConfig of(final String master, final String metadata, final long segment, final long buffer)
     {
         return new StoreConfig("localhost", metadata, master, "tcp", "", segment, buffer);
+    }
+
+    /** The same setup over another transfer protocol ({@code tcp} or {@code rdma}) and NIC list. */
+    public StoreConfig withProtocol(final String transferProtocol, final String devices)
+    {
+        return new StoreConfig(localHostname, metadataServer, masterServerAddress, transferProtocol, devices,
+            globalSegmentSize, localBufferSize);
     }
 
     public StoreConfig withSegment(final long bytes)

@@ -1,5 +1,6 @@
 package dev.kvtier.live.runtime;
 
+import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeId;
@@ -129,6 +130,15 @@ public final class LiveRuntime implements AutoCloseable
     {
         this.transfers = new LiveTransfers(engine, directory);
         return this;
+    }
+
+    /** Hands a node's new region to the engine, if this runtime has one. */
+    void prepare(final MemoryRegion region)
+    {
+        if (transfers != null)
+        {
+            transfers.register(region);
+        }
     }
 
     LiveTransfers transfers()

@@ -53,6 +53,12 @@ final class LiveTransfers implements AutoCloseable
         this.directory = directory;
     }
 
+    /** Hands a node's region to the engine (an RDMA engine maps it), on the node's thread. */
+    void register(final MemoryRegion region)
+    {
+        engine.register(region);
+    }
+
     /** Registers the segment with the engine (on the calling node thread) and publishes it on a directory thread. */
     void expose(final String segment, final MemoryRegion region, final long base)
     {

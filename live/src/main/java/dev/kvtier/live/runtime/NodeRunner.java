@@ -349,6 +349,7 @@ public final class NodeRunner implements NodeContext, EventHandler<NodeEvent>
             throw new IllegalArgumentException("a live region needs a buffer; virtual regions are for the simulator");
         }
         regions.add(region);
+        runtime.prepare(region);
         return regions.size() - 1;
     }
 

@@ -14,14 +14,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A live worker's memory: staged, verified pages for L2 ↔ L3 ({@link StagedKvPages}) and, when the worker
  * contributes to the store (the Mooncake backend's {@code global_segment_size}), a populated shared-memory segment
- * named after the worker's data port, as the reference client's. The device tier is counted, not held: nothing
- * transfers into it until PD hand-offs run live.
+ * named after the worker's data port (over TCP), as the reference client's. The device tier is counted, not
+ * held: nothing transfers into it until PD hand-offs run live.
  */
 final class LiveWorkerMemory implements WorkerMemory
 {
     private final KvPagePattern pattern;
     private final String host;
-    private final int dataPort;
+    private final String segmentName;
     private final SegmentMemory segment;
 
     /**
@@ -30,15 +30,15 @@ final class LiveWorkerMemory implements WorkerMemory
      * would already have passed).
      *
      * @param host         the host the worker's data port is on (the segment's host id)
-     * @param dataPort     the transfer engine's port, which names the segment {@code host:port}
+     * @param segmentName  the name the segment is published under (over TCP {@code host:port}, the data port)
      * @param segmentBytes the segment this worker contributes, 0 for none
      */
-    LiveWorkerMemory(final KvPagePattern pattern, final String host, final int dataPort, final long segmentBytes,
+    LiveWorkerMemory(final KvPagePattern pattern, final String host, final String segmentName, final long segmentBytes,
         final Map<String, String> env)
     {
         this.pattern = pattern;
         this.host = host;
-        this.dataPort = dataPort;
+        this.segmentName = segmentName;
         this.segment = segmentBytes > 0 ? SegmentMemory.map(segmentBytes, env) : null;
     }
 
@@ -81,7 +81,7 @@ final class LiveWorkerMemory implements WorkerMemory
             throw new IllegalStateException("the worker asks for a segment of " + bytes + " bytes, "
                 + (segment == null ? "none" : segment.length() + " bytes") + " were mapped");
         }
-        final Segment s = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), host + ":" + dataPort,
+        final Segment s = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), segmentName,
             segment.base(), bytes, clientId, host);
         return new Contribution(s, MemoryRegion.mapped(segment.base(), bytes, segment.file()));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.live.client.SegmentDirectory;
 import dev.kvtier.live.config.ByteSizes;
+import dev.kvtier.live.config.TransferProtocol;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import java.util.Set;
  * @param prefetchTimeoutMaxS   seconds; -1 = none
  */
 public record MooncakeBackendConfig(String source, String localHostname, String metadataServer, String master,
-    String protocol, long globalSegmentSize, int prefetchThreshold, double prefetchTimeoutBaseS,
+    String protocol, String deviceName, long globalSegmentSize, int prefetchThreshold, double prefetchTimeoutBaseS,
     double prefetchTimeoutPerKiS, double prefetchTimeoutMaxS)
 {
     /** SGLang's default segment for the Mooncake backend, 4 GiB. */
@@ -86,17 +87,13 @@ public record MooncakeBackendConfig(String source, String localHostname, String 
                 ? "set MOONCAKE_MASTER=host:port (or master_server_address in --hicache-storage-backend-extra-config)"
                 : "set master_server_address in " + source));
         }
-        final String protocol = text(store, "protocol", "tcp");
-        if (!"tcp".equals(protocol))
-        {
-            throw new IllegalArgumentException(source + ": protocol '" + protocol + "' is not available in this "
-                + "build; use tcp");
-        }
+        final String protocol = text(store, "protocol", TransferProtocol.TCP);
         final String metadata = text(store, "metadata_server", SegmentDirectory.P2P);
+        TransferProtocol.check(source, protocol, metadata);
         final long segment = ByteSizes.parse("global_segment_size", text(store, "global_segment_size",
             Long.toString(DEFAULT_SEGMENT)));
         return new MooncakeBackendConfig(source, text(store, "local_hostname", "localhost"), metadata, master,
-            protocol, segment, threshold, base, perKi, max);
+            protocol, text(store, "device_name", ""), segment, threshold, base, perKi, max);
     }
 
     private static ObjectNode fromEnv(final Map<String, String> env)

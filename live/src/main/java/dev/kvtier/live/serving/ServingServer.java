@@ -1,6 +1,6 @@
 package dev.kvtier.live.serving;
 
-import dev.kvtier.live.client.DistributedStore;
+import dev.kvtier.live.client.DataPlane;
 import dev.kvtier.live.client.MasterChannel;
 import dev.kvtier.live.client.SegmentDirectory;
 import dev.kvtier.live.http.JettyHttpServer;
@@ -16,7 +16,7 @@ import dev.kvtier.model.hicache.KvPagePattern;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.store.ErrorCode;
-import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
+import dev.kvtier.model.transfer.TransferEngine;
 import dev.kvtier.workloads.recorded.TraceHeader;
 import dev.kvtier.workloads.recorded.TraceRecorder;
 
@@ -59,7 +59,8 @@ public final class ServingServer implements AutoCloseable
             final String host = backend.localHostname();
             // checked before anything binds: a bad metadata_server is a one-line error with nothing to release
             final SegmentDirectory directory = new SegmentDirectory(backend.metadataServer());
-            final TcpTransferEngine engine = DistributedStore.bindEngine(host, -1, 4, 30_000);
+            final DataPlane plane = DataPlane.open(backend.protocol(), host, -1, backend.deviceName(), 4, 30_000);
+            final TransferEngine engine = plane.engine();
             try
             {
                 this.master = new MasterChannel(backend.master(), (int)MASTER_TIMEOUT_MS, frontEnd).connect();
@@ -76,7 +77,7 @@ public final class ServingServer implements AutoCloseable
             this.runtime.remote(master);
             try
             {
-                this.memory = new LiveWorkerMemory(pattern, host, engine.port(),
+                this.memory = new LiveWorkerMemory(pattern, host, plane.segmentName(),
                     backend.globalSegmentSize() / settings.tpSize(), env);
             }
             catch (final RuntimeException e)
@@ -103,7 +104,7 @@ public final class ServingServer implements AutoCloseable
                 {
                 }
             });
-            this.memory = new LiveWorkerMemory(pattern, "localhost", 0, 0, env);
+            this.memory = new LiveWorkerMemory(pattern, "localhost", "localhost:0", 0, env);
         }
         final long segment = backend == null ? 0 : backend.globalSegmentSize() / settings.tpSize();
         this.worker = new ServingWorker(new WorkerConfig(0, WorkerRole.COMBINED, plan.cache(),

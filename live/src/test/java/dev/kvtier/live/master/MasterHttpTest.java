@@ -54,8 +54,8 @@ class MasterHttpTest
             assertThat(master.admin("/metrics/summary").body())
                 .startsWith("Mem Storage: 0.00 MB / 33.55 MB (0.0%) | Keys: 1 | Clients: 1 | Requests (total): PutStart=1,")
                 .contains("Get=1, Exist=0, Ping=", "Eviction: Success/Attempts=0/0", "Discard: Released/Total=0/0")
-                // the client pings once a second: a slow machine sees more than one
-                .containsPattern("Ping=[1-9]");
+                // one ping a second since the mount: how many depends on how long the machine took to get here
+                .containsPattern("Ping=[1-9]\\d* \\|");
             assertThat(master.admin("/get_all_segments").body().trim()).isEqualTo(store.segmentName());
             final HttpResponse<String> q = master.admin("/query_key?key=metrics-key");
             assertThat(q.statusCode()).isEqualTo(200);

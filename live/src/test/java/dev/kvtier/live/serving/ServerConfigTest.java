@@ -134,7 +134,7 @@ class ServerConfigTest
             "prefetch_timeout_base");
         assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", \"bogus\": 1}", ENV),
             "bogus");
-        assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_PROTOCOL", "rdma")), "rdma");
+        assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_PROTOCOL", "efa")), "efa");
         assertOneLine(() -> MooncakeBackendConfig.resolve(null, with(ENV, "MOONCAKE_GLOBAL_SEGMENT_SIZE", "lots")),
             "global_segment_size");
     }
@@ -178,6 +178,22 @@ class ServerConfigTest
         final LiveServing.Launch l = new LiveServing.Launch();
         change.accept(l);
         return l;
+    }
+
+    @Test
+    void theProtocolAndNicsComeFromTheConfigAndRdmaNeedsAMetadataService() throws Exception
+    {
+        final MooncakeBackendConfig rdma = MooncakeBackendConfig.resolve(null, with(with(ENV, "MOONCAKE_PROTOCOL",
+            "rdma"), "MOONCAKE_DEVICE", "mlx5_0:1"));
+        assertThat(rdma.protocol()).isEqualTo("rdma");
+        assertThat(rdma.deviceName()).isEqualTo("mlx5_0:1");
+        assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", "
+            + "\"protocol\": \"rdma\", \"metadata_server\": \"P2PHANDSHAKE\"}", Map.of()), "protocol \"rdma\"",
+            "metadata_server");
+        assertOneLine(() -> MooncakeBackendConfig.resolve("{\"master_server_address\": \"m:1\", "
+            + "\"protocol\": \"efa\"}", Map.of()), "protocol 'efa'", "\"tcp\" or \"rdma\"");
+        assertOneLine(() -> new dev.kvtier.live.config.StoreConfig("h", "P2PHANDSHAKE", "m:1", "rdma", "", 0, 0),
+            "protocol \"rdma\"", "http://host:port/metadata");
     }
 
     private static void assertOneLine(final org.assertj.core.api.ThrowableAssert.ThrowingCallable call,

@@ -28,6 +28,26 @@ public interface TransferEngine extends AutoCloseable
      */
     SegmentEndpoint expose(String segment, MemoryRegion region, long baseAddress);
 
+    /**
+     * Prepares local memory a node registered for transfers (an RDMA engine maps and pins it, so that slices from
+     * or into it need no registration on the data path); called on the node's thread once per region. A transport
+     * that addresses memory through the kernel needs nothing, hence the default.
+     */
+    default void register(final MemoryRegion region)
+    {
+    }
+
+    /**
+     * Memory for a segment this process will expose, when the transport serves memory it allocated itself better
+     * than any other (UCX over shared memory: peers attach to it and copy one-sidedly, where other memory needs the
+     * owner's progress thread for every operation); null to let the caller map the segment as usual. The engine
+     * owns what it returns and frees it when it closes.
+     */
+    default MemoryRegion allocateSegment(final long bytes)
+    {
+        return null;
+    }
+
     /** Stops serving a segment {@link #expose} offered; peers' transfers into it fail from then on. */
     void withdraw(SegmentEndpoint endpoint);
 
