@@ -6,7 +6,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 
 /**
  * Entry point of the {@code kvtier} launcher. Maps every failure a user can cause to one line on stderr and exit
@@ -58,13 +58,13 @@ public final class Main
             debug(ex, err);
             return EXIT_BAD_INPUT;
         }
-        if (ex instanceof NoSuchFileException || ex.getCause() instanceof NoSuchFileException)
+        final FileSystemException fileProblem = ex instanceof FileSystemException f ? f
+            : ex.getCause() instanceof FileSystemException f ? f : null;
+        if (fileProblem != null)
         {
-            final String file = ex instanceof NoSuchFileException n ? n.getFile()
-                : ((NoSuchFileException)ex.getCause()).getFile();
-            err.println(who + ": no such file: " + file + "; check the path");
+            err.println(who + ": " + FileProblem.describe(fileProblem));
             debug(ex, err);
-            return EXIT_BAD_INPUT;
+            return FileProblem.isInputError(fileProblem) ? EXIT_BAD_INPUT : 1;
         }
         if (ex instanceof IllegalStateException || ex.getClass().getSimpleName().equals("RpcException"))
         {
@@ -74,7 +74,8 @@ public final class Main
         }
         if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException)
         {
-            err.println(who + ": I/O error: " + ex.getMessage());
+            final Throwable io = ex instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+            err.println(who + ": I/O error: " + io.getMessage());
             debug(ex, err);
             return 1;
         }

@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,11 +125,11 @@ public final class ReplayCommand implements Callable<Integer>
         out.flush();
         if (outDir != null)
         {
-            Files.createDirectories(outDir);
-            AtomicFiles.write(outDir.resolve("report.json"), report.json().getBytes(StandardCharsets.UTF_8));
+            OutputFile.directory(outDir, "--out");
+            OutputFile.write(outDir.resolve("report.json"), report.json().getBytes(StandardCharsets.UTF_8));
             final String simulated = reports.size() == 1 ? reports.get(0).json(!noTiming)
                 : ServingVariants.compareJson(reports, !noTiming);
-            AtomicFiles.write(outDir.resolve("simulated.json"), simulated.getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(outDir.resolve("simulated.json"), simulated.getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getErr().println("wrote report.json, simulated.json to " + outDir);
         }
         return 0;

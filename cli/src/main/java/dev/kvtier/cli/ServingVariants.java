@@ -13,7 +13,6 @@ import dev.kvtier.sim.sweep.ServingVariant;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,16 +110,16 @@ final class ServingVariants
     static void writeOutputs(final Path dir, final List<ServingReport> reports, final boolean withPerformance)
         throws Exception
     {
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("report.json"),
+        OutputFile.directory(dir, "--out");
+        OutputFile.write(dir.resolve("report.json"),
             (reports.size() == 1 ? reports.get(0).json(withPerformance) : compareJson(reports, withPerformance))
                 .getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < reports.size(); i++)
         {
             final String name = reports.size() == 1 ? "requests.csv" : "requests-" + i + ".csv";
-            AtomicFiles.write(dir.resolve(name), reports.get(i).csv().getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(dir.resolve(name), reports.get(i).csv().getBytes(StandardCharsets.UTF_8));
         }
-        AtomicFiles.write(dir.resolve("ttft_cdf.png"), ServingPlot.ttftCdf(reports));
-        AtomicFiles.write(dir.resolve("hits_by_tier.png"), ServingPlot.hitsByTier(reports));
+        OutputFile.write(dir.resolve("ttft_cdf.png"), ServingPlot.ttftCdf(reports));
+        OutputFile.write(dir.resolve("hits_by_tier.png"), ServingPlot.hitsByTier(reports));
     }
 }

@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -295,10 +294,10 @@ public final class SimCommand implements Callable<Integer>
 
     private void writeOutputs(final HitReport report) throws Exception
     {
-        Files.createDirectories(outDir);
-        AtomicFiles.write(outDir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(outDir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(outDir.resolve("hit_ratio.png"), HitPlot.png(report));
+        OutputFile.directory(outDir, "--out");
+        OutputFile.write(outDir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(outDir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(outDir.resolve("hit_ratio.png"), HitPlot.png(report));
     }
 
     /** Converts a policy name, listing the valid names on error. */
