@@ -67,24 +67,22 @@ final class ServingVariants
     static String table(final List<ServingReport> reports)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-36s %9s %9s %8s %8s %7s %7s %7s %7s %6s %6s %6s %8s%n",
-            "variant", "TTFT p50", "TTFT p99", "ITL p50", "SLO", "hit", "device", "host", "storage", "pf ok",
-            "pf cut", "pf t/o", "RTF"));
-        sb.append(String.format(Locale.ROOT, "%-36s %9s %9s %8s %8s %7s %7s %7s %7s %6s %6s %6s %8s%n",
-            "", "(ms)", "(ms)", "(ms)", "", "", "", "", "", "", "", "", "(x)"));
+        final ConsoleTable table = ConsoleTable.labelled(13)
+            .row("variant", "TTFT p50", "TTFT p99", "ITL p50", "SLO", "hit", "device", "host", "storage", "pf ok",
+                "pf cut", "pf t/o", "RTF")
+            .row("", "(ms)", "(ms)", "(ms)", "", "", "", "", "", "", "", "", "(x)");
         for (final ServingReport r : reports)
         {
             final ObjectNode t = r.tree(true);
-            sb.append(String.format(Locale.ROOT,
-                "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
-                r.variant().length() > 36 ? r.variant().substring(0, 36) : r.variant(),
-                t.at("/ttft_ms/p50").asDouble(), t.at("/ttft_ms/p99").asDouble(), t.at("/itl_ms/p50").asDouble(),
-                t.at("/slo/attainment").asDouble(), t.at("/hits/total_ratio").asDouble(),
-                t.at("/hits/device_ratio").asDouble(), t.at("/hits/host_ratio").asDouble(),
-                t.at("/hits/storage_ratio").asDouble(), t.at("/prefetch/completed").asLong(),
-                t.at("/prefetch/partial").asLong(), t.at("/prefetch/timed_out").asLong(),
-                t.at("/performance/real_time_factor").asDouble()));
+            table.row(r.variant(), fixed(t.at("/ttft_ms/p50").asDouble(), 0), fixed(t.at("/ttft_ms/p99").asDouble(), 0),
+                fixed(t.at("/itl_ms/p50").asDouble(), 1), fixed(t.at("/slo/attainment").asDouble(), 3),
+                fixed(t.at("/hits/total_ratio").asDouble(), 3), fixed(t.at("/hits/device_ratio").asDouble(), 3),
+                fixed(t.at("/hits/host_ratio").asDouble(), 3), fixed(t.at("/hits/storage_ratio").asDouble(), 3),
+                Long.toString(t.at("/prefetch/completed").asLong()), Long.toString(t.at("/prefetch/partial").asLong()),
+                Long.toString(t.at("/prefetch/timed_out").asLong()),
+                fixed(t.at("/performance/real_time_factor").asDouble(), 0));
         }
+        sb.append(table.render());
         if (!reports.isEmpty())
         {
             final ObjectNode t = reports.get(0).tree(false);
@@ -93,6 +91,11 @@ final class ServingVariants
                 t.at("/hits/ideal_ratio").asDouble()));
         }
         return sb.toString();
+    }
+
+    private static String fixed(final double v, final int decimals)
+    {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     static String compareJson(final List<ServingReport> reports, final boolean withPerformance) throws Exception

@@ -106,20 +106,27 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     private boolean noProgress;
 
+    /** Options that only the hit replay reads. */
+    private static final List<String> HITS_ONLY = List.of("--eviction", "--capacity-blocks", "--nodes",
+        "--placement", "--routing", "--prefix-hash-blocks", "--threads");
+
+    /** Options that only the serving simulation reads. */
+    private static final List<String> SERVING_ONLY = List.of("--set", "--model-path", "--spread-arrivals",
+        "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir");
+
     @Override
     public Integer call() throws Exception
     {
         if (mode == Mode.serving || serving.cluster != null)
         {
+            refuse(HITS_ONLY, "serving mode (--cluster)", "it applies to --mode hits");
             return runServing();
         }
-        if (traceDir != null)
-        {
-            throw new BadInputException("--trace-dir: records serving runs; add --cluster PRESET|FILE");
-        }
+        refuse(SERVING_ONLY, "hits mode", "it applies to the serving simulation: add --cluster PRESET|FILE");
         validate();
         final long wallStart = System.nanoTime();
         final BlockTrace blocks = workload.blocks();
+        warnWholeTrace(blocks);
         final String source = workload.sourceName();
         final List<HitScenario> scenarios = scenarios(blocks);
         final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -184,6 +191,38 @@ public final class SimCommand implements Callable<Integer>
                 + traceDir);
         }
         return 0;
+    }
+
+    /** One line naming the first option given that the chosen mode would ignore. */
+    private void refuse(final List<String> options, final String mode, final String why)
+    {
+        final var parsed = spec.commandLine().getParseResult();
+        for (final String option : options)
+        {
+            if (parsed.hasMatchedOption(option))
+            {
+                throw new BadInputException(option + ": not used in " + mode + "; " + why + " (leave it out)");
+            }
+        }
+    }
+
+    /** A capacity that holds every unique block makes every policy ideal: say so rather than let it pass. */
+    private void warnWholeTrace(final BlockTrace blocks)
+    {
+        if (capacities == null)
+        {
+            return;
+        }
+        final long unique = blocks.stats().uniqueBlocks();
+        for (final int c : new LinkedHashSet<>(capacities))
+        {
+            if (c >= unique)
+            {
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: --capacity-blocks "
+                    + "%,d holds all %,d unique blocks of %s, so every policy reaches the ideal hit ratio there; "
+                    + "give capacities below %,d to compare policies%n", c, unique, workload.sourceName(), unique);
+            }
+        }
     }
 
     private void validate()
