@@ -1,5 +1,6 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.sim.cluster.ClusterSchema;
 import dev.kvtier.workloads.recorded.TraceCorruptException;
 import dev.kvtier.workloads.trace.TraceFormatException;
 import picocli.CommandLine;
@@ -45,12 +46,41 @@ public final class Main
             return "hugepages".equals(cmd.getCommandName()) ? HugepagesCommand.EXIT_USAGE : EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> handle(ex, cmd, err));
-        return cli.execute(args);
+        for (final String name : new String[] {"sim", "compare", "replay", "calibrate"})
+        {
+            cli.getSubcommands().get(name).getCommandSpec().usageMessage().footerHeading(
+                "%nCluster config fields (--set PATH=VALUE, --vary PATH=V1,V2,...):%n")
+                .footer(ClusterSchema.helpText().replace("%", "%%").split("\n"));
+        }
+        try
+        {
+            return cli.execute(args);
+        }
+        catch (final OutOfMemoryError e)
+        {
+            err.println("kvtier: out of memory: the run needs more than the JVM's " + Runtime.getRuntime().maxMemory()
+                / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
+            return 1;
+        }
     }
 
-    private static int handle(final Exception ex, final CommandLine cmd, final PrintWriter err)
+    private static int handle(final Exception thrown, final CommandLine cmd, final PrintWriter err)
     {
         final String who = cmd.getCommandSpec().qualifiedName();
+        Throwable root = thrown;
+        while ((root instanceof java.util.concurrent.ExecutionException
+            || root instanceof java.util.concurrent.CompletionException) && root.getCause() != null)
+        {
+            root = root.getCause();
+        }
+        if (root instanceof OutOfMemoryError)
+        {
+            err.println(who + ": out of memory: the run needs more than the JVM's " + Runtime.getRuntime().maxMemory()
+                / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
+            debug(thrown, err);
+            return 1;
+        }
+        final Exception ex = root instanceof Exception e ? e : thrown;
         if (ex instanceof TraceFormatException || ex instanceof BadInputException
             || ex instanceof TraceCorruptException || ex instanceof IllegalArgumentException)
         {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
+import dev.kvtier.sim.cluster.ConfigFieldException;
 import dev.kvtier.sim.replay.RecordedCluster;
 import dev.kvtier.sim.replay.RecordedWorkload;
 import dev.kvtier.sim.report.ServingReport;
@@ -103,7 +104,15 @@ public final class ReplayCommand implements Callable<Integer>
         {
             final Map<String, String> all = new LinkedHashMap<>(overrides);
             all.putAll(v.overrides());
-            plans.add(ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model()));
+            try
+            {
+                plans.add(ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model()));
+            }
+            catch (final ConfigFieldException e)
+            {
+                throw new BadInputException(e.messageFor(ServingSetup.origin(e.path(), overrides, v.overrides(),
+                    cluster)));
+            }
         }
         final ServingOptions options = options(header, seed);
         final List<ServingResult> results;

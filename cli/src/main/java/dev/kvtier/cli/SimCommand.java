@@ -112,7 +112,9 @@ public final class SimCommand implements Callable<Integer>
 
     /** Options that only the serving simulation reads. */
     private static final List<String> SERVING_ONLY = List.of("--set", "--model-path", "--spread-arrivals",
-        "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir");
+        "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
+        "--tp-size", "--mem-fraction-static", "--chunked-prefill-size", "--max-running-requests", "--hicache-ratio",
+        "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend");
 
     @Override
     public Integer call() throws Exception
@@ -130,6 +132,7 @@ public final class SimCommand implements Callable<Integer>
         final String source = workload.sourceName();
         final List<HitScenario> scenarios = scenarios(blocks);
         final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        requireHeap(blocks, scenarios, workers);
         final List<HitResult> results;
         try (ProgressReporter progress = new ProgressReporter("sim " + mode, HitSweep.work(blocks, scenarios),
             !noProgress))
@@ -203,6 +206,32 @@ public final class SimCommand implements Callable<Integer>
             {
                 throw new BadInputException(option + ": not used in " + mode + "; " + why + " (leave it out)");
             }
+        }
+    }
+
+    /**
+     * Bytes a hit replay keeps per block id and pool (a policy's link, residency and frequency arrays), an upper
+     * bound over the policies; a pool's arrays span the trace's whole id space, whatever its capacity.
+     */
+    private static final long BYTES_PER_BLOCK_AND_POOL = 48;
+
+    /** Refuses, before allocating anything, a sweep whose pools cannot fit the heap (100,000 local pools). */
+    private void requireHeap(final BlockTrace blocks, final List<HitScenario> scenarios, final int workers)
+    {
+        long widest = 0;
+        for (final HitScenario sc : scenarios)
+        {
+            widest = Math.max(widest, sc.placement() == PoolPlacement.LOCAL ? sc.nodes() : 1);
+        }
+        final long concurrent = Math.min(workers, scenarios.size());
+        final long need = widest * blocks.idSpace() * BYTES_PER_BLOCK_AND_POOL * concurrent;
+        final long heap = Runtime.getRuntime().maxMemory();
+        if (need > heap * 0.8)
+        {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "--nodes: %,d local pools of %,d block "
+                    + "ids each need about %,d MiB (%d replays at once), more than the JVM's %,d MiB heap; give fewer "
+                    + "--nodes or --threads, or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", widest, blocks.idSpace(),
+                need >> 20, concurrent, heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
         }
     }
 
