@@ -38,9 +38,23 @@ public final class Main
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.getSubcommands().get("master").setOverwrittenOptionsAllowed(true);
+        ParamLabels.install(cli);
         cli.setParameterExceptionHandler((ex, arguments) ->
         {
             final CommandLine cmd = ex.getCommandLine();
+            if ("master".equals(cmd.getCommandName()) && ex instanceof CommandLine.UnmatchedArgumentException u)
+            {
+                for (final String arg : u.getUnmatched())
+                {
+                    final String refusal = MasterFlags.unsupported(arg);
+                    if (refusal != null)
+                    {
+                        err.println("kvtier master: " + refusal);
+                        return EXIT_BAD_INPUT;
+                    }
+                }
+            }
             err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
             return "hugepages".equals(cmd.getCommandName()) ? HugepagesCommand.EXIT_USAGE : EXIT_BAD_INPUT;
@@ -52,9 +66,24 @@ public final class Main
                 "%nCluster config fields (--set PATH=VALUE, --vary PATH=V1,V2,...):%n")
                 .footer(ClusterSchema.helpText().replace("%", "%%").split("\n"));
         }
+        final String[] line;
         try
         {
-            return cli.execute(args);
+            line = masterConfig(args);
+        }
+        catch (final BadInputException e)
+        {
+            err.println("kvtier master: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        catch (final java.io.IOException e)
+        {
+            err.println("kvtier master: I/O error: " + e.getMessage());
+            return 1;
+        }
+        try
+        {
+            return cli.execute(line);
         }
         catch (final OutOfMemoryError e)
         {
@@ -62,6 +91,18 @@ public final class Main
                 / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
             return 1;
         }
+    }
+
+    /** A master command line with upstream's {@code --config_path} expanded, or the arguments unchanged. */
+    private static String[] masterConfig(final String[] args) throws java.io.IOException
+    {
+        if (args.length == 0 || !"master".equals(args[0]))
+        {
+            return args;
+        }
+        final java.util.List<String> expanded = new java.util.ArrayList<>(java.util.List.of("master"));
+        expanded.addAll(MasterFlags.expand(java.util.List.of(args).subList(1, args.length)));
+        return expanded.toArray(String[]::new);
     }
 
     private static int handle(final Exception thrown, final CommandLine cmd, final PrintWriter err)
