@@ -18,6 +18,11 @@ public final class Main
     /** Exit code for bad input: wrong flags, malformed traces or configs. */
     public static final int EXIT_BAD_INPUT = 2;
 
+    static
+    {
+        LogSetup.format();
+    }
+
     /** Chronicle Queue's INFO lines (where it loaded from, how long a mapping took) are noise on a console. */
     private static final java.util.logging.Logger CHRONICLE_LOG = quiet("net.openhft");
     private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");

@@ -96,4 +96,35 @@ class HelpAndFlagsTest
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).contains("Usage: kvtier");
     }
+
+    @Test
+    void shouldLogOneLinePerEventAtTheLevelAsked()
+    {
+        assertThat(System.getProperty("java.util.logging.SimpleFormatter.format")).isEqualTo(LogSetup.FORMAT);
+        final java.util.logging.LogRecord r = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+            "segment {0} unmounted");
+        r.setParameters(new Object[] {"127.0.0.1:12300"});
+        r.setLoggerName("dev.kvtier.live.runtime.ErrorHandler");
+        final String line = new java.util.logging.SimpleFormatter().format(r);
+        assertThat(line).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARNING "
+            + "dev.kvtier.live.runtime.ErrorHandler: segment 127.0.0.1:12300 unmounted\\R");
+        final java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        final java.util.logging.Level before = root.getLevel();
+        try
+        {
+            assertThat(CliRun.of("--log-level", "debug", "generate", "--duration", "5", "--out", "-").exitCode())
+                .isZero();
+            assertThat(root.getLevel()).isEqualTo(java.util.logging.Level.FINE);
+            assertThat(CliRun.of("generate", "--log-level", "error", "--duration", "5", "--out", "-").exitCode())
+                .isZero();
+            assertThat(root.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+        }
+        finally
+        {
+            LogSetup.level(before == null ? java.util.logging.Level.INFO : before);
+        }
+        final CliRun bad = CliRun.of("sim", "--log-level", "loud");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--log-level: 'loud' is not a level");
+    }
 }
