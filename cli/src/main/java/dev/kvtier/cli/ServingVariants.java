@@ -41,6 +41,7 @@ final class ServingVariants
         {
             plans.add(setup.plan(v.overrides()));
         }
+        requireHeap(plans, threads);
         final List<ServingResult> results = ServingSweep.run(plans, trace, options, threads, progress);
         final List<ServingReport> reports = new ArrayList<>();
         for (int i = 0; i < variants.size(); i++)
@@ -49,6 +50,42 @@ final class ServingVariants
                 setup.itlSloMs));
         }
         return reports;
+    }
+
+    /**
+     * Bytes one page slot of an instance's radix cache takes (its tree arrays, recency list, eviction stamps and
+     * index entry); a cache starts with a slot for every L1 and L2 page, up to 2^20.
+     */
+    private static final long BYTES_PER_CACHE_SLOT = 72;
+
+    /**
+     * Refuses, before building anything, variants whose instances' caches alone cannot fit the heap (a cluster of
+     * 100,000 nodes), with the memory they would need and the heap there is.
+     */
+    static void requireHeap(final List<ClusterPlan> plans, final int threads)
+    {
+        long widest = 0;
+        ClusterPlan largest = plans.get(0);
+        for (final ClusterPlan p : plans)
+        {
+            final long slots = Math.min(1L << 20, Math.max(64, p.cache().devicePages() + p.cache().hostPages() + 64));
+            final long bytes = p.instances() * slots * BYTES_PER_CACHE_SLOT;
+            if (bytes > widest)
+            {
+                widest = bytes;
+                largest = p;
+            }
+        }
+        final long need = widest * Math.min(threads, plans.size());
+        final long heap = Runtime.getRuntime().maxMemory();
+        if (need > heap * 0.8)
+        {
+            throw new BadInputException(String.format(Locale.ROOT, "cluster config: %,d instances (nodes %,d x "
+                    + "gpus_per_node %d / tp %d) need about %,d MiB for their caches alone, more than the JVM's %,d "
+                    + "MiB heap; give fewer nodes or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", largest.instances(),
+                largest.config().nodes(), largest.config().gpusPerNode(), largest.config().tp(), need >> 20,
+                heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
+        }
     }
 
     /** The variants of {@code --vary} specifications, as {@link ServingVariant#product}. */

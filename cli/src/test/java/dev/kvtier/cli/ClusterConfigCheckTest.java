@@ -81,4 +81,14 @@ class ClusterConfigCheckTest
         assertThat(run.err()).contains("--nodes: 10,000,000 local pools", "MiB heap", "KVTIER_JAVA_OPTS");
         assertThat(run.err().lines()).hasSize(1);
     }
+
+    @Test
+    void shouldRefuseAClusterWhoseCachesCannotFitTheHeapBeforeTheRun()
+    {
+        final CliRun run = CliRun.of("sim", "--cluster", "small-4", "--set", "nodes=10000000", "--limit", "10",
+            "--synthetic-duration", "20", "--no-progress");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("10,000,000 instances", "MiB heap", "KVTIER_JAVA_OPTS");
+        assertThat(run.err().lines()).hasSize(1);
+    }
 }
