@@ -137,6 +137,19 @@ final class ServingSetup
         alias("--hicache-storage-backend", "serving.storage", Boolean.toString(v.equals("mooncake")));
     }
 
+    @Option(names = "--radix-eviction-policy", paramLabel = "lru|fifo",
+        description = "SGLang's flag: --set serving.eviction_policy (L1/L2 eviction order).")
+    void radixEvictionPolicy(final String v)
+    {
+        alias("--radix-eviction-policy", "serving.eviction_policy", v);
+    }
+
+    /** {@code sim --eviction P} in serving mode: the same field, named by the hit replay's option. */
+    void eviction(final String policy)
+    {
+        alias("--eviction", "serving.eviction_policy", policy);
+    }
+
     private void alias(final String flag, final String path, final String value)
     {
         sglang.put(path, value);

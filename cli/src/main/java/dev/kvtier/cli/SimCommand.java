@@ -107,14 +107,15 @@ public final class SimCommand implements Callable<Integer>
     private boolean noProgress;
 
     /** Options that only the hit replay reads. */
-    private static final List<String> HITS_ONLY = List.of("--eviction", "--capacity-blocks", "--nodes",
+    private static final List<String> HITS_ONLY = List.of("--capacity-blocks", "--nodes",
         "--placement", "--routing", "--prefix-hash-blocks", "--threads");
 
     /** Options that only the serving simulation reads. */
     private static final List<String> SERVING_ONLY = List.of("--set", "--model-path", "--spread-arrivals",
         "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
         "--tp-size", "--mem-fraction-static", "--chunked-prefill-size", "--max-running-requests", "--hicache-ratio",
-        "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend");
+        "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend",
+        "--radix-eviction-policy");
 
     @Override
     public Integer call() throws Exception
@@ -122,6 +123,7 @@ public final class SimCommand implements Callable<Integer>
         if (mode == Mode.serving || serving.cluster != null)
         {
             refuse(HITS_ONLY, "serving mode (--cluster)", "it applies to --mode hits");
+            servingEviction();
             return runServing();
         }
         refuse(SERVING_ONLY, "hits mode", "it applies to the serving simulation: add --cluster PRESET|FILE");
@@ -194,6 +196,31 @@ public final class SimCommand implements Callable<Integer>
                 + traceDir);
         }
         return 0;
+    }
+
+    /**
+     * {@code --eviction} in serving mode is the L1/L2 eviction order ({@code serving.eviction_policy}): one policy
+     * that has a radix-tree form; several are a comparison, which {@code compare --vary} runs.
+     */
+    private void servingEviction()
+    {
+        if (evictions == null)
+        {
+            return;
+        }
+        if (new LinkedHashSet<>(evictions).size() > 1)
+        {
+            throw new BadInputException("--eviction: serving mode runs one L1/L2 policy; compare several with "
+                + "'kvtier compare --vary serving.eviction_policy=lru,fifo'");
+        }
+        try
+        {
+            serving.eviction(dev.kvtier.model.hicache.RadixEvictionPolicy.of(evictions.get(0)).label());
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--eviction: " + e.getMessage());
+        }
     }
 
     /** One line naming the first option given that the chosen mode would ignore. */

@@ -11,6 +11,9 @@ class NewcomerCliTest
     void shouldRefuseHitsOptionsInServingModeAndServingOptionsInHitsMode()
     {
         final CliRun capacity = CliRun.of("sim", "--cluster", "small-4", "--capacity-blocks", "100", "--no-progress");
+        final CliRun s3fifo = CliRun.of("sim", "--cluster", "small-4", "--eviction", "s3fifo", "--no-progress");
+        assertThat(s3fifo.exitCode()).isEqualTo(2);
+        assertThat(s3fifo.err()).contains("--eviction: 's3fifo' is not an L1/L2 eviction policy");
         assertThat(capacity.exitCode()).isEqualTo(2);
         assertThat(capacity.err()).contains("--capacity-blocks: not used in serving mode");
         assertThat(capacity.err().lines()).hasSize(1);
@@ -48,5 +51,28 @@ class NewcomerCliTest
         final var lines = run.out().lines().toList();
         final int ttft = lines.get(0).indexOf("TTFT p50");
         assertThat(lines.get(2).charAt(ttft + "TTFT p50".length() - 1)).isNotEqualTo(' ');
+    }
+
+    @Test
+    void shouldTakeTheEvictionPolicyInServingMode()
+    {
+        final String[] base = {"sim", "--cluster", "small-4", "--synthetic-duration", "120", "--limit", "200",
+            "--set", "serving.device_pages=64", "--set", "serving.host_pages=128", "--json", "--no-timing",
+            "--no-progress"};
+        final CliRun lru = CliRun.of(base);
+        final CliRun fifo = CliRun.of(concat(base, "--eviction", "fifo"));
+        final CliRun alias = CliRun.of(concat(base, "--radix-eviction-policy", "fifo"));
+        assertThat(lru.exitCode()).as(lru.err()).isZero();
+        assertThat(fifo.exitCode()).as(fifo.err()).isZero();
+        assertThat(lru.out()).doesNotContain("eviction_policy");
+        assertThat(fifo.out()).contains("\"eviction_policy\" : \"fifo\"").isNotEqualTo(lru.out());
+        assertThat(alias.out()).isEqualTo(fifo.out());
+    }
+
+    private static String[] concat(final String[] a, final String... b)
+    {
+        final String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
