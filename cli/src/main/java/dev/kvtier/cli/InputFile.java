@@ -36,6 +36,6 @@ final class InputFile
         {
             return path;
         }
-        throw new BadInputException(option + ": '" + path + "' " + problem + "; " + fix);
+        throw new BadInputException(option + ": " + problem + ": '" + path + "'; " + fix);
     }
 }
