@@ -22,7 +22,6 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,11 +158,7 @@ public final class BenchServingCommand implements Callable<Integer>
         {
             throw new BadInputException("--limit: must be >= 1, got " + limit);
         }
-        if (!Files.isRegularFile(trace))
-        {
-            throw new BadInputException("--trace: no such file '" + trace + "'; give the path of a Mooncake JSONL "
-                + "trace");
-        }
+        InputFile.require(trace, "--trace", "give the path of a Mooncake JSONL trace");
         final List<TraceRecord> records = new ArrayList<>();
         try (MooncakeTraceReader reader = MooncakeTraceReader.open(trace))
         {
@@ -198,12 +193,12 @@ public final class BenchServingCommand implements Callable<Integer>
 
     private void write(final ServingBenchReport report, final String json) throws IOException
     {
-        Files.createDirectories(out);
-        AtomicFiles.write(out.resolve("report.json"), json.getBytes(StandardCharsets.UTF_8));
+        OutputFile.directory(out, "--out");
+        OutputFile.write(out.resolve("report.json"), json.getBytes(StandardCharsets.UTF_8));
         final StringWriter csv = new StringWriter();
         report.writeCsv(csv);
-        AtomicFiles.write(out.resolve("requests.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(out.resolve("ttft_cdf.png"),
+        OutputFile.write(out.resolve("requests.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(out.resolve("ttft_cdf.png"),
             ServingPlot.ttftCdf(List.of(trace == null ? "multi-turn" : trace.getFileName().toString()),
                 List.of(report.ttftSeconds())));
     }

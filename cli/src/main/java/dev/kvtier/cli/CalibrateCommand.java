@@ -117,7 +117,7 @@ public final class CalibrateCommand implements Callable<Integer>
         final ObjectNode config = (ObjectNode)ClusterLoader.toTree(plan(recorded, fitted).config());
         if (out != null)
         {
-            AtomicFiles.write(out, (JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(out, (JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         final var o = spec.commandLine().getOut();
         o.print(json ? json(result, figures, config) : table(result, figures));

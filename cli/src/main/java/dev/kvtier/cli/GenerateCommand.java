@@ -9,13 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -27,7 +21,7 @@ public final class GenerateCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Output file (default: standard output).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Output file; - or none: standard output.")
     private Path out;
 
     @Option(names = "--seed", defaultValue = "42", description = "Workload seed (default: ${DEFAULT-VALUE}).")
@@ -50,33 +44,19 @@ public final class GenerateCommand implements Callable<Integer>
             d.meanOutputTokens(), d.meanThinkSeconds(), d.documentFraction(), d.meanDocumentTokens(),
             d.maxInputTokens());
         final List<TraceRecord> records = new ChatWorkloadGenerator(config).generate();
-        if (out == null)
+        OutputFile.writeText(out, w ->
         {
-            final Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
             final MooncakeTraceWriter writer = new MooncakeTraceWriter(w);
             for (final TraceRecord r : records)
             {
                 writer.write(r);
             }
             w.flush();
+        }, spec.commandLine().getOut(), "--out");
+        if (OutputFile.isStdout(out))
+        {
             return 0;
         }
-        final Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        final Path tmp = Files.createTempFile(parent, ".kvtier-generate", ".tmp");
-        try (MooncakeTraceWriter writer = new MooncakeTraceWriter(Files.newBufferedWriter(tmp)))
-        {
-            for (final TraceRecord r : records)
-            {
-                writer.write(r);
-            }
-        }
-        catch (final Exception e)
-        {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         spec.commandLine().getErr().println("wrote " + records.size() + " requests to " + out);
         return 0;
     }

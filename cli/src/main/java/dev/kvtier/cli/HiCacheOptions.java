@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -85,15 +84,15 @@ final class HiCacheOptions
         if (shared.outDir() != null)
         {
             final Path dir = shared.outDir();
-            Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(dir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(dir.resolve("hits_by_tier.png"), HiCachePlot.hitsByTier(report));
+            OutputFile.directory(dir, "--out");
+            OutputFile.write(dir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(dir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(dir.resolve("hits_by_tier.png"), HiCachePlot.hitsByTier(report));
             final List<String> names = new ArrayList<>(List.of("report.json", "results.csv", "hits_by_tier.png"));
             for (final Map.Entry<String, byte[]> e : HiCachePlot.heatMaps(report).entrySet())
             {
                 final String name = "l1_l2_heatmap_" + e.getKey() + ".png";
-                AtomicFiles.write(dir.resolve(name), e.getValue());
+                OutputFile.write(dir.resolve(name), e.getValue());
                 names.add(name);
             }
             err.println("wrote " + String.join(", ", names) + " to " + dir);

@@ -7,8 +7,6 @@ import dev.kvtier.sim.report.HitReport;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,48 +17,74 @@ import java.util.Map;
 /** Token-weighted hit ratio against capacity, one line per policy (and topology), with the ideal ceiling. */
 final class HitPlot
 {
+    /** One line of the plot: a policy (and topology) and its hit ratio at each capacity. */
+    record Curve(String label, double[] capacities, double[] ratios)
+    {
+    }
+
     private HitPlot()
     {
     }
 
     static byte[] png(final HitReport report) throws IOException
     {
-        System.setProperty("java.awt.headless", "true");
-        final XYChart chart = new XYChartBuilder().width(900).height(600)
-            .title("Prefix hit ratio vs capacity").xAxisTitle("capacity (512-token blocks)")
-            .yAxisTitle("hit ratio (token-weighted)").build();
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(1.0);
+        return BitmapEncoder.getBitmapBytes(chart(curves(report), report.ideal().tokenRatio()),
+            BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static List<Curve> curves(final HitReport report)
+    {
         final Map<String, List<double[]>> series = new LinkedHashMap<>();
-        double minCap = Double.MAX_VALUE;
-        double maxCap = 0;
-        boolean anyZero = false;
         for (final HitResult r : report.results())
         {
             final HitScenario s = r.scenario();
             series.computeIfAbsent(label(s, report), k -> new ArrayList<>())
                 .add(new double[] {s.capacityBlocks(), r.counts().tokenRatio()});
-            minCap = Math.min(minCap, s.capacityBlocks());
-            maxCap = Math.max(maxCap, s.capacityBlocks());
-            anyZero |= s.capacityBlocks() == 0;
         }
-        chart.getStyler().setXAxisLogarithmic(!anyZero && maxCap > minCap);
+        final List<Curve> out = new ArrayList<>();
         for (final Map.Entry<String, List<double[]>> e : series.entrySet())
         {
             final List<double[]> points = e.getValue();
             points.sort((a, b) -> Double.compare(a[0], b[0]));
-            final double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
-            final double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
-            chart.addSeries(e.getKey(), x, y);
+            out.add(new Curve(e.getKey(), points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray()));
+        }
+        return out;
+    }
+
+    static XYChart chart(final List<Curve> curves, final double ideal)
+    {
+        final XYChart chart = new XYChartBuilder().width(1000).height(600)
+            .title("Prefix hit ratio vs capacity").xAxisTitle("capacity (512-token blocks)")
+            .yAxisTitle("hit ratio (token-weighted)").build();
+        PlotStyle.apply(chart.getStyler());
+        double minCap = Double.MAX_VALUE;
+        double maxCap = 0;
+        double maxRatio = ideal;
+        for (final Curve c : curves)
+        {
+            for (int i = 0; i < c.capacities().length; i++)
+            {
+                minCap = Math.min(minCap, c.capacities()[i]);
+                maxCap = Math.max(maxCap, c.capacities()[i]);
+                maxRatio = Math.max(maxRatio, c.ratios()[i]);
+            }
+        }
+        PlotStyle.logAxes(chart, PlotStyle.logScale(minCap, maxCap));
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(Math.min(1.0, Math.max(0.1, Math.ceil(maxRatio * 11) / 10)));
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        int i = 0;
+        for (final Curve c : curves)
+        {
+            PlotStyle.series(chart.addSeries(c.label(), c.capacities(), c.ratios()), i++, true);
         }
         if (maxCap > 0)
         {
-            final double ideal = report.ideal().tokenRatio();
-            final XYSeries ceiling = chart.addSeries("ideal (unbounded)",
-                new double[] {Math.max(minCap, anyZero ? 0 : 1), maxCap}, new double[] {ideal, ideal});
-            ceiling.setMarker(SeriesMarkers.NONE);
+            PlotStyle.reference(chart.addSeries("ideal (unbounded)", new double[] {minCap, maxCap},
+                new double[] {ideal, ideal}));
         }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
     }
 
     private static String label(final HitScenario s, final HitReport report)

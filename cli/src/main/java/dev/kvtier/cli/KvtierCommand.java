@@ -18,6 +18,22 @@ public final class KvtierCommand implements java.util.concurrent.Callable<Intege
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Log level of every command (inherited, so it goes before or after the command name). */
+    @picocli.CommandLine.Option(names = "--log-level", paramLabel = "error|warn|info|debug|trace|off",
+        scope = picocli.CommandLine.ScopeType.INHERIT,
+        description = "Log events at this level and above, one line each on standard error (default: info).")
+    void logLevel(final String level)
+    {
+        try
+        {
+            LogSetup.level(LogSetup.parse(level));
+        }
+        catch (final BadInputException e)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** No command given: that is a usage error, so the usage goes to standard error with exit code 2. */
     @Override
     public Integer call()

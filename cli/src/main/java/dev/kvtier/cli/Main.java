@@ -1,12 +1,13 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.sim.cluster.ClusterSchema;
 import dev.kvtier.workloads.recorded.TraceCorruptException;
 import dev.kvtier.workloads.trace.TraceFormatException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 
 /**
  * Entry point of the {@code kvtier} launcher. Maps every failure a user can cause to one line on stderr and exit
@@ -16,6 +17,11 @@ public final class Main
 {
     /** Exit code for bad input: wrong flags, malformed traces or configs. */
     public static final int EXIT_BAD_INPUT = 2;
+
+    static
+    {
+        LogSetup.format();
+    }
 
     /** Chronicle Queue's INFO lines (where it loaded from, how long a mapping took) are noise on a console. */
     private static final java.util.logging.Logger CHRONICLE_LOG = quiet("net.openhft");
@@ -37,20 +43,90 @@ public final class Main
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.getSubcommands().get("master").setOverwrittenOptionsAllowed(true);
+        ParamLabels.install(cli);
         cli.setParameterExceptionHandler((ex, arguments) ->
         {
             final CommandLine cmd = ex.getCommandLine();
+            if ("master".equals(cmd.getCommandName()) && ex instanceof CommandLine.UnmatchedArgumentException u)
+            {
+                for (final String arg : u.getUnmatched())
+                {
+                    final String refusal = MasterFlags.unsupported(arg);
+                    if (refusal != null)
+                    {
+                        err.println("kvtier master: " + refusal);
+                        return EXIT_BAD_INPUT;
+                    }
+                }
+            }
             err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
             return "hugepages".equals(cmd.getCommandName()) ? HugepagesCommand.EXIT_USAGE : EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> handle(ex, cmd, err));
-        return cli.execute(args);
+        for (final String name : new String[] {"sim", "compare", "replay", "calibrate"})
+        {
+            cli.getSubcommands().get(name).getCommandSpec().usageMessage().footerHeading(
+                "%nCluster config fields (--set PATH=VALUE, --vary PATH=V1,V2,...):%n")
+                .footer(ClusterSchema.helpText().replace("%", "%%").split("\n"));
+        }
+        final String[] line;
+        try
+        {
+            line = masterConfig(args);
+        }
+        catch (final BadInputException e)
+        {
+            err.println("kvtier master: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        catch (final java.io.IOException e)
+        {
+            err.println("kvtier master: I/O error: " + e.getMessage());
+            return 1;
+        }
+        try
+        {
+            return cli.execute(line);
+        }
+        catch (final OutOfMemoryError e)
+        {
+            err.println("kvtier: out of memory: the run needs more than the JVM's " + Runtime.getRuntime().maxMemory()
+                / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
+            return 1;
+        }
     }
 
-    private static int handle(final Exception ex, final CommandLine cmd, final PrintWriter err)
+    /** A master command line with upstream's {@code --config_path} expanded, or the arguments unchanged. */
+    private static String[] masterConfig(final String[] args) throws java.io.IOException
+    {
+        if (args.length == 0 || !"master".equals(args[0]))
+        {
+            return args;
+        }
+        final java.util.List<String> expanded = new java.util.ArrayList<>(java.util.List.of("master"));
+        expanded.addAll(MasterFlags.expand(java.util.List.of(args).subList(1, args.length)));
+        return expanded.toArray(String[]::new);
+    }
+
+    private static int handle(final Exception thrown, final CommandLine cmd, final PrintWriter err)
     {
         final String who = cmd.getCommandSpec().qualifiedName();
+        Throwable root = thrown;
+        while ((root instanceof java.util.concurrent.ExecutionException
+            || root instanceof java.util.concurrent.CompletionException) && root.getCause() != null)
+        {
+            root = root.getCause();
+        }
+        if (root instanceof OutOfMemoryError)
+        {
+            err.println(who + ": out of memory: the run needs more than the JVM's " + Runtime.getRuntime().maxMemory()
+                / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
+            debug(thrown, err);
+            return 1;
+        }
+        final Exception ex = root instanceof Exception e ? e : thrown;
         if (ex instanceof TraceFormatException || ex instanceof BadInputException
             || ex instanceof TraceCorruptException || ex instanceof IllegalArgumentException)
         {
@@ -58,13 +134,13 @@ public final class Main
             debug(ex, err);
             return EXIT_BAD_INPUT;
         }
-        if (ex instanceof NoSuchFileException || ex.getCause() instanceof NoSuchFileException)
+        final FileSystemException fileProblem = ex instanceof FileSystemException f ? f
+            : ex.getCause() instanceof FileSystemException f ? f : null;
+        if (fileProblem != null)
         {
-            final String file = ex instanceof NoSuchFileException n ? n.getFile()
-                : ((NoSuchFileException)ex.getCause()).getFile();
-            err.println(who + ": no such file: " + file + "; check the path");
+            err.println(who + ": " + FileProblem.describe(fileProblem));
             debug(ex, err);
-            return EXIT_BAD_INPUT;
+            return FileProblem.isInputError(fileProblem) ? EXIT_BAD_INPUT : 1;
         }
         if (ex instanceof IllegalStateException || ex.getClass().getSimpleName().equals("RpcException"))
         {
@@ -74,7 +150,8 @@ public final class Main
         }
         if (ex instanceof UncheckedIOException || ex instanceof java.io.IOException)
         {
-            err.println(who + ": I/O error: " + ex.getMessage());
+            final Throwable io = ex instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+            err.println(who + ": I/O error: " + io.getMessage());
             debug(ex, err);
             return 1;
         }

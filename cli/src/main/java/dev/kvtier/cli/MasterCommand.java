@@ -20,6 +20,12 @@ public final class MasterCommand implements Callable<Integer>
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Read by {@link MasterFlags#expand} before parsing; declared here so that help lists it. */
+    @Option(names = {"--config-path", "--config_path"}, paramLabel = "FILE",
+        description = "Upstream's master config: a JSON object of flag names and values (conf/master.json); "
+            + "flags on the command line win.")
+    String configPath;
+
     @Option(names = {"--rpc-port", "--rpc_port", "--port"}, defaultValue = "50051",
         description = "RPC port (0 = any free port). Default ${DEFAULT-VALUE}.")
     int rpcPort;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
+import dev.kvtier.sim.cluster.ConfigFieldException;
 import dev.kvtier.sim.replay.RecordedCluster;
 import dev.kvtier.sim.replay.RecordedWorkload;
 import dev.kvtier.sim.report.ServingReport;
@@ -18,7 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +104,15 @@ public final class ReplayCommand implements Callable<Integer>
         {
             final Map<String, String> all = new LinkedHashMap<>(overrides);
             all.putAll(v.overrides());
-            plans.add(ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model()));
+            try
+            {
+                plans.add(ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model()));
+            }
+            catch (final ConfigFieldException e)
+            {
+                throw new BadInputException(e.messageFor(ServingSetup.origin(e.path(), overrides, v.overrides(),
+                    cluster)));
+            }
         }
         final ServingOptions options = options(header, seed);
         final List<ServingResult> results;
@@ -126,11 +134,11 @@ public final class ReplayCommand implements Callable<Integer>
         out.flush();
         if (outDir != null)
         {
-            Files.createDirectories(outDir);
-            AtomicFiles.write(outDir.resolve("report.json"), report.json().getBytes(StandardCharsets.UTF_8));
+            OutputFile.directory(outDir, "--out");
+            OutputFile.write(outDir.resolve("report.json"), report.json().getBytes(StandardCharsets.UTF_8));
             final String simulated = reports.size() == 1 ? reports.get(0).json(!noTiming)
                 : ServingVariants.compareJson(reports, !noTiming);
-            AtomicFiles.write(outDir.resolve("simulated.json"), simulated.getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(outDir.resolve("simulated.json"), simulated.getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getErr().println("wrote report.json, simulated.json to " + outDir);
         }
         return 0;

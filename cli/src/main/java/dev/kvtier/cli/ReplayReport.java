@@ -117,25 +117,34 @@ final class ReplayReport
         }
         final List<Map<String, Double>> simulated = results.stream().map(r -> ReplayMetrics.of(r.records()))
             .toList();
-        sb.append(String.format(Locale.ROOT, "%-22s %11s", "metric", "recorded"));
+        final boolean[] left = new boolean[2 + 3 * runs.size()];
+        left[0] = true;
         for (int i = 0; i < runs.size(); i++)
         {
-            final String full = i == 0 ? "simulated" : runs.get(i).label();
-            final String label = full.length() > 20 ? full.substring(0, 20) : full;
-            sb.append(String.format(Locale.ROOT, " | %20s %9s", label, "error"));
+            left[2 + 3 * i] = true;
         }
-        sb.append(System.lineSeparator());
+        final ConsoleTable table = new ConsoleTable(left, " ");
+        final List<String> header = new java.util.ArrayList<>(List.of("metric", "recorded"));
+        for (int i = 0; i < runs.size(); i++)
+        {
+            header.add("|");
+            header.add(i == 0 ? "simulated" : runs.get(i).label());
+            header.add("error");
+        }
+        table.row(header.toArray(String[]::new));
         for (final String name : ReplayMetrics.NAMES)
         {
             final Double rec = recorded == null ? null : recorded.get(name);
-            sb.append(String.format(Locale.ROOT, "%-22s %11s", name, value(name, rec)));
+            final List<String> row = new java.util.ArrayList<>(List.of(name, value(name, rec)));
             for (final Map<String, Double> sim : simulated)
             {
-                sb.append(String.format(Locale.ROOT, " | %20s %9s", value(name, sim.get(name)),
-                    error(name, ReplayMetrics.error(name, rec, sim.get(name)))));
+                row.add("|");
+                row.add(value(name, sim.get(name)));
+                row.add(error(name, ReplayMetrics.error(name, rec, sim.get(name))));
             }
-            sb.append(System.lineSeparator());
+            table.row(row.toArray(String[]::new));
         }
+        sb.append(table.render());
         sb.append("error: simulated - recorded for ratios (pp = percentage points), (simulated - recorded) / "
             + "recorded otherwise").append(System.lineSeparator());
         return sb.toString();

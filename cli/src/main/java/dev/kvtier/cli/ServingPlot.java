@@ -7,8 +7,8 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +18,9 @@ import java.util.List;
 final class ServingPlot
 {
     private static final int POINTS = 200;
+
+    /** Tier colours: blue for device, orange for host, green for storage. */
+    private static final Color[] TIERS = {PlotStyle.PALETTE[0], PlotStyle.PALETTE[3], PlotStyle.PALETTE[2]};
 
     private ServingPlot()
     {
@@ -38,11 +41,20 @@ final class ServingPlot
     /** The TTFT CDF of labelled runs, each given as its requests' TTFTs in seconds (live or simulated). */
     static byte[] ttftCdf(final List<String> labels, final List<double[]> ttftSeconds) throws IOException
     {
-        final XYChart chart = new XYChartBuilder().width(900).height(600).title("TTFT CDF")
+        return BitmapEncoder.getBitmapBytes(ttftCdfChart(labels, ttftSeconds), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static XYChart ttftCdfChart(final List<String> labels, final List<double[]> ttftSeconds)
+    {
+        final XYChart chart = new XYChartBuilder().width(1000).height(600).title("TTFT CDF")
             .xAxisTitle("TTFT (s)").yAxisTitle("fraction of requests").build();
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setXAxisDecimalPattern("0.###");
-        chart.getStyler().setYAxisDecimalPattern("0.0#");
+        PlotStyle.apply(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        int shown = 0;
         for (int s = 0; s < labels.size(); s++)
         {
             final double[] ttft = Arrays.stream(ttftSeconds.get(s)).map(x -> Math.max(1e-3, x)).sorted().toArray();
@@ -50,6 +62,8 @@ final class ServingPlot
             {
                 continue;
             }
+            min = Math.min(min, ttft[0]);
+            max = Math.max(max, ttft[ttft.length - 1]);
             final int n = Math.min(POINTS, ttft.length);
             final double[] xs = new double[n];
             final double[] ys = new double[n];
@@ -59,20 +73,16 @@ final class ServingPlot
                 xs[i] = ttft[idx];
                 ys[i] = (idx + 1.0) / ttft.length;
             }
-            chart.addSeries(labels.get(s), xs, ys).setMarker(SeriesMarkers.NONE);
+            PlotStyle.series(chart.addSeries(labels.get(s), xs, ys), shown++, false);
         }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        PlotStyle.logAxes(chart, PlotStyle.logScale(min, max));
+        return chart;
     }
 
     static byte[] hitsByTier(final List<ServingReport> reports) throws IOException
     {
-        final CategoryChart chart = new CategoryChartBuilder().width(900).height(600)
-            .title("Prompt tokens served from cache, by tier").yAxisTitle("share of input tokens").build();
-        chart.getStyler().setStacked(true);
         final List<String> labels = new ArrayList<>();
-        final List<Double> device = new ArrayList<>();
-        final List<Double> host = new ArrayList<>();
-        final List<Double> storage = new ArrayList<>();
+        final List<double[]> shares = new ArrayList<>();
         for (final ServingReport r : reports)
         {
             long in = 0;
@@ -87,14 +97,46 @@ final class ServingPlot
                 s += x.storageHitTokens();
             }
             labels.add(label(r));
-            device.add(in == 0 ? 0 : (double)d / in);
-            host.add(in == 0 ? 0 : (double)h / in);
-            storage.add(in == 0 ? 0 : (double)s / in);
+            shares.add(in == 0 ? new double[3] : new double[] {(double)d / in, (double)h / in, (double)s / in});
         }
-        chart.addSeries("device (L1)", labels, device);
-        chart.addSeries("host (L2)", labels, host);
-        chart.addSeries("storage (L3)", labels, storage);
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return BitmapEncoder.getBitmapBytes(hitsByTierChart(labels, shares), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * Stacked bars of the shares of prompt tokens each tier served, one bar per variant. Variant names are written
+     * upright under their bars when short and few; otherwise turned by 90 degrees, with the chart as much taller as
+     * the longest name needs, so no two names overlap.
+     */
+    static CategoryChart hitsByTierChart(final List<String> labels, final List<double[]> shares)
+    {
+        int longest = 0;
+        int total = 0;
+        for (final String l : labels)
+        {
+            longest = Math.max(longest, l.length());
+            total += l.length() + 2;
+        }
+        final boolean turned = total * 7 > 760;
+        final CategoryChart chart = new CategoryChartBuilder().width(1000).height(520 + (turned ? longest * 9 : 0))
+            .title("Prompt tokens served from cache, by tier").yAxisTitle("share of prompt tokens").build();
+        PlotStyle.apply(chart.getStyler());
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setSeriesColors(TIERS);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        chart.getStyler().setXAxisLabelRotation(turned ? 90 : 0);
+        chart.getStyler().setXAxisTickMarkSpacingHint(turned ? 12 : 40);
+        final String[] tiers = {"device (L1)", "host (L2)", "storage (L3)"};
+        for (int t = 0; t < tiers.length; t++)
+        {
+            final List<Double> values = new ArrayList<>();
+            for (final double[] s : shares)
+            {
+                values.add(s[t]);
+            }
+            chart.addSeries(tiers[t], labels, values).setFillColor(TIERS[t]);
+        }
+        return chart;
     }
 
     private static String label(final ServingReport r)

@@ -3,6 +3,7 @@ package dev.kvtier.cli;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
+import dev.kvtier.sim.cluster.ConfigFieldException;
 import dev.kvtier.sim.cluster.HuggingFaceConfig;
 import dev.kvtier.sim.serving.ServingOptions;
 import picocli.CommandLine.Option;
@@ -60,19 +61,147 @@ final class ServingSetup
         description = "Leave the wall-clock 'performance' object out of JSON, for byte-identical reports.")
     boolean noTiming;
 
+    /** Fields given by SGLang's flag names, and which flag gave each. */
+    final Map<String, String> sglang = new LinkedHashMap<>();
+    private final Map<String, String> sglangFlag = new LinkedHashMap<>();
+
+    @Option(names = "--page-size", paramLabel = "TOKENS", description = "SGLang's flag: --set serving.page_size.")
+    void pageSize(final String v)
+    {
+        alias("--page-size", "serving.page_size", v);
+    }
+
+    @Option(names = {"--tp-size", "--tp"}, paramLabel = "GPUS", description = "SGLang's flag: --set tp.")
+    void tpSize(final String v)
+    {
+        alias("--tp-size", "tp", v);
+    }
+
+    @Option(names = "--mem-fraction-static", paramLabel = "FRACTION",
+        description = "SGLang's flag: --set serving.mem_fraction_static.")
+    void memFractionStatic(final String v)
+    {
+        alias("--mem-fraction-static", "serving.mem_fraction_static", v);
+    }
+
+    @Option(names = "--chunked-prefill-size", paramLabel = "TOKENS",
+        description = "SGLang's flag: --set serving.chunked_prefill_size.")
+    void chunkedPrefillSize(final String v)
+    {
+        alias("--chunked-prefill-size", "serving.chunked_prefill_size", v);
+    }
+
+    @Option(names = "--max-running-requests", paramLabel = "N",
+        description = "SGLang's flag: --set serving.max_running_requests.")
+    void maxRunningRequests(final String v)
+    {
+        alias("--max-running-requests", "serving.max_running_requests", v);
+    }
+
+    @Option(names = "--hicache-ratio", paramLabel = "RATIO",
+        description = "SGLang's flag: --set serving.hicache_ratio.")
+    void hicacheRatio(final String v)
+    {
+        alias("--hicache-ratio", "serving.hicache_ratio", v);
+    }
+
+    @Option(names = "--hicache-size", paramLabel = "GB", description = "SGLang's flag: --set serving.hicache_size_gb.")
+    void hicacheSize(final String v)
+    {
+        alias("--hicache-size", "serving.hicache_size_gb", v);
+    }
+
+    @Option(names = "--hicache-write-policy", paramLabel = "POLICY",
+        description = "SGLang's flag: --set serving.write_policy.")
+    void hicacheWritePolicy(final String v)
+    {
+        alias("--hicache-write-policy", "serving.write_policy", v);
+    }
+
+    @Option(names = "--hicache-storage-prefetch-policy", paramLabel = "POLICY",
+        description = "SGLang's flag: --set serving.prefetch_policy.")
+    void prefetchPolicy(final String v)
+    {
+        alias("--hicache-storage-prefetch-policy", "serving.prefetch_policy", v);
+    }
+
+    @Option(names = "--hicache-storage-backend", paramLabel = "mooncake|none",
+        description = "SGLang's flag: mooncake is --set serving.storage=true (the store as L3), none false.")
+    void storageBackend(final String v)
+    {
+        if (!v.equals("mooncake") && !v.equals("none"))
+        {
+            throw new BadInputException("--hicache-storage-backend: '" + v + "' is not simulated; use mooncake (the "
+                + "store as L3) or none");
+        }
+        alias("--hicache-storage-backend", "serving.storage", Boolean.toString(v.equals("mooncake")));
+    }
+
+    @Option(names = "--radix-eviction-policy", paramLabel = "lru|fifo",
+        description = "SGLang's flag: --set serving.eviction_policy (L1/L2 eviction order).")
+    void radixEvictionPolicy(final String v)
+    {
+        alias("--radix-eviction-policy", "serving.eviction_policy", v);
+    }
+
+    /** {@code sim --eviction P} in serving mode: the same field, named by the hit replay's option. */
+    void eviction(final String policy)
+    {
+        alias("--eviction", "serving.eviction_policy", policy);
+    }
+
+    private void alias(final String flag, final String path, final String value)
+    {
+        sglang.put(path, value);
+        sglangFlag.put(path, flag);
+    }
+
+    /** The overrides of {@code --set} and SGLang's flags together ({@code --set} wins). */
+    Map<String, String> allOverrides()
+    {
+        final Map<String, String> all = new LinkedHashMap<>(sglang);
+        all.putAll(overrides);
+        return all;
+    }
+
+    /** The option that gave a field: a {@code --vary}, a {@code --set}, an SGLang flag or the cluster file. */
+    String origin(final String path, final Map<String, String> vary)
+    {
+        if (!vary.containsKey(path) && !overrides.containsKey(path) && sglangFlag.containsKey(path))
+        {
+            return sglangFlag.get(path) + ": sets";
+        }
+        return origin(path, overrides, vary, cluster);
+    }
+
     ClusterPlan plan(final Map<String, String> extra) throws IOException
     {
-        final Map<String, String> all = new LinkedHashMap<>(overrides);
+        final Map<String, String> all = allOverrides();
         all.putAll(extra);
         try
         {
             final ModelSpec model = modelPath == null ? null : HuggingFaceConfig.read(modelPath);
             return ClusterPlan.of(ClusterLoader.load(cluster == null ? "mooncake-16" : cluster, all), model);
         }
+        catch (final ConfigFieldException e)
+        {
+            throw new BadInputException(e.messageFor(origin(e.path(), extra)));
+        }
         catch (final IllegalArgumentException e)
         {
             throw new BadInputException(e.getMessage());
         }
+    }
+
+    /** Which option gave a config field's value: {@code --vary}, {@code --set} or the {@code --cluster} file. */
+    static String origin(final String path, final Map<String, String> set, final Map<String, String> vary,
+        final String cluster)
+    {
+        if (vary.containsKey(path))
+        {
+            return "--vary";
+        }
+        return set.containsKey(path) ? "--set" : "--cluster " + (cluster == null ? "mooncake-16" : cluster) + ":";
     }
 
     ServingOptions options(final long seed)

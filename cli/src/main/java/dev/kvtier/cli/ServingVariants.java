@@ -13,7 +13,6 @@ import dev.kvtier.sim.sweep.ServingVariant;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,7 @@ final class ServingVariants
         {
             plans.add(setup.plan(v.overrides()));
         }
+        requireHeap(plans, threads);
         final List<ServingResult> results = ServingSweep.run(plans, trace, options, threads, progress);
         final List<ServingReport> reports = new ArrayList<>();
         for (int i = 0; i < variants.size(); i++)
@@ -50,6 +50,42 @@ final class ServingVariants
                 setup.itlSloMs));
         }
         return reports;
+    }
+
+    /**
+     * Bytes one page slot of an instance's radix cache takes (its tree arrays, recency list, eviction stamps and
+     * index entry); a cache starts with a slot for every L1 and L2 page, up to 2^20.
+     */
+    private static final long BYTES_PER_CACHE_SLOT = 72;
+
+    /**
+     * Refuses, before building anything, variants whose instances' caches alone cannot fit the heap (a cluster of
+     * 100,000 nodes), with the memory they would need and the heap there is.
+     */
+    static void requireHeap(final List<ClusterPlan> plans, final int threads)
+    {
+        long widest = 0;
+        ClusterPlan largest = plans.get(0);
+        for (final ClusterPlan p : plans)
+        {
+            final long slots = Math.min(1L << 20, Math.max(64, p.cache().devicePages() + p.cache().hostPages() + 64));
+            final long bytes = p.instances() * slots * BYTES_PER_CACHE_SLOT;
+            if (bytes > widest)
+            {
+                widest = bytes;
+                largest = p;
+            }
+        }
+        final long need = widest * Math.min(threads, plans.size());
+        final long heap = Runtime.getRuntime().maxMemory();
+        if (need > heap * 0.8)
+        {
+            throw new BadInputException(String.format(Locale.ROOT, "cluster config: %,d instances (nodes %,d x "
+                    + "gpus_per_node %d / tp %d) need about %,d MiB for their caches alone, more than the JVM's %,d "
+                    + "MiB heap; give fewer nodes or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", largest.instances(),
+                largest.config().nodes(), largest.config().gpusPerNode(), largest.config().tp(), need >> 20,
+                heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
+        }
     }
 
     /** The variants of {@code --vary} specifications, as {@link ServingVariant#product}. */
@@ -68,24 +104,22 @@ final class ServingVariants
     static String table(final List<ServingReport> reports)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-36s %9s %9s %8s %8s %7s %7s %7s %7s %6s %6s %6s %8s%n",
-            "variant", "TTFT p50", "TTFT p99", "ITL p50", "SLO", "hit", "device", "host", "storage", "pf ok",
-            "pf cut", "pf t/o", "RTF"));
-        sb.append(String.format(Locale.ROOT, "%-36s %9s %9s %8s %8s %7s %7s %7s %7s %6s %6s %6s %8s%n",
-            "", "(ms)", "(ms)", "(ms)", "", "", "", "", "", "", "", "", "(x)"));
+        final ConsoleTable table = ConsoleTable.labelled(13)
+            .row("variant", "TTFT p50", "TTFT p99", "ITL p50", "SLO", "hit", "device", "host", "storage", "pf ok",
+                "pf cut", "pf t/o", "RTF")
+            .row("", "(ms)", "(ms)", "(ms)", "", "", "", "", "", "", "", "", "(x)");
         for (final ServingReport r : reports)
         {
             final ObjectNode t = r.tree(true);
-            sb.append(String.format(Locale.ROOT,
-                "%-36s %9.0f %9.0f %8.1f %8.3f %7.3f %7.3f %7.3f %7.3f %6d %6d %6d %8.0f%n",
-                r.variant().length() > 36 ? r.variant().substring(0, 36) : r.variant(),
-                t.at("/ttft_ms/p50").asDouble(), t.at("/ttft_ms/p99").asDouble(), t.at("/itl_ms/p50").asDouble(),
-                t.at("/slo/attainment").asDouble(), t.at("/hits/total_ratio").asDouble(),
-                t.at("/hits/device_ratio").asDouble(), t.at("/hits/host_ratio").asDouble(),
-                t.at("/hits/storage_ratio").asDouble(), t.at("/prefetch/completed").asLong(),
-                t.at("/prefetch/partial").asLong(), t.at("/prefetch/timed_out").asLong(),
-                t.at("/performance/real_time_factor").asDouble()));
+            table.row(r.variant(), fixed(t.at("/ttft_ms/p50").asDouble(), 0), fixed(t.at("/ttft_ms/p99").asDouble(), 0),
+                fixed(t.at("/itl_ms/p50").asDouble(), 1), fixed(t.at("/slo/attainment").asDouble(), 3),
+                fixed(t.at("/hits/total_ratio").asDouble(), 3), fixed(t.at("/hits/device_ratio").asDouble(), 3),
+                fixed(t.at("/hits/host_ratio").asDouble(), 3), fixed(t.at("/hits/storage_ratio").asDouble(), 3),
+                Long.toString(t.at("/prefetch/completed").asLong()), Long.toString(t.at("/prefetch/partial").asLong()),
+                Long.toString(t.at("/prefetch/timed_out").asLong()),
+                fixed(t.at("/performance/real_time_factor").asDouble(), 0));
         }
+        sb.append(table.render());
         if (!reports.isEmpty())
         {
             final ObjectNode t = reports.get(0).tree(false);
@@ -94,6 +128,11 @@ final class ServingVariants
                 t.at("/hits/ideal_ratio").asDouble()));
         }
         return sb.toString();
+    }
+
+    private static String fixed(final double v, final int decimals)
+    {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     static String compareJson(final List<ServingReport> reports, final boolean withPerformance) throws Exception
@@ -111,16 +150,16 @@ final class ServingVariants
     static void writeOutputs(final Path dir, final List<ServingReport> reports, final boolean withPerformance)
         throws Exception
     {
-        Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve("report.json"),
+        OutputFile.directory(dir, "--out");
+        OutputFile.write(dir.resolve("report.json"),
             (reports.size() == 1 ? reports.get(0).json(withPerformance) : compareJson(reports, withPerformance))
                 .getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < reports.size(); i++)
         {
             final String name = reports.size() == 1 ? "requests.csv" : "requests-" + i + ".csv";
-            AtomicFiles.write(dir.resolve(name), reports.get(i).csv().getBytes(StandardCharsets.UTF_8));
+            OutputFile.write(dir.resolve(name), reports.get(i).csv().getBytes(StandardCharsets.UTF_8));
         }
-        AtomicFiles.write(dir.resolve("ttft_cdf.png"), ServingPlot.ttftCdf(reports));
-        AtomicFiles.write(dir.resolve("hits_by_tier.png"), ServingPlot.hitsByTier(reports));
+        OutputFile.write(dir.resolve("ttft_cdf.png"), ServingPlot.ttftCdf(reports));
+        OutputFile.write(dir.resolve("hits_by_tier.png"), ServingPlot.hitsByTier(reports));
     }
 }

@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -112,17 +111,27 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     private boolean noProgress;
 
+    /** Options that only the hit replay reads. */
+    private static final List<String> HITS_ONLY = List.of("--capacity-blocks", "--nodes",
+        "--placement", "--routing", "--prefix-hash-blocks", "--threads");
+
+    /** Options that only the serving simulation reads. */
+    private static final List<String> SERVING_ONLY = List.of("--set", "--model-path", "--spread-arrivals",
+        "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
+        "--tp-size", "--mem-fraction-static", "--chunked-prefill-size", "--max-running-requests", "--hicache-ratio",
+        "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend",
+        "--radix-eviction-policy");
+
     @Override
     public Integer call() throws Exception
     {
         if (mode == Mode.serving || serving.cluster != null)
         {
+            refuse(HITS_ONLY, "serving mode (--cluster)", "it applies to --mode hits");
+            servingEviction();
             return runServing();
         }
-        if (traceDir != null)
-        {
-            throw new BadInputException("--trace-dir: records serving runs; add --cluster PRESET|FILE");
-        }
+        refuse(SERVING_ONLY, "hits mode", "it applies to the serving simulation: add --cluster PRESET|FILE");
         validate();
         if (mode == Mode.hicache)
         {
@@ -133,9 +142,11 @@ public final class SimCommand implements Callable<Integer>
         }
         final long wallStart = System.nanoTime();
         final BlockTrace blocks = workload.blocks();
+        warnWholeTrace(blocks);
         final String source = workload.sourceName();
         final List<HitScenario> scenarios = scenarios(blocks);
         final int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        requireHeap(blocks, scenarios, workers);
         final List<HitResult> results;
         try (ProgressReporter progress = new ProgressReporter("sim " + mode, HitSweep.work(blocks, scenarios),
             !noProgress))
@@ -197,6 +208,89 @@ public final class SimCommand implements Callable<Integer>
                 + traceDir);
         }
         return 0;
+    }
+
+    /**
+     * {@code --eviction} in serving mode is the L1/L2 eviction order ({@code serving.eviction_policy}): one policy
+     * that has a radix-tree form; several are a comparison, which {@code compare --vary} runs.
+     */
+    private void servingEviction()
+    {
+        if (evictions == null)
+        {
+            return;
+        }
+        if (new LinkedHashSet<>(evictions).size() > 1)
+        {
+            throw new BadInputException("--eviction: serving mode runs one L1/L2 policy; compare several with "
+                + "'kvtier compare --vary serving.eviction_policy=lru,fifo'");
+        }
+        try
+        {
+            serving.eviction(dev.kvtier.model.hicache.RadixEvictionPolicy.of(evictions.get(0)).label());
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--eviction: " + e.getMessage());
+        }
+    }
+
+    /** One line naming the first option given that the chosen mode would ignore. */
+    private void refuse(final List<String> options, final String mode, final String why)
+    {
+        final var parsed = spec.commandLine().getParseResult();
+        for (final String option : options)
+        {
+            if (parsed.hasMatchedOption(option))
+            {
+                throw new BadInputException(option + ": not used in " + mode + "; " + why + " (leave it out)");
+            }
+        }
+    }
+
+    /**
+     * Bytes a hit replay keeps per block id and pool (a policy's link, residency and frequency arrays), an upper
+     * bound over the policies; a pool's arrays span the trace's whole id space, whatever its capacity.
+     */
+    private static final long BYTES_PER_BLOCK_AND_POOL = 48;
+
+    /** Refuses, before allocating anything, a sweep whose pools cannot fit the heap (100,000 local pools). */
+    private void requireHeap(final BlockTrace blocks, final List<HitScenario> scenarios, final int workers)
+    {
+        long widest = 0;
+        for (final HitScenario sc : scenarios)
+        {
+            widest = Math.max(widest, sc.placement() == PoolPlacement.LOCAL ? sc.nodes() : 1);
+        }
+        final long concurrent = Math.min(workers, scenarios.size());
+        final long need = widest * blocks.idSpace() * BYTES_PER_BLOCK_AND_POOL * concurrent;
+        final long heap = Runtime.getRuntime().maxMemory();
+        if (need > heap * 0.8)
+        {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "--nodes: %,d local pools of %,d block "
+                    + "ids each need about %,d MiB (%d replays at once), more than the JVM's %,d MiB heap; give fewer "
+                    + "--nodes or --threads, or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", widest, blocks.idSpace(),
+                need >> 20, concurrent, heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
+        }
+    }
+
+    /** A capacity that holds every unique block makes every policy ideal: say so rather than let it pass. */
+    private void warnWholeTrace(final BlockTrace blocks)
+    {
+        if (capacities == null)
+        {
+            return;
+        }
+        final long unique = blocks.stats().uniqueBlocks();
+        for (final int c : new LinkedHashSet<>(capacities))
+        {
+            if (c >= unique)
+            {
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: --capacity-blocks "
+                    + "%,d holds all %,d unique blocks of %s, so every policy reaches the ideal hit ratio there; "
+                    + "give capacities below %,d to compare policies%n", c, unique, workload.sourceName(), unique);
+            }
+        }
     }
 
     private void validate()
@@ -307,10 +401,10 @@ public final class SimCommand implements Callable<Integer>
 
     private void writeOutputs(final HitReport report) throws Exception
     {
-        Files.createDirectories(outDir);
-        AtomicFiles.write(outDir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(outDir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(outDir.resolve("hit_ratio.png"), HitPlot.png(report));
+        OutputFile.directory(outDir, "--out");
+        OutputFile.write(outDir.resolve("report.json"), report.toJsonString().getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(outDir.resolve("results.csv"), report.toCsv().getBytes(StandardCharsets.UTF_8));
+        OutputFile.write(outDir.resolve("hit_ratio.png"), HitPlot.png(report));
     }
 
     /** Converts a policy name, listing the valid names on error. */

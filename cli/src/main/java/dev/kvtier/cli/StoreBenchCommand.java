@@ -33,7 +33,8 @@ public final class StoreBenchCommand implements Callable<Integer>
     int clients;
 
     @Option(names = "--value-size", defaultValue = "1mb",
-        description = "Bytes per value (4kb, 1mb ...). Default ${DEFAULT-VALUE}.")
+        description = "Bytes per value: a byte count or a 1024-based size (4kb = 4 KiB, 1mb = 1 MiB). "
+            + "Default ${DEFAULT-VALUE}.")
     String valueSize;
 
     @Option(names = "--ops", defaultValue = "1024",
@@ -80,21 +81,36 @@ public final class StoreBenchCommand implements Callable<Integer>
                 "p999 us");
             row(out, "put", r.put());
             row(out, "get", r.get());
-            out.printf(Locale.ROOT, "errors %d, mismatches %d (%d clients, %s values, %d ops)%n", r.errors(),
-                r.mismatches(), r.clients(), ByteSizes.format(r.valueSize()), ops);
+            out.printf(Locale.ROOT, "errors %d, mismatches %d (%d clients, value_size %d B = %s, %d ops)%n",
+                r.errors(), r.mismatches(), r.clients(), r.valueSize(), ByteSizes.format(r.valueSize()), ops);
         }
         out.flush();
         return r.errors() == 0 && r.mismatches() == 0 ? 0 : 1;
     }
 
+    /** Rates are over succeeded operations; null when none succeeded (failed operations move no bytes). */
     private static void phase(final ObjectNode n, final StoreBench.Phase p)
     {
-        n.put("ops_per_s", p.opsPerS()).put("bytes_per_s", p.bytesPerS());
+        n.put("succeeded", p.succeeded());
+        if (p.succeeded() == 0)
+        {
+            n.putNull("ops_per_s").putNull("bytes_per_s");
+        }
+        else
+        {
+            n.put("ops_per_s", p.opsPerS()).put("bytes_per_s", p.bytesPerS());
+        }
         n.putObject("latency_us").put("p50", p.p50Us()).put("p99", p.p99Us()).put("p999", p.p999Us());
     }
 
     private static void row(final PrintWriter out, final String name, final StoreBench.Phase p)
     {
+        if (p.succeeded() == 0)
+        {
+            out.printf(Locale.ROOT, "%-4s %10s %12s %10s %10s %10s  (no operation succeeded)%n", name, "-", "-",
+                "-", "-", "-");
+            return;
+        }
         out.printf(Locale.ROOT, "%-4s %10.0f %12.1f %10.0f %10.0f %10.0f%n", name, p.opsPerS(),
             p.bytesPerS() / (1 << 20), p.p50Us(), p.p99Us(), p.p999Us());
     }

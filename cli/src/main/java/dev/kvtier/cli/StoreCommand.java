@@ -22,8 +22,8 @@ public final class StoreCommand implements Callable<Integer>
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", description = "store.json (fields of the reference store service); "
-        + "default: $MOONCAKE_CONFIG_PATH.")
+    @Option(names = "--config", paramLabel = "FILE", description = "store.json (fields of the reference store "
+        + "service); default: $MOONCAKE_CONFIG_PATH, or the MOONCAKE_* environment alone.")
     Path config;
 
     @Override
@@ -34,15 +34,16 @@ public final class StoreCommand implements Callable<Integer>
         {
             file = Path.of(System.getenv("MOONCAKE_CONFIG_PATH"));
         }
-        if (file == null)
+        if (file == null && System.getenv("MOONCAKE_MASTER") == null)
         {
-            throw new BadInputException("--config is required (or set MOONCAKE_CONFIG_PATH); see examples/store.json");
+            throw new BadInputException("--config FILE, MOONCAKE_CONFIG_PATH or MOONCAKE_MASTER is required; see "
+                + "examples/store.json");
         }
         final StoreConfig cfg = StoreConfig.load(file, System.getenv());
         if (cfg.globalSegmentSize() == 0)
         {
-            throw new BadInputException(file + ": global_segment_size is 0, so this store would contribute nothing; "
-                + "set it, e.g. \"4gb\"");
+            throw new BadInputException((file == null ? "MOONCAKE_GLOBAL_SEGMENT_SIZE" : file.toString())
+                + ": global_segment_size is 0, so this store would contribute nothing; set it, e.g. \"4gb\"");
         }
         final DistributedStore store = DistributedStore.setup(cfg);
         final PrintWriter out = spec.commandLine().getOut();

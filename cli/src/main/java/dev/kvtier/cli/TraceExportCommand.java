@@ -13,13 +13,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.FilterWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /**
@@ -50,31 +46,18 @@ public final class TraceExportCommand implements Callable<Integer>
         {
             throw new BadInputException("--format: '" + format + "' is not supported; use mooncake-jsonl");
         }
-        if (out == null)
+        final int[] n = new int[1];
+        OutputFile.writeText(out, w -> n[0] = export(new FilterWriter(w)
         {
-            final PrintWriter stdout = spec.commandLine().getOut();
-            export(new FilterWriter(stdout)
+            @Override
+            public void close() throws IOException
             {
-                @Override
-                public void close() throws IOException
-                {
-                    flush();
-                }
-            });
-            return 0;
-        }
-        final Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        final Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
-        try
+                flush();
+            }
+        }), spec.commandLine().getOut(), "--out");
+        if (!OutputFile.isStdout(out))
         {
-            final int n = export(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getErr().println("wrote " + n + " requests to " + out);
-        }
-        finally
-        {
-            Files.deleteIfExists(tmp);
+            spec.commandLine().getErr().println("wrote " + n[0] + " requests to " + out);
         }
         return 0;
     }

@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -34,10 +33,7 @@ public final class TraceImportCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (!Files.isRegularFile(in))
-        {
-            throw new BadInputException("--in: no such file '" + in + "'; give a Mooncake JSONL trace");
-        }
+        InputFile.require(in, "--in", "give a Mooncake JSONL trace");
         TraceDirs.requireEmpty(traceDir, "--trace-dir");
         long n = 0;
         try (MooncakeTraceReader reader = MooncakeTraceReader.open(in);

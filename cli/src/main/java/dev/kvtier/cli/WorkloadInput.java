@@ -8,7 +8,6 @@ import dev.kvtier.workloads.trace.TraceRecord;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -128,11 +127,8 @@ final class WorkloadInput
 
     private MooncakeTraceReader openTrace() throws IOException
     {
-        if (!Files.isRegularFile(trace))
-        {
-            throw new BadInputException("--trace: no such file '" + trace + "'; give the path of a Mooncake JSONL "
-                + "trace, or leave --trace out to use the built-in workload");
-        }
+        InputFile.require(trace, "--trace",
+            "give the path of a Mooncake JSONL trace, or leave --trace out to use the built-in workload");
         return MooncakeTraceReader.open(trace);
     }
 

@@ -66,6 +66,41 @@ class LiveStoreProcessTest
     }
 
     @Test
+    void storeBenchShouldStopAtTheFirstAllocationFailureWhenNoStoreIsMounted() throws Exception
+    {
+        try (KvtierProcess master = KvtierProcess.start("kvtier master:", "master", "--rpc-port", "0",
+            "--rpc-address", "127.0.0.1", "--enable-http-metadata-server", "--http-metadata-server-port", "0",
+            "--http-metadata-server-host", "127.0.0.1", "--metrics-port", "0", "--metrics-host", "127.0.0.1"))
+        {
+            final CliRun bench = CliRun.of("store-bench", "--master", master.fromReadyLine("rpc (\\S+:\\d+),"),
+                "--metadata-server", master.fromReadyLine("metadata (http://\\S+/metadata)"), "--clients", "2",
+                "--value-size", "64kb", "--ops", "400");
+            assertThat(bench.exitCode()).isEqualTo(1);
+            assertThat(bench.err()).contains("no segment mounted at the master (start `kvtier store` first)");
+            assertThat(bench.err().lines()).hasSize(1);
+            assertThat(bench.out()).doesNotContain("MiB/s");
+            // kvtier store from the MOONCAKE_* environment alone, as SGLang's and Mooncake's store services start
+            try (KvtierProcess store = KvtierProcess.start(java.util.Map.of("MOONCAKE_MASTER", rpc(master),
+                "MOONCAKE_TE_META_DATA_SERVER", master.fromReadyLine("metadata (http://\\S+/metadata)"),
+                "MOONCAKE_LOCAL_HOSTNAME", "127.0.0.1", "MOONCAKE_GLOBAL_SEGMENT_SIZE", "64mb",
+                "MOONCAKE_LOCAL_BUFFER_SIZE", "16mb"), "kvtier store:", "store"))
+            {
+                assertThat(store.awaitReady()).contains("mounted at master " + rpc(master));
+                final CliRun again = CliRun.of("store-bench", "--master", rpc(master), "--metadata-server",
+                    master.fromReadyLine("metadata (http://\\S+/metadata)"), "--clients", "2", "--value-size", "64kb",
+                    "--ops", "400", "--json");
+                assertThat(again.exitCode()).as(again.err() + store.output()).isZero();
+                assertThat(again.out()).contains("\"errors\" : 0", "\"succeeded\" : 400");
+            }
+        }
+    }
+
+    private static String rpc(final KvtierProcess master) throws Exception
+    {
+        return master.fromReadyLine("rpc (\\S+:\\d+),");
+    }
+
+    @Test
     void quickStartDeploymentSurvivesAStoreKilledMidLoad(@TempDir final Path dir) throws Exception
     {
         try (KvtierProcess master = KvtierProcess.start("kvtier master:", "master", "--rpc-port", "0",

@@ -1,8 +1,10 @@
 package dev.kvtier.live.bench;
 
 import dev.kvtier.live.client.DistributedStore;
+import dev.kvtier.live.config.ByteSizes;
 import dev.kvtier.live.config.StoreConfig;
 import dev.kvtier.live.config.TransferProtocol;
+import dev.kvtier.model.store.ErrorCode;
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
@@ -12,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code kvtier store-bench}: N clients (one thread and one connection set each) write {@code ops} values
@@ -59,8 +62,12 @@ public final class StoreBench
         }
     }
 
-    /** One phase's figures. */
-    public record Phase(long ops, double opsPerS, double bytesPerS, double p50Us, double p99Us, double p999Us)
+    /**
+     * One phase's figures: {@code ops} attempted, {@code succeeded} of them; rates count succeeded operations only
+     * (a failed put moved no bytes), and are NaN when none succeeded.
+     */
+    public record Phase(long ops, long succeeded, double opsPerS, double bytesPerS, double p50Us, double p99Us,
+        double p999Us)
     {
     }
 
@@ -93,17 +100,29 @@ public final class StoreBench
             }
             final AtomicLong errors = new AtomicLong();
             final AtomicLong mismatches = new AtomicLong();
+            final AtomicReference<String> stop = new AtomicReference<>();
             final Phase put = phase(o, 1, stores, (store, i, dst, h) ->
             {
                 final ByteBuffer src = window(pattern, i, o.valueSize());
                 final long t0 = System.nanoTime();
                 final int rc = store.putFrom(prefix + i, src);
                 h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                if (rc == ErrorCode.NO_AVAILABLE_HANDLE.code() && stop.get() == null)
+                {
+                    stop.compareAndSet(null, "put of " + ByteSizes.format(o.valueSize()) + ": the master allocated "
+                        + "no space (NO_AVAILABLE_HANDLE): no segment mounted at the master (start `kvtier store` "
+                        + "first), or its segments are full (give fewer --ops or a smaller --value-size)");
+                }
                 if (rc != 0)
                 {
                     errors.incrementAndGet();
                 }
-            }, pattern);
+                return rc == 0;
+            }, pattern, stop);
+            if (stop.get() != null)
+            {
+                throw new IllegalStateException(stop.get());
+            }
             final Phase get = phase(o, o.getRounds(), stores, (store, i, dst, h) ->
             {
                 dst.clear();
@@ -113,14 +132,16 @@ public final class StoreBench
                 if (n != o.valueSize())
                 {
                     errors.incrementAndGet();
-                    return;
+                    return false;
                 }
                 dst.limit((int)n);
                 if (dst.mismatch(window(pattern, i, o.valueSize())) != -1)
                 {
                     mismatches.incrementAndGet();
+                    return false;
                 }
-            }, pattern);
+                return true;
+            }, pattern, new AtomicReference<>());
             stores.get(0).removeByRegex(java.util.regex.Pattern.quote(prefix) + ".*", true);
             return new Result(put, get, errors.get(), mismatches.get(), o.clients(), o.valueSize());
         }
@@ -139,14 +160,17 @@ public final class StoreBench
         return pattern.duplicate().position(offset).limit(offset + (int)size);
     }
 
+    /** One operation; true when it succeeded. */
     private interface Op
     {
-        void run(DistributedStore store, int i, ByteBuffer dst, Histogram h);
+        boolean run(DistributedStore store, int i, ByteBuffer dst, Histogram h);
     }
 
+    /** Runs a phase on every client; a non-null {@code stop} ends every client's loop at its next operation. */
     private static Phase phase(final Options o, final int rounds, final List<DistributedStore> stores, final Op op,
-        final ByteBuffer pattern) throws Exception
+        final ByteBuffer pattern, final AtomicReference<String> stop) throws Exception
     {
+        final AtomicLong succeeded = new AtomicLong();
         final Histogram all = new Histogram(3_600_000_000L, 3);
         final CyclicBarrier start = new CyclicBarrier(o.clients() + 1);
         final List<Thread> threads = new ArrayList<>();
@@ -168,9 +192,12 @@ public final class StoreBench
                     start.await();
                     for (int round = 0; round < rounds; round++)
                     {
-                        for (int i = client; i < o.ops(); i += o.clients())
+                        for (int i = client; i < o.ops() && stop.get() == null; i += o.clients())
                         {
-                            op.run(store, i, dst, h);
+                            if (op.run(store, i, dst, h))
+                            {
+                                succeeded.incrementAndGet();
+                            }
                         }
                     }
                 }
@@ -205,7 +232,9 @@ public final class StoreBench
             all.add(h);
         }
         final long ops = (long)o.ops() * rounds;
-        return new Phase(ops, ops / seconds, ops * (double)o.valueSize() / seconds,
+        final long ok = succeeded.get();
+        return new Phase(ops, ok, ok == 0 ? Double.NaN : ok / seconds,
+            ok == 0 ? Double.NaN : ok * (double)o.valueSize() / seconds,
             all.getValueAtPercentile(50), all.getValueAtPercentile(99), all.getValueAtPercentile(99.9));
     }
 }

@@ -35,6 +35,19 @@ public record StoreConfig(
         "protocol", "device_name", "global_segment_size", "local_buffer_size", "enable_ssd_offload",
         "ssd_offload_path", "tenant_id", "enable_client_http_server", "client_http_port");
 
+    /**
+     * Fields of the reference store service that kvtier does not implement, with the value that means "off" (the
+     * reference's default), and the environment variable that also sets each: any other value is refused rather than
+     * accepted and ignored.
+     */
+    private static final Map<String, String[]> UNIMPLEMENTED = Map.of(
+        "enable_ssd_offload", new String[] {"false", "MOONCAKE_OFFLOAD_ENABLED", "SSD offload"},
+        "ssd_offload_path", new String[] {"", "MOONCAKE_OFFLOAD_FILE_STORAGE_PATH", "SSD offload"},
+        "tenant_id", new String[] {"default", "MOONCAKE_TENANT_ID", "multi-tenancy"},
+        "enable_client_http_server", new String[] {"false", "MOONCAKE_ENABLE_CLIENT_HTTP_SERVER",
+            "the client HTTP server"},
+        "client_http_port", new String[] {"9300", "MOONCAKE_CLIENT_HTTP_PORT", "the client HTTP server"});
+
     public StoreConfig
     {
         TransferProtocol.check("store config", protocol, metadataServer);
@@ -69,21 +82,31 @@ public record StoreConfig(
     }
 
     /**
-     * Reads a store.json and applies the environment.
+     * Reads a store.json (or none: {@code file} null) and applies the environment, as the reference store service
+     * does: with no file, {@code MOONCAKE_MASTER} is required and the rest take the reference's environment defaults
+     * ({@code MOONCAKE_LOCAL_HOSTNAME} localhost, {@code MOONCAKE_TE_META_DATA_SERVER} P2PHANDSHAKE).
      *
      * @throws IllegalArgumentException one line naming the field and the fix
      */
     public static StoreConfig load(final Path file, final Map<String, String> env) throws IOException
     {
         final JsonNode root;
-        try
+        final String source = file == null ? "environment (no MOONCAKE_CONFIG_PATH or --config)" : file.toString();
+        if (file == null)
         {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = new ObjectMapper().createObjectNode();
         }
-        catch (final com.fasterxml.jackson.core.JsonProcessingException e)
+        else
         {
-            throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr()
-                + "): " + e.getOriginalMessage());
+            try
+            {
+                root = new ObjectMapper().readTree(Files.readString(file));
+            }
+            catch (final com.fasterxml.jackson.core.JsonProcessingException e)
+            {
+                throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr()
+                    + "): " + e.getOriginalMessage());
+            }
         }
         if (root == null || !root.isObject())
         {
@@ -99,12 +122,26 @@ public record StoreConfig(
                     + String.join(", ", KNOWN.stream().sorted().toList()));
             }
         }
-        final String host = env.getOrDefault("MOONCAKE_LOCAL_HOSTNAME", text(root, "local_hostname", null));
-        final String metadata = env.getOrDefault("MOONCAKE_TE_META_DATA_SERVER", text(root, "metadata_server", null));
+        for (final Map.Entry<String, String[]> u : new java.util.TreeMap<>(UNIMPLEMENTED).entrySet())
+        {
+            final String[] off = u.getValue();
+            final String value = env.getOrDefault(off[1], text(root, u.getKey(), off[0]));
+            if (!value.equalsIgnoreCase(off[0]))
+            {
+                throw new IllegalArgumentException(source + ": " + u.getKey() + " (" + off[1] + ") = '" + value
+                    + "': " + off[2] + " is not implemented in kvtier's store; remove it or set it to '" + off[0]
+                    + "'");
+            }
+        }
+        final boolean envOnly = file == null;
+        final String host = env.getOrDefault("MOONCAKE_LOCAL_HOSTNAME",
+            text(root, "local_hostname", envOnly ? "localhost" : null));
+        final String metadata = env.getOrDefault("MOONCAKE_TE_META_DATA_SERVER",
+            text(root, "metadata_server", envOnly ? "P2PHANDSHAKE" : null));
         final String master = env.getOrDefault("MOONCAKE_MASTER", text(root, "master_server_address", null));
-        require(file, "local_hostname", host);
-        require(file, "metadata_server", metadata);
-        require(file, "master_server_address", master);
+        require(source, "local_hostname", "MOONCAKE_LOCAL_HOSTNAME", host);
+        require(source, "metadata_server", "MOONCAKE_TE_META_DATA_SERVER", metadata);
+        require(source, "master_server_address", "MOONCAKE_MASTER", master);
         final String protocol = env.getOrDefault("MOONCAKE_PROTOCOL", text(root, "protocol", "tcp"));
         final String device = env.getOrDefault("MOONCAKE_DEVICE", text(root, "device_name", ""));
         final long segment = ByteSizes.parse("global_segment_size", env.getOrDefault("MOONCAKE_GLOBAL_SEGMENT_SIZE",
@@ -120,11 +157,11 @@ public record StoreConfig(
         return n == null || n.isNull() ? fallback : n.asText();
     }
 
-    private static void require(final Path file, final String field, final String value)
+    private static void require(final String source, final String field, final String env, final String value)
     {
         if (value == null || value.isBlank())
         {
-            throw new IllegalArgumentException(file + ": missing required field '" + field + "'");
+            throw new IllegalArgumentException(source + ": missing required field '" + field + "' (or " + env + ")");
         }
     }
 }

@@ -117,7 +117,7 @@ public final class ServingWorker implements Node
         }, STEP_TIMER, COPY_TIMER_BASE);
         final boolean decodeOnly = config.role() == WorkerRole.DECODE;
         this.cache = new HiRadixCache(cacheConfig.devicePages(), decodeOnly ? 0 : cacheConfig.hostPages(),
-            cacheConfig.writePolicy());
+            cacheConfig.writePolicy(), cacheConfig.evictionPolicy());
         final long pageBytes = config.cost().kvBytes(pageSize);
         // the serving simulator costs KV bytes without tracking which slot holds a page: its memory is virtual,
         // one region per tier, and every page moves from or to the region's first page-sized slice

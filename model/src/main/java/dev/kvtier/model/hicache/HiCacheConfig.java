@@ -16,11 +16,12 @@ package dev.kvtier.model.hicache;
  * @param prefetchTimeoutMaxNs      {@code prefetch_timeout_max} (none in the baseline: {@link Long#MAX_VALUE})
  * @param loadBackThresholdTokens   host hits shorter than this are recomputed instead of loaded (10)
  * @param prefetchCapacityFraction  ongoing prefetches may occupy this share of (host − device) slots (0.8)
+ * @param evictionPolicy            L1/L2 eviction order ({@code --radix-eviction-policy}; lru)
  */
 public record HiCacheConfig(int pageSize, int devicePages, int hostPages, WritePolicy writePolicy,
     PrefetchPolicy prefetchPolicy, boolean storage, int prefetchThresholdTokens, long prefetchTimeoutBaseNs,
     long prefetchTimeoutPerKiNs, long prefetchTimeoutMaxNs, int loadBackThresholdTokens,
-    double prefetchCapacityFraction)
+    double prefetchCapacityFraction, RadixEvictionPolicy evictionPolicy)
 {
     /** Pages per L3 query or I/O batch, as the cache controller uses. */
     public static final int STORAGE_BATCH_PAGES = 128;

@@ -9,8 +9,10 @@ import java.util.Arrays;
  * tree node (SGLang's tree with each node split at page boundaries, which is how matching, eviction and write
  * policies see it anyway). A node is on the device, on the host, or both; L1 evicts device leaves (a backed-up one
  * becomes host-only, one that is not is deleted, or written to host first under write_back); L2 evicts host-only
- * leaves that nothing pins. Both tiers are LRU: every access touches a chain deepest page first, so a parent is
- * always more recent than its children and the least recent page of a tier is one of its leaves.
+ * leaves that nothing pins. Both tiers are LRU by default: every access touches a chain deepest page first, so a
+ * parent is always more recent than its children and the least recent page of a tier is one of its leaves. A
+ * {@link RadixEvictionPolicy} given at construction changes that order (FIFO: an access does not renew a page, so
+ * eviction may step over older internal pages to reach a leaf).
  *
  * <p>Capacity is counted in pages: tree pages on each tier plus reservations (a running request's private device
  * slots, an ongoing prefetch's host slots).
@@ -33,6 +35,7 @@ public final class HiRadixCache
     private final WritePolicy writePolicy;
     private final int writeThreshold;
     private final boolean boundary;
+    private final boolean renewOnAccess;
     private PageSlotMap index;
 
     private int[] page;
@@ -69,7 +72,13 @@ public final class HiRadixCache
 
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy)
     {
-        this(deviceCapacity, hostCapacity, writePolicy, writePolicy.hitThreshold());
+        this(deviceCapacity, hostCapacity, writePolicy, writePolicy.hitThreshold(), RadixEvictionPolicy.LRU);
+    }
+
+    public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
+        final RadixEvictionPolicy evictionPolicy)
+    {
+        this(deviceCapacity, hostCapacity, writePolicy, writePolicy.hitThreshold(), evictionPolicy);
     }
 
     /**
@@ -79,10 +88,21 @@ public final class HiRadixCache
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
         final int writeThreshold)
     {
+        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, RadixEvictionPolicy.LRU);
+    }
+
+    /**
+     * @param writeThreshold hits a page needs before it wants a host copy
+     * @param evictionPolicy the L1/L2 eviction order (SGLang's {@code --radix-eviction-policy})
+     */
+    public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
+        final int writeThreshold, final RadixEvictionPolicy evictionPolicy)
+    {
         if (writeThreshold < 1)
         {
             throw new IllegalArgumentException("write_through_threshold is " + writeThreshold + "; it must be >= 1");
         }
+        this.renewOnAccess = evictionPolicy.renewsOnAccess();
         this.deviceCapacity = deviceCapacity;
         this.hostCapacity = hostCapacity;
         this.writePolicy = writePolicy;
@@ -772,13 +792,16 @@ public final class HiRadixCache
             {
                 continue;
             }
-            if ((flags[s] & ON_DEVICE) != 0)
+            if ((flags[s] & ON_DEVICE) != 0 && renewOnAccess)
             {
                 deviceLru.moveToHead(s);
             }
             if (boundary || (flags[s] & ON_HOST) != 0)
             {
-                touchHost(s);
+                if (renewOnAccess)
+                {
+                    touchHost(s);
+                }
                 offerHost(s);
             }
         }

@@ -96,4 +96,32 @@ class HiRadixCacheTest
         assertThat(cache.reserveHost(1)).isTrue();
         assertThat(cache.contains(1)).isFalse();
     }
+
+    @Test
+    void shouldEvictInEntryOrderUnderFifoAndInRecencyOrderUnderLru()
+    {
+        for (final RadixEvictionPolicy policy : RadixEvictionPolicy.values())
+        {
+            final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH, policy);
+            computeAndInsert(cache, new int[] {1});
+            computeAndInsert(cache, new int[] {2});
+            cache.match(new int[] {1}, 1, match);
+            computeAndInsert(cache, new int[] {3});
+            assertThat(cache.contains(1)).as(policy + ": the page entered first, used last")
+                .isEqualTo(policy == RadixEvictionPolicy.LRU);
+            assertThat(cache.contains(2)).as(policy.label()).isEqualTo(policy == RadixEvictionPolicy.FIFO);
+        }
+    }
+
+    @Test
+    void shouldTakeTheBlockPoolPoliciesThatHaveARadixForm()
+    {
+        assertThat(RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.LRU))
+            .isEqualTo(RadixEvictionPolicy.LRU);
+        assertThat(RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.FIFO))
+            .isEqualTo(RadixEvictionPolicy.FIFO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.OPT))
+            .hasMessageContaining("use lru or fifo");
+    }
 }

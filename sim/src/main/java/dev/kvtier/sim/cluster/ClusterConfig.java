@@ -22,7 +22,8 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
      * (the default) they are left out of the config's JSON, so reports of configs that do not set them are unchanged.
      * {@code request_overhead_ms} is time a request spends before the router sees it (a live front end's HTTP,
      * tokenization and queueing), counted in its TTFT: the cost model has no such term, and {@code kvtier calibrate}
-     * fits it to a live run; at 0 (the default) it is left out of the JSON too.
+     * fits it to a live run; at 0 (the default) it is left out of the JSON too. {@code eviction_policy} is the L1/L2
+     * eviction order ({@code lru}, {@code fifo}; SGLang's {@code --radix-eviction-policy}), left out at {@code lru}.
      */
     public record Serving(int pageSize, double memFractionStatic, int chunkedPrefillSize, int maxRunningRequests,
         double hicacheRatio, double hicacheSizeGb, String writePolicy, boolean storage, String prefetchPolicy,
@@ -30,8 +31,28 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
         double prefetchTimeoutMaxS, int loadBackThreshold,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int devicePages,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long hostPages,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double requestOverheadMs)
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double requestOverheadMs,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = LruIsDefault.class) String evictionPolicy)
     {
+    }
+
+    /**
+     * Leaves {@code eviction_policy} out of the config's JSON at its default ({@code lru}), so reports of configs that
+     * do not set it are unchanged; Jackson excludes a value this filter {@code equals}.
+     */
+    public static final class LruIsDefault
+    {
+        @Override
+        public boolean equals(final Object value)
+        {
+            return "lru".equals(value);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return 0;
+        }
     }
 
     /** Mooncake store: per-node segment and master flags. */

@@ -73,6 +73,7 @@ public final class ClusterLoader
 
     public static ClusterConfig bind(final ObjectNode tree)
     {
+        ClusterSchema.validate(tree);
         try
         {
             return MAPPER.treeToValue(tree, ClusterConfig.class);
@@ -99,7 +100,8 @@ public final class ClusterLoader
             final JsonNode child = node.get(parts[i]);
             if (!(child instanceof ObjectNode o))
             {
-                throw new IllegalArgumentException("--set " + path + ": no section '" + parts[i] + "'");
+                throw new ConfigFieldException(path, null, "no section '" + parts[i] + "'; "
+                    + ClusterSchema.suggestion(path));
             }
             node = o;
         }
@@ -107,7 +109,8 @@ public final class ClusterLoader
         final JsonNode old = node.get(leaf);
         if (old == null)
         {
-            throw new IllegalArgumentException("--set " + path + ": unknown field '" + leaf + "'");
+            throw new ConfigFieldException(path, null, "unknown field '" + leaf + "'; "
+                + ClusterSchema.suggestion(path));
         }
         try
         {
@@ -134,7 +137,7 @@ public final class ClusterLoader
         }
         catch (final NumberFormatException e)
         {
-            throw new IllegalArgumentException("--set " + path + "=" + value + ": expected a "
+            throw new ConfigFieldException(path, value, "expected a "
                 + (old.isBoolean() ? "boolean (true/false)" : "number"));
         }
     }

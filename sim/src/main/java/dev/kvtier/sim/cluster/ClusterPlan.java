@@ -4,6 +4,7 @@ import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.cost.RooflineCostModel;
 import dev.kvtier.model.hicache.HiCacheConfig;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.model.routing.RoutingPolicy;
@@ -122,7 +123,8 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
             parse(() -> PrefetchPolicy.parse(s.prefetchPolicy())), s.storage(), s.prefetchThreshold(),
             seconds(s.prefetchTimeoutBaseS()), seconds(s.prefetchTimeoutPerKiTokenS()),
             s.prefetchTimeoutMaxS() > 0 ? seconds(s.prefetchTimeoutMaxS()) : Long.MAX_VALUE, s.loadBackThreshold(),
-            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION);
+            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION,
+            parse(() -> RadixEvictionPolicy.parse(s.evictionPolicy())));
         return new ClusterPlan(c, model, gpu, cost, instances, prefill, pd, cache, segmentBytes, nicBytesPerNs,
             latency, parse(() -> RoutingPolicy.parse(c.router().policy())),
             parse(() -> RoutingPolicy.parse(c.router().decodePolicy())));

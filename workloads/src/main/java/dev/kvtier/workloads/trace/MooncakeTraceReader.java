@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,10 @@ import java.util.NoSuchElementException;
 public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeable
 {
     private static final JsonFactory JSON = new JsonFactory();
+    /** A UTF-8 byte-order mark some editors write at the start of a file: skipped. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+    /** What the decoder makes of bytes that are not UTF-8. */
+    private static final char REPLACEMENT = '\uFFFD';
 
     private final String source;
     private final BufferedReader reader;
@@ -39,10 +44,14 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
     }
 
-    /** Opens a trace file; the source name in errors is the file name as given. */
+    /**
+     * Opens a trace file; the source name in errors is the file name as given. Bytes that are not UTF-8 decode to
+     * U+FFFD, which {@link #next()} reports with the line that holds them.
+     */
     public static MooncakeTraceReader open(final Path path) throws IOException
     {
-        return new MooncakeTraceReader(path.toString(), Files.newBufferedReader(path, StandardCharsets.UTF_8));
+        return new MooncakeTraceReader(path.toString(),
+            new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
     }
 
     @Override
@@ -75,6 +84,15 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
             while ((line = reader.readLine()) != null)
             {
                 lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK))
+                {
+                    line = line.substring(1);
+                }
+                if (line.indexOf(REPLACEMENT) >= 0)
+                {
+                    throw error(null, "not UTF-8 (a byte sequence that no character encodes, at column "
+                        + (line.indexOf(REPLACEMENT) + 1) + "); save the trace as UTF-8");
+                }
                 if (!line.isBlank())
                 {
                     return parse(line);

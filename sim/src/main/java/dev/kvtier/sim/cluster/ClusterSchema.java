@@ -1,0 +1,219 @@
+package dev.kvtier.sim.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The cluster config's fields: every dotted path {@code defaults.json} holds, its default, and the range a run can
+ * use. One place that {@code --help} lists, that a typo is matched against, and that checks every field before a
+ * run starts, so a negative segment or a zero bandwidth is one line naming the field rather than a report with a
+ * negative segment or an exception from a worker thread.
+ */
+public final class ClusterSchema
+{
+    /** One field: its path, its default as JSON text and the rule its value must satisfy (empty: any of its type). */
+    public record Field(String path, String defaultValue, String type, Range range)
+    {
+    }
+
+    /** A numeric range, inclusive or exclusive at each end; {@code allowed} is one extra value (−1: the default). */
+    public record Range(double min, boolean minOpen, double max, boolean maxOpen, Double allowed)
+    {
+        boolean contains(final double v)
+        {
+            if (allowed != null && v == allowed)
+            {
+                return true;
+            }
+            final boolean aboveMin = minOpen ? v > min : v >= min;
+            final boolean belowMax = maxOpen ? v < max : v <= max;
+            return aboveMin && belowMax;
+        }
+
+        /** The rule in words: {@code > 0}, {@code in (0, 1]}, {@code >= 0 or -1}. */
+        public String describe()
+        {
+            final String text;
+            if (Double.isInfinite(max))
+            {
+                text = (minOpen ? "> " : ">= ") + number(min);
+            }
+            else
+            {
+                text = "in " + (minOpen ? "(" : "[") + number(min) + ", " + number(max) + (maxOpen ? ")" : "]");
+            }
+            return allowed == null ? text : text + " or " + number(allowed);
+        }
+    }
+
+    private static final double INF = Double.POSITIVE_INFINITY;
+    private static final Range POSITIVE = new Range(0, true, INF, false, null);
+    private static final Range AT_LEAST_ONE = new Range(1, false, INF, false, null);
+    private static final Range NON_NEGATIVE = new Range(0, false, INF, false, null);
+    private static final Range FRACTION = new Range(0, true, 1, false, null);
+    private static final Range SHARE = new Range(0, false, 1, false, null);
+
+    /** Ranges by path; a numeric field not listed must be >= 0. */
+    private static final Map<String, Range> RANGES = Map.ofEntries(
+        Map.entry("nodes", AT_LEAST_ONE),
+        Map.entry("gpus_per_node", AT_LEAST_ONE),
+        Map.entry("tp", AT_LEAST_ONE),
+        Map.entry("host_memory_gb", POSITIVE),
+        Map.entry("nic.count", AT_LEAST_ONE),
+        Map.entry("nic.gbps", POSITIVE),
+        Map.entry("nic.latency_us", new Range(0, false, INF, false, -1.0)),
+        Map.entry("serving.page_size", AT_LEAST_ONE),
+        Map.entry("serving.mem_fraction_static", FRACTION),
+        Map.entry("serving.chunked_prefill_size", AT_LEAST_ONE),
+        Map.entry("serving.max_running_requests", AT_LEAST_ONE),
+        Map.entry("store.eviction_high_watermark_ratio", FRACTION),
+        Map.entry("store.eviction_ratio", FRACTION),
+        Map.entry("router.cache_threshold", SHARE));
+
+    /** The values a text field takes, as help shows them ({@link ClusterPlan} checks them). */
+    private static final Map<String, String> CHOICES = Map.of(
+        "gpu", "A100|A800|H100|H800|H200|H20",
+        "model", "llama-3-8b|llama-3-70b|qwen2.5-72b|deepseek-v3",
+        "nic.protocol", "rdma|tcp",
+        "serving.write_policy", "write_through|write_through_selective|write_back|boundary_l1_l2",
+        "serving.prefetch_policy", "best_effort|wait_complete|timeout",
+        "serving.eviction_policy", "lru|fifo",
+        "disaggregation.mode", "none|pd",
+        "router.policy", "round_robin|random|power_of_two|cache_aware|kv_aware",
+        "router.decode_policy", "round_robin|random|power_of_two|cache_aware|kv_aware");
+
+    private static final List<Field> FIELDS = collect();
+
+    private ClusterSchema()
+    {
+    }
+
+    /** Every field, in {@code defaults.json}'s order. */
+    public static List<Field> fields()
+    {
+        return FIELDS;
+    }
+
+    /**
+     * Checks every field of a merged config tree against its type and range.
+     *
+     * @throws ConfigFieldException for the first field out of range
+     */
+    public static void validate(final ObjectNode tree)
+    {
+        for (final Field f : FIELDS)
+        {
+            final JsonNode v = tree.at("/" + f.path().replace('.', '/'));
+            if (f.range() != null && v.isNumber() && !f.range().contains(v.asDouble()))
+            {
+                throw new ConfigFieldException(f.path(), number(v.asDouble()), "must be " + f.range().describe()
+                    + " (default " + f.defaultValue() + ")");
+            }
+        }
+    }
+
+    /** The known field closest to a mistyped path, or null when none is close. */
+    public static String nearest(final String path)
+    {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (final Field f : FIELDS)
+        {
+            final String leaf = f.path().substring(f.path().lastIndexOf('.') + 1);
+            final int d = Math.min(distance(path, f.path()), distance(path, leaf) + 1);
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = f.path();
+            }
+        }
+        return bestDistance <= Math.max(2, path.length() / 3) ? best : null;
+    }
+
+    /** "did you mean …?" text for a mistyped path, or a pointer to the list. */
+    public static String suggestion(final String path)
+    {
+        final String near = nearest(path);
+        return near == null ? "see 'kvtier sim --help' for the fields" : "did you mean '" + near + "'?";
+    }
+
+    /** The fields as help text: one line each, {@code path  default  rule}. */
+    public static String helpText()
+    {
+        int width = 0;
+        for (final Field f : FIELDS)
+        {
+            width = Math.max(width, f.path().length());
+        }
+        final StringBuilder sb = new StringBuilder();
+        for (final Field f : FIELDS)
+        {
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %s, default %s%s%n", f.path(), f.type(),
+                f.defaultValue(), f.range() == null ? "" : ", " + f.range().describe()));
+        }
+        return sb.toString();
+    }
+
+    private static List<Field> collect()
+    {
+        final List<Field> out = new ArrayList<>();
+        walk(ClusterLoader.tree(null, Map.of()), "", out);
+        return List.copyOf(out);
+    }
+
+    private static void walk(final JsonNode node, final String prefix, final List<Field> out)
+    {
+        final Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        final Map<String, JsonNode> fields = new LinkedHashMap<>();
+        it.forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+        for (final Map.Entry<String, JsonNode> e : fields.entrySet())
+        {
+            final String path = prefix + e.getKey();
+            final JsonNode v = e.getValue();
+            if (v.isObject())
+            {
+                walk(v, path + ".", out);
+            }
+            else if (!"name".equals(path))
+            {
+                final String type = v.isNumber() ? "number" : v.isBoolean() ? "boolean"
+                    : CHOICES.getOrDefault(path, "text");
+                final Range range = v.isNumber() ? RANGES.getOrDefault(path, NON_NEGATIVE) : null;
+                out.add(new Field(path, v.isTextual() ? v.asText() : v.toString(), type, range));
+            }
+        }
+    }
+
+    private static String number(final double v)
+    {
+        return v == Math.rint(v) ? Long.toString((long)v) : Double.toString(v);
+    }
+
+    private static int distance(final String a, final String b)
+    {
+        final int[] prev = new int[b.length() + 1];
+        final int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            System.arraycopy(cur, 0, prev, 0, cur.length);
+        }
+        return prev[b.length()];
+    }
+}
