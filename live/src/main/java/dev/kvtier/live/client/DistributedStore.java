@@ -7,6 +7,7 @@ import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Segment;
 import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreCommand;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
 import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
 
@@ -62,8 +63,9 @@ public final class DistributedStore implements AutoCloseable
                     memory.base(), config.globalSegmentSize(), clientId, host);
                 region = MemoryRegion.mapped(memory.base(), config.globalSegmentSize(), memory.file());
             }
-            this.hosted = new HostedStoreClient(config.masterServerAddress(), clientId, seg, region, engine,
-                new SegmentDirectory(config.metadataServer()), CALL_TIMEOUT_MS);
+            final ClusterToken token = ClusterToken.resolve(config.clusterToken(), System.getenv());
+            this.hosted = new HostedStoreClient(config.masterServerAddress(), token, clientId, seg, region, engine,
+                new SegmentDirectory(config.metadataServer(), token), CALL_TIMEOUT_MS);
         }
         catch (final RuntimeException e)
         {
@@ -430,6 +432,12 @@ public final class DistributedStore implements AutoCloseable
     }
 
     /** The name of the segment this client serves, or null for a pure client. */
+    /** "master host:port unreachable since …" while this client's calls to the master fail, else null. */
+    public String masterUnreachable()
+    {
+        return hosted.masterUnreachable();
+    }
+
     public String segmentName()
     {
         return segment == null ? null : segment.name();

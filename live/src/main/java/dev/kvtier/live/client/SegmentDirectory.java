@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,12 +33,20 @@ public final class SegmentDirectory implements EndpointDirectory
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String metadataUrl;
+    private final ClusterToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
     private final Map<String, InetSocketAddress> cache = new ConcurrentHashMap<>();
     private final Map<String, SegmentEndpoint> endpoints = new ConcurrentHashMap<>();
 
     public SegmentDirectory(final String metadataServer)
     {
+        this(metadataServer, ClusterToken.resolve(null, System.getenv()));
+    }
+
+    /** @param token sent with every write when set (a metadata service with a token refuses writes without it) */
+    public SegmentDirectory(final String metadataServer, final ClusterToken token)
+    {
+        this.token = token;
         if (!P2P.equals(metadataServer) && !metadataServer.startsWith("http://"))
         {
             throw new IllegalArgumentException("metadata_server: '" + metadataServer + "' is not supported; use "
@@ -108,6 +117,34 @@ public final class SegmentDirectory implements EndpointDirectory
         return e;
     }
 
+    /**
+     * Publishes {@code endpoint} again if the metadata service no longer has it (it restarted, or its entry was
+     * removed): the live runtime calls this periodically for every segment it exposes, so a store recovers from a
+     * master or metadata restart without being restarted itself.
+     *
+     * @return true if it had to publish
+     */
+    @Override
+    public boolean republishIfMissing(final SegmentEndpoint endpoint) throws IOException
+    {
+        if (P2P.equals(metadataUrl))
+        {
+            return false;
+        }
+        final HttpResponse<String> r = send(request("mooncake/ram/" + endpoint.segment()).GET().build());
+        if (r.statusCode() == 200)
+        {
+            return false;
+        }
+        if (r.statusCode() != 404)
+        {
+            throw new IOException("metadata GET mooncake/ram/" + endpoint.segment() + " answered " + r.statusCode()
+                + ": " + r.body());
+        }
+        publish(endpoint);
+        return true;
+    }
+
     /** Removes a segment's descriptors (on a clean close). */
     public void unpublish(final String segment)
     {
@@ -167,8 +204,9 @@ public final class SegmentDirectory implements EndpointDirectory
 
     private HttpRequest.Builder request(final String key)
     {
-        return HttpRequest.newBuilder(URI.create(metadataUrl + "?key=" + URLEncoder.encode(key,
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(metadataUrl + "?key=" + URLEncoder.encode(key,
             StandardCharsets.UTF_8))).timeout(Duration.ofMillis(3000));
+        return token.enabled() ? b.header(ClusterToken.HEADER, token.value()) : b;
     }
 
     private void put(final String key, final String value) throws IOException
@@ -204,7 +242,7 @@ public final class SegmentDirectory implements EndpointDirectory
         }
         catch (final IOException e)
         {
-            throw new IOException("metadata service " + metadataUrl + " unreachable: " + e.getMessage(), e);
+            throw new IOException("metadata service " + metadataUrl + " unreachable: " + IoErrors.describe(e), e);
         }
     }
 }
