@@ -365,6 +365,10 @@ public final class RpcServer implements AutoCloseable
     @Override
     public void close() throws IOException
     {
+        if (!selector.isOpen())
+        {
+            return;
+        }
         closed = true;
         selector.wakeup();
         if (ioThread != null)
