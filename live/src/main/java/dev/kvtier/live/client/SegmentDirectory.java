@@ -107,11 +107,7 @@ public final class SegmentDirectory implements EndpointDirectory
         }
         else
         {
-            final JsonNode rpc = JSON.readTree(get("mooncake/rpc_meta/" + segment));
-            final JsonNode ram = JSON.readTree(get("mooncake/ram/" + segment));
-            final JsonNode buffer = ram.path("buffers").path(0);
-            e = new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), rpc.path("ip_or_host_name").asText(),
-                ram.path("tcp_data_port").asInt(), buffer.path("addr").asLong(), buffer.path("length").asLong());
+            e = endpointOf(segment, get("mooncake/rpc_meta/" + segment), get("mooncake/ram/" + segment));
         }
         endpoints.put(segment, e);
         return e;
@@ -143,6 +139,33 @@ public final class SegmentDirectory implements EndpointDirectory
         }
         publish(endpoint);
         return true;
+    }
+
+    /**
+     * A segment's endpoint from its two descriptors as the metadata service holds them.
+     *
+     * @throws IOException when either is not JSON or lacks a host, a data port in [1, 65535] or a buffer range
+     */
+    public static SegmentEndpoint endpointOf(final String segment, final String rpcMeta, final String ramMeta)
+        throws IOException
+    {
+        final JsonNode rpc = JSON.readTree(rpcMeta);
+        final JsonNode ram = JSON.readTree(ramMeta);
+        if (rpc == null || ram == null || !rpc.isObject() || !ram.isObject())
+        {
+            throw new IOException("descriptors of segment " + segment + " are not JSON objects");
+        }
+        final String host = rpc.path("ip_or_host_name").asText("");
+        final int port = ram.path("tcp_data_port").asInt(0);
+        final JsonNode buffer = ram.path("buffers").path(0);
+        final long addr = buffer.path("addr").asLong();
+        final long length = buffer.path("length").asLong();
+        if (host.isEmpty() || port < 1 || port > 65_535 || length < 0)
+        {
+            throw new IOException("descriptors of segment " + segment + " lack a host, a data port in [1, 65535] "
+                + "or a buffer length >= 0 (host '" + host + "', port " + port + ", length " + length + ")");
+        }
+        return new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), host, port, addr, length);
     }
 
     /** Removes a segment's descriptors (on a clean close). */

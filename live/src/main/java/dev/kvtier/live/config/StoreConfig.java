@@ -34,6 +34,7 @@ public record StoreConfig(
     /** The store service's default segment, 3.125 GiB. */
     public static final long DEFAULT_GLOBAL_SEGMENT_SIZE = 3_355_443_200L;
     public static final long DEFAULT_LOCAL_BUFFER_SIZE = 1L << 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("local_hostname", "metadata_server", "master_server_address",
         "protocol", "device_name", "global_segment_size", "local_buffer_size", "enable_ssd_offload",
         "ssd_offload_path", "tenant_id", "enable_client_http_server", "client_http_port", "cluster_token");
@@ -89,10 +90,21 @@ public record StoreConfig(
      */
     public static StoreConfig load(final Path file, final Map<String, String> env) throws IOException
     {
+        return parse(Files.readString(file), file.toString(), env);
+    }
+
+    /**
+     * Reads a store.json's text and applies the environment; {@code source} names it in errors.
+     *
+     * @throws IllegalArgumentException one line naming the field and the fix
+     */
+    public static StoreConfig parse(final String text, final String source, final Map<String, String> env)
+    {
+        final String file = source;
         final JsonNode root;
         try
         {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = JSON.readTree(text);
         }
         catch (final com.fasterxml.jackson.core.JsonProcessingException e)
         {
@@ -135,7 +147,7 @@ public record StoreConfig(
         return n == null || n.isNull() ? fallback : n.asText();
     }
 
-    private static void require(final Path file, final String field, final String value)
+    private static void require(final String file, final String field, final String value)
     {
         if (value == null || value.isBlank())
         {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -192,7 +191,7 @@ public final class RpcServer implements AutoCloseable
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         final SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
         final RpcConnection c = new RpcConnection(nextConnectionId++, ch, key, String.valueOf(ch.getRemoteAddress()));
-        c.inbound = ByteBuffer.allocate(RpcLimits.INITIAL_BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        c.inbound = InputBuffers.allocate(RpcLimits.INITIAL_BUFFER_BYTES);
         c.lastFrameNs = System.nanoTime();
         bufferedBytes += c.inbound.capacity();
         open.add(c);
@@ -289,10 +288,11 @@ public final class RpcServer implements AutoCloseable
         {
             return;
         }
-        final ByteBuffer next = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer next = InputBuffers.allocate(capacity);
         c.inbound.flip();
         next.put(c.inbound);
         bufferedBytes += capacity - c.inbound.capacity();
+        InputBuffers.free(c.inbound);
         c.inbound = next;
         counters.bufferedBytes.set(bufferedBytes);
     }
@@ -356,6 +356,7 @@ public final class RpcServer implements AutoCloseable
         c.released = true;
         open.remove(c);
         bufferedBytes -= c.inbound.capacity();
+        InputBuffers.free(c.inbound);
         c.inbound = ByteBuffer.allocate(0);
         counters.connections.set(open.size());
         counters.bufferedBytes.set(bufferedBytes);
