@@ -53,7 +53,8 @@ class MasterHttpTest
             assertThat(master.admin("/health").statusCode()).isEqualTo(200);
             assertThat(master.admin("/metrics/summary").body())
                 .startsWith("Mem Storage: 0.00 MB / 33.55 MB (0.0%) | Keys: 1 | Clients: 1 | Requests (total): PutStart=1,")
-                .contains("Get=1, Exist=0, Ping=1", "Eviction: Success/Attempts=0/0", "Discard: Released/Total=0/0");
+                .containsPattern("Get=1, Exist=0, Ping=[1-9][0-9]*")
+                .contains("Eviction: Success/Attempts=0/0", "Discard: Released/Total=0/0");
             assertThat(master.admin("/get_all_segments").body().trim()).isEqualTo(store.segmentName());
             final HttpResponse<String> q = master.admin("/query_key?key=metrics-key");
             assertThat(q.statusCode()).isEqualTo(200);
