@@ -175,6 +175,31 @@ class MasterLimitsTest
         }
     }
 
+    @Test
+    void anErrorOnTheMastersThreadMakesHealthNotReadyAndIsReported() throws Exception
+    {
+        try (MasterServer m = master(RpcLimits.defaults()))
+        {
+            final java.util.concurrent.CompletableFuture<Throwable> told =
+                new java.util.concurrent.CompletableFuture<>();
+            m.onFailure(told::complete);
+            final HttpClient http = HttpClient.newHttpClient();
+            final URI health = URI.create("http://127.0.0.1:" + m.metricsPort() + "/health");
+            assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+            m.runner().submit(() ->
+            {
+                throw new OutOfMemoryError("injected");
+            });
+            assertThat(told.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasMessage("injected");
+            final HttpResponse<String> h = http.send(HttpRequest.newBuilder(health).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(h.statusCode()).isEqualTo(503);
+            assertThat(h.body()).contains("\"ready\":false", "injected");
+            assertThat(metric(metrics(m), "kvtier_ready")).isZero();
+        }
+    }
+
     /** A master with one store contributing a segment (connected before any flood). */
     private static final class StoreFixture implements AutoCloseable
     {
