@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 /**
  * The fuzz targets' second crash condition: a decoder may allocate in proportion to its input (copies, objects per
  * field), never more than 64 bytes per input byte plus a fixed cost the target states (16 MiB for the binary
- * decoders and the trace reader; 128 MiB for a JSON loader, which builds its mapper or reads its defaults per call,
+ * decoders; 128 MiB for the JSON readers, whose parsers, mappers or defaults are built per call and allocate
  * tens of MiB under the fuzzer's instrumentation). A length field taken at its word goes far beyond either.
  * Targets measure a second run of the same input, so class loading on the first does not count.
  */
