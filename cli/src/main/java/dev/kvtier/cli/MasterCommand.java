@@ -1,10 +1,13 @@
 package dev.kvtier.cli;
 
+import dev.kvtier.live.config.ByteSizes;
 import dev.kvtier.live.config.Durations;
 import dev.kvtier.live.master.MasterOptions;
 import dev.kvtier.live.master.MasterServer;
 import dev.kvtier.model.store.AllocationStrategy;
 import dev.kvtier.model.store.MasterConfig;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
+import dev.kvtier.transport.tcp.rpc.RpcLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,6 +88,36 @@ public final class MasterCommand implements Callable<Integer>
         description = "Print the summary line (also at /metrics/summary) every 10 s. Default ${DEFAULT-VALUE}.")
     boolean enableMetricReporting;
 
+    @Option(names = "--rpc-max-connections", defaultValue = "1024",
+        description = "RPC connections open at once; more are closed at accept. Default ${DEFAULT-VALUE}.")
+    int rpcMaxConnections;
+
+    @Option(names = "--rpc-max-frame-bytes", defaultValue = "16mb",
+        description = "Largest RPC frame (also the most one connection buffers). Default ${DEFAULT-VALUE}.")
+    String rpcMaxFrameBytes;
+
+    @Option(names = "--rpc-max-buffered-bytes", defaultValue = "256mb",
+        description = "Bytes of unfinished RPC frames over all connections; a connection that would go over is "
+            + "closed. Default ${DEFAULT-VALUE}.")
+    String rpcMaxBufferedBytes;
+
+    @Option(names = "--rpc-frame-deadline", defaultValue = "10s",
+        description = "Time to finish a started RPC frame, else the connection is closed. Default ${DEFAULT-VALUE}.")
+    String rpcFrameDeadline;
+
+    @Option(names = "--rpc-idle-timeout", defaultValue = "10m",
+        description = "Close RPC connections silent this long (0 = never). Default ${DEFAULT-VALUE}.")
+    String rpcIdleTimeout;
+
+    @Option(names = "--metadata-max-body-bytes", defaultValue = "1mb",
+        description = "Largest metadata PUT body; larger is answered 413. Default ${DEFAULT-VALUE}.")
+    String metadataMaxBodyBytes;
+
+    @Option(names = "--cluster-token",
+        description = "Shared secret RPC sessions and metadata writes must present (default: $KVTIER_CLUSTER_TOKEN, "
+            + "unset = none, as upstream).")
+    String clusterToken;
+
     @Override
     public Integer call() throws Exception
     {
@@ -98,16 +131,43 @@ public final class MasterCommand implements Callable<Integer>
             defaults.allowEvictSoftPinnedObjects(), evictionRatio, evictionHighWatermarkRatio,
             clientTtlSeconds * 1000, defaults.putStartDiscardTimeoutMs(), defaults.putStartReleaseTimeoutMs(),
             AllocationStrategy.parse(allocationStrategy));
+        final RpcLimits limits;
+        try
+        {
+            limits = new RpcLimits(rpcMaxConnections, (int)Math.min(Integer.MAX_VALUE - 8,
+                ByteSizes.parse("--rpc-max-frame-bytes", rpcMaxFrameBytes)),
+                ByteSizes.parse("--rpc-max-buffered-bytes", rpcMaxBufferedBytes),
+                Durations.parseMs("--rpc-frame-deadline", rpcFrameDeadline),
+                Durations.parseMs("--rpc-idle-timeout", rpcIdleTimeout));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--rpc-*: " + e.getMessage());
+        }
         final MasterOptions options = new MasterOptions(rpcAddress, rpcPort, enableHttpMetadataServer,
             httpMetadataServerHost, httpMetadataServerPort, metricsHost, metricsPort, enableMetadataCleanupOnTimeout,
-            config);
+            config, limits, ByteSizes.parse("--metadata-max-body-bytes", metadataMaxBodyBytes),
+            ClusterToken.resolve(clusterToken, System.getenv()));
+        // the JDK HTTP server of the metadata and admin endpoints: a request must be read within 10 s (no slow
+        // header or body holds a connection), unless the operator set these properties
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
         final MasterServer server = new MasterServer(options).start();
+        server.onFailure(cause ->
+        {
+            System.err.println("kvtier master: a server thread died (" + cause + "); /health reports ready: false; "
+                + "exiting with status 70");
+            System.exit(70);
+        });
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier master: rpc " + rpcAddress + ":" + server.rpcPort()
             + (server.metadataPort() > 0 ? ", metadata http://" + httpMetadataServerHost + ":" + server.metadataPort()
                 + "/metadata" : "")
             + ", admin http://" + metricsHost + ":" + server.metricsPort()
-            + " (/metrics /metrics/summary /health /get_all_segments /query_key)");
+            + " (/metrics /metrics/summary /health /get_all_segments /query_key)"
+            + (options.clusterToken().enabled() ? "; cluster token required" : ""));
         out.flush();
         if (enableMetricReporting)
         {

@@ -70,7 +70,15 @@ public final class StoreBenchCommand implements Callable<Integer>
             final ObjectNode root = m.createObjectNode();
             phase(root.putObject("put"), r.put());
             phase(root.putObject("get"), r.get());
-            root.put("errors", r.errors()).put("mismatches", r.mismatches()).put("clients", r.clients())
+            root.put("errors", r.errors());
+            final com.fasterxml.jackson.databind.node.ObjectNode causes = root.putObject("errors_by_cause");
+            r.errorsByCause().forEach(causes::put);
+            root.put("misses", r.misses());
+            if (r.masterIssue() != null)
+            {
+                root.put("master_issue", r.masterIssue());
+            }
+            root.put("mismatches", r.mismatches()).put("clients", r.clients())
                 .put("value_size", r.valueSize()).put("ops", ops).put("get_rounds", getRounds)
                 .put("protocol", protocol);
             out.println(m.writeValueAsString(root));
@@ -81,8 +89,14 @@ public final class StoreBenchCommand implements Callable<Integer>
                 "p999 us");
             row(out, "put", r.put());
             row(out, "get", r.get());
-            out.printf(Locale.ROOT, "errors %d, mismatches %d (%d clients, value_size %d B = %s, %d ops)%n",
-                r.errors(), r.mismatches(), r.clients(), r.valueSize(), ByteSizes.format(r.valueSize()), ops);
+            out.printf(Locale.ROOT,
+                "errors %d%s, misses %d, mismatches %d (%d clients, value_size %d B = %s, %d ops)%n",
+                r.errors(), r.errorsByCause().isEmpty() ? "" : " " + r.errorsByCause(), r.misses(), r.mismatches(),
+                r.clients(), r.valueSize(), ByteSizes.format(r.valueSize()), ops);
+            if (r.masterIssue() != null)
+            {
+                out.println(r.masterIssue());
+            }
         }
         out.flush();
         return r.errors() == 0 && r.mismatches() == 0 ? 0 : 1;

@@ -110,7 +110,8 @@ class LiveCalibrationProcessTest
             + "{\"global_segment_size_gb\": " + ((double)SEGMENT_MB / 1024) + "}}");
         final Path calibrated = dir.resolve("calibrated.json");
         final CliRun calibrate = CliRun.of("calibrate", "--trace-dir", traceDir.toString(), "--cluster",
-            cluster.toString(), "--model-path", model.toString(), "--out", calibrated.toString(), "--threads", "2");
+            cluster.toString(), "--model-path", model.toString(), "--out", calibrated.toString(), "--threads", "2",
+            "--rounds", "5");
         System.out.println(calibrate.out() + calibrate.err());
         assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
 

@@ -71,8 +71,17 @@ public final class StoreBench
     {
     }
 
-    /** The whole run. */
-    public record Result(Phase put, Phase get, long errors, long mismatches, int clients, long valueSize)
+    /**
+     * The whole run.
+     *
+     * @param errors        failed operations, misses not included
+     * @param errorsByCause failed operations per error code name ({@code RPC_FAIL}, {@code TRANSFER_FAIL}, ...)
+     * @param misses        reads of keys the store no longer had (evicted, or never stored because their put
+     *                      failed): a cache answering "not here", not a failure
+     * @param masterIssue   "master host:port unreachable since …" when the master was lost during the run, else null
+     */
+    public record Result(Phase put, Phase get, long errors, long mismatches, int clients, long valueSize,
+        java.util.SortedMap<String, Long> errorsByCause, long misses, String masterIssue)
     {
     }
 
@@ -98,9 +107,22 @@ public final class StoreBench
                 stores.add(DistributedStore.setup(StoreConfig.of(o.master(), o.metadataServer(), 0, 0)
                     .withProtocol(o.protocol(), o.deviceName())));
             }
-            final AtomicLong errors = new AtomicLong();
             final AtomicLong mismatches = new AtomicLong();
             final AtomicReference<String> stop = new AtomicReference<>();
+            final AtomicLong misses = new AtomicLong();
+            final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> causes =
+                new java.util.concurrent.ConcurrentHashMap<>();
+            final java.util.concurrent.atomic.AtomicReference<String> masterIssue =
+                new java.util.concurrent.atomic.AtomicReference<>();
+            final java.util.function.BiConsumer<DistributedStore, Long> failed = (store, code) ->
+            {
+                causes.computeIfAbsent(causeOf(code), k -> new AtomicLong()).incrementAndGet();
+                final String issue = store.masterUnreachable();
+                if (issue != null)
+                {
+                    masterIssue.compareAndSet(null, issue);
+                }
+            };
             final Phase put = phase(o, 1, stores, (store, i, dst, h) ->
             {
                 final ByteBuffer src = window(pattern, i, o.valueSize());
@@ -115,7 +137,7 @@ public final class StoreBench
                 }
                 if (rc != 0)
                 {
-                    errors.incrementAndGet();
+                    failed.accept(store, (long)rc);
                 }
                 return rc == 0;
             }, pattern, stop);
@@ -129,9 +151,14 @@ public final class StoreBench
                 final long t0 = System.nanoTime();
                 final long n = store.getInto(prefix + i, dst);
                 h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                if (n == ErrorCode.OBJECT_NOT_FOUND.code())
+                {
+                    misses.incrementAndGet();
+                    return false;
+                }
                 if (n != o.valueSize())
                 {
-                    errors.incrementAndGet();
+                    failed.accept(store, n < 0 ? n : Long.MIN_VALUE);
                     return false;
                 }
                 dst.limit((int)n);
@@ -143,7 +170,11 @@ public final class StoreBench
                 return true;
             }, pattern, new AtomicReference<>());
             stores.get(0).removeByRegex(java.util.regex.Pattern.quote(prefix) + ".*", true);
-            return new Result(put, get, errors.get(), mismatches.get(), o.clients(), o.valueSize());
+            final java.util.TreeMap<String, Long> byCause = new java.util.TreeMap<>();
+            causes.forEach((k, v) -> byCause.put(k, v.get()));
+            final long errors = byCause.values().stream().mapToLong(Long::longValue).sum();
+            return new Result(put, get, errors, mismatches.get(), o.clients(), o.valueSize(), byCause, misses.get(),
+                masterIssue.get());
         }
         finally
         {
@@ -151,6 +182,23 @@ public final class StoreBench
             {
                 s.close();
             }
+        }
+    }
+
+    /** An operation's failure as its error code's name; a read of the wrong length as {@code WRONG_LENGTH}. */
+    private static String causeOf(final long code)
+    {
+        if (code == Long.MIN_VALUE)
+        {
+            return "WRONG_LENGTH";
+        }
+        try
+        {
+            return ErrorCode.of((int)code).name();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return "CODE_" + code;
         }
     }
 

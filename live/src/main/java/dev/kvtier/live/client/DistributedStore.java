@@ -8,6 +8,7 @@ import dev.kvtier.model.store.Segment;
 import dev.kvtier.model.store.client.LocalSlice;
 import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.transfer.TransferEngine;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
 
 import java.io.IOException;
@@ -68,8 +69,9 @@ public final class DistributedStore implements AutoCloseable
                 seg = new Segment(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), plane.segmentName(),
                     region.address(), config.globalSegmentSize(), clientId, host);
             }
-            this.hosted = new HostedStoreClient(config.masterServerAddress(), clientId, seg, region, engine,
-                new SegmentDirectory(config.metadataServer()), CALL_TIMEOUT_MS);
+            final ClusterToken token = ClusterToken.resolve(config.clusterToken(), System.getenv());
+            this.hosted = new HostedStoreClient(config.masterServerAddress(), token, clientId, seg, region, engine,
+                new SegmentDirectory(config.metadataServer(), token), CALL_TIMEOUT_MS);
         }
         catch (final RuntimeException e)
         {
@@ -412,6 +414,12 @@ public final class DistributedStore implements AutoCloseable
     }
 
     /** The name of the segment this client serves, or null for a pure client. */
+    /** "master host:port unreachable since …" while this client's calls to the master fail, else null. */
+    public String masterUnreachable()
+    {
+        return hosted.masterUnreachable();
+    }
+
     public String segmentName()
     {
         return segment == null ? null : segment.name();

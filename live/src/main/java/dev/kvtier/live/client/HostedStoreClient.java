@@ -12,6 +12,7 @@ import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.store.client.StoreCommandReply;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.TransferEngine;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -51,9 +52,18 @@ public final class HostedStoreClient implements AutoCloseable
         final MemoryRegion segmentMemory, final TransferEngine engine, final EndpointDirectory directory,
         final long timeoutMs)
     {
+        this(masterAddress, ClusterToken.resolve(null, System.getenv()), clientId, segment, segmentMemory, engine,
+            directory, timeoutMs);
+    }
+
+    /** @param token the cluster token the master connection presents (none: upstream's behaviour) */
+    public HostedStoreClient(final String masterAddress, final ClusterToken token, final long clientId,
+        final Segment segment, final MemoryRegion segmentMemory, final TransferEngine engine,
+        final EndpointDirectory directory, final long timeoutMs)
+    {
         this.timeoutMs = timeoutMs;
-        this.master = new MasterChannel(masterAddress, (int)Math.min(Integer.MAX_VALUE, timeoutMs), this::answer)
-            .connect();
+        this.master = new MasterChannel(masterAddress, token, (int)Math.min(Integer.MAX_VALUE, timeoutMs),
+            this::answer).connect();
         this.runtime = new LiveRuntime().transfers(engine, directory);
         this.node = new StoreClientNode(MasterChannel.MASTER, clientId, segment, segmentMemory);
         this.runner = runtime.add("store-client", node);
@@ -72,6 +82,12 @@ public final class HostedStoreClient implements AutoCloseable
                 f.complete(reply.values());
             }
         }
+    }
+
+    /** "master host:port unreachable since …" while calls to the master fail, else null. */
+    public String masterUnreachable()
+    {
+        return master.unreachableSummary();
     }
 
     /** The runtime, e.g. to wait until the node's segment is published ({@link LiveRuntime#exposed}). */

@@ -8,6 +8,7 @@ import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.store.ErrorCode;
 import dev.kvtier.model.store.MasterReply;
 import dev.kvtier.model.store.MasterRequest;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
 import dev.kvtier.transport.tcp.rpc.RpcException;
 
@@ -32,12 +33,16 @@ public final class MasterChannel implements RemoteLink, AutoCloseable
     private static final int CALLERS = 4;
 
     private final String address;
+    private final ClusterToken token;
     private final int timeoutMs;
     private final BiConsumer<NodeId, Message> others;
     private final ExecutorService callers;
     private volatile NodeRunner node;
     private MasterRpcClient client;
     private volatile boolean closed;
+    /** Wall-clock ms since which the master has not been reachable (0: it answers); why it is not. */
+    private volatile long unreachableSinceMs;
+    private volatile String unreachableReason;
 
     /**
      * @param address   the master's {@code host:port}
@@ -46,7 +51,17 @@ public final class MasterChannel implements RemoteLink, AutoCloseable
      */
     public MasterChannel(final String address, final int timeoutMs, final BiConsumer<NodeId, Message> others)
     {
+        this(address, ClusterToken.resolve(null, System.getenv()), timeoutMs, others);
+    }
+
+    /**
+     * @param token the cluster token each new connection opens its session with (none: upstream's behaviour)
+     */
+    public MasterChannel(final String address, final ClusterToken token, final int timeoutMs,
+        final BiConsumer<NodeId, Message> others)
+    {
         this.address = address;
+        this.token = token;
         this.timeoutMs = timeoutMs;
         this.others = others;
         this.callers = Executors.newFixedThreadPool(CALLERS, r ->
@@ -94,27 +109,75 @@ public final class MasterChannel implements RemoteLink, AutoCloseable
         }
         catch (final RpcException e)
         {
+            unreachable(e.getMessage());
             return new MasterReply(request.requestId(), e.code(), null);
         }
         try
         {
-            return c.call(request, timeoutMs);
+            final MasterReply reply = c.call(request, timeoutMs);
+            reachable();
+            return reply;
         }
         catch (final RpcException e)
         {
             if (e.code() == ErrorCode.RPC_FAIL)
             {
                 drop(c, e.getMessage());
+                unreachable(e.getMessage());
             }
             return new MasterReply(request.requestId(), e.code(), null);
         }
+    }
+
+    private void unreachable(final String why)
+    {
+        if (unreachableSinceMs == 0 && !closed)
+        {
+            synchronized (this)
+            {
+                if (unreachableSinceMs == 0)
+                {
+                    unreachableSinceMs = System.currentTimeMillis();
+                    unreachableReason = why;
+                    LOG.log(System.Logger.Level.WARNING, unreachableSummary());
+                }
+            }
+        }
+    }
+
+    private void reachable()
+    {
+        final long since = unreachableSinceMs;
+        if (since != 0)
+        {
+            synchronized (this)
+            {
+                if (unreachableSinceMs != 0)
+                {
+                    unreachableSinceMs = 0;
+                    LOG.log(System.Logger.Level.WARNING, "master " + address + " reachable again after "
+                        + (System.currentTimeMillis() - since) + " ms");
+                }
+            }
+        }
+    }
+
+    /**
+     * "master host:port unreachable since <time> (<reason>)" while calls to the master fail for want of a
+     * connection, null while it answers.
+     */
+    public String unreachableSummary()
+    {
+        final long since = unreachableSinceMs;
+        return since == 0 ? null : "master " + address + " unreachable since " + java.time.Instant.ofEpochMilli(since)
+            + " (" + unreachableReason + ")";
     }
 
     private synchronized MasterRpcClient connection()
     {
         if (client == null)
         {
-            client = MasterRpcClient.connect(address);
+            client = MasterRpcClient.connect(address, token);
         }
         return client;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.live.config.TransferProtocol;
 import dev.kvtier.model.transfer.EndpointDirectory;
 import dev.kvtier.model.transfer.SegmentEndpoint;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,12 +34,20 @@ public final class SegmentDirectory implements EndpointDirectory
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String metadataUrl;
+    private final ClusterToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1500)).build();
     private final Map<String, InetSocketAddress> cache = new ConcurrentHashMap<>();
     private final Map<String, SegmentEndpoint> endpoints = new ConcurrentHashMap<>();
 
     public SegmentDirectory(final String metadataServer)
     {
+        this(metadataServer, ClusterToken.resolve(null, System.getenv()));
+    }
+
+    /** @param token sent with every write when set (a metadata service with a token refuses writes without it) */
+    public SegmentDirectory(final String metadataServer, final ClusterToken token)
+    {
+        this.token = token;
         if (!P2P.equals(metadataServer) && !metadataServer.startsWith("http://"))
         {
             throw new IllegalArgumentException("metadata_server: '" + metadataServer + "' is not supported; use "
@@ -115,15 +124,66 @@ public final class SegmentDirectory implements EndpointDirectory
         }
         else
         {
-            final JsonNode rpc = JSON.readTree(get("mooncake/rpc_meta/" + segment));
-            final JsonNode ram = JSON.readTree(get("mooncake/ram/" + segment));
-            final JsonNode buffer = ram.path("buffers").path(0);
-            e = new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), rpc.path("ip_or_host_name").asText(),
-                ram.path("tcp_data_port").asInt(), buffer.path("addr").asLong(), buffer.path("length").asLong(),
-                ram.path("ucx_worker_address").asText(""), buffer.path("rkey").path(0).asText(""));
+            e = endpointOf(segment, get("mooncake/rpc_meta/" + segment), get("mooncake/ram/" + segment));
         }
         endpoints.put(segment, e);
         return e;
+    }
+
+    /**
+     * Publishes {@code endpoint} again if the metadata service no longer has it (it restarted, or its entry was
+     * removed): the live runtime calls this periodically for every segment it exposes, so a store recovers from a
+     * master or metadata restart without being restarted itself.
+     *
+     * @return true if it had to publish
+     */
+    @Override
+    public boolean republishIfMissing(final SegmentEndpoint endpoint) throws IOException
+    {
+        if (P2P.equals(metadataUrl))
+        {
+            return false;
+        }
+        final HttpResponse<String> r = send(request("mooncake/ram/" + endpoint.segment()).GET().build());
+        if (r.statusCode() == 200)
+        {
+            return false;
+        }
+        if (r.statusCode() != 404)
+        {
+            throw new IOException("metadata GET mooncake/ram/" + endpoint.segment() + " answered " + r.statusCode()
+                + ": " + r.body());
+        }
+        publish(endpoint);
+        return true;
+    }
+
+    /**
+     * A segment's endpoint from its two descriptors as the metadata service holds them.
+     *
+     * @throws IOException when either is not JSON or lacks a host, a data port in [1, 65535] or a buffer range
+     */
+    public static SegmentEndpoint endpointOf(final String segment, final String rpcMeta, final String ramMeta)
+        throws IOException
+    {
+        final JsonNode rpc = JSON.readTree(rpcMeta);
+        final JsonNode ram = JSON.readTree(ramMeta);
+        if (rpc == null || ram == null || !rpc.isObject() || !ram.isObject())
+        {
+            throw new IOException("descriptors of segment " + segment + " are not JSON objects");
+        }
+        final String host = rpc.path("ip_or_host_name").asText("");
+        final int port = ram.path("tcp_data_port").asInt(0);
+        final JsonNode buffer = ram.path("buffers").path(0);
+        final long addr = buffer.path("addr").asLong();
+        final long length = buffer.path("length").asLong();
+        if (host.isEmpty() || port < 1 || port > 65_535 || length < 0)
+        {
+            throw new IOException("descriptors of segment " + segment + " lack a host, a data port in [1, 65535] "
+                + "or a buffer length >= 0 (host '" + host + "', port " + port + ", length " + length + ")");
+        }
+        return new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), host, port, addr, length,
+            ram.path("ucx_worker_address").asText(""), buffer.path("rkey").path(0).asText(""));
     }
 
     /** Removes a segment's descriptors (on a clean close). */
@@ -185,8 +245,9 @@ public final class SegmentDirectory implements EndpointDirectory
 
     private HttpRequest.Builder request(final String key)
     {
-        return HttpRequest.newBuilder(URI.create(metadataUrl + "?key=" + URLEncoder.encode(key,
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(metadataUrl + "?key=" + URLEncoder.encode(key,
             StandardCharsets.UTF_8))).timeout(Duration.ofMillis(3000));
+        return token.enabled() ? b.header(ClusterToken.HEADER, token.value()) : b;
     }
 
     private void put(final String key, final String value) throws IOException
@@ -222,7 +283,7 @@ public final class SegmentDirectory implements EndpointDirectory
         }
         catch (final IOException e)
         {
-            throw new IOException("metadata service " + metadataUrl + " unreachable: " + e.getMessage(), e);
+            throw new IOException("metadata service " + metadataUrl + " unreachable: " + IoErrors.describe(e), e);
         }
     }
 }

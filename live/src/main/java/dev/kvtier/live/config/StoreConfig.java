@@ -18,6 +18,8 @@ import java.util.Set;
  *
  * @param globalSegmentSize bytes this process contributes to the pool; 0 = pure client
  * @param localBufferSize   registered staging buffer for the copying {@code put}/{@code get}
+ * @param clusterToken      the cluster's shared secret ({@code cluster_token}, env {@code KVTIER_CLUSTER_TOKEN});
+ *                          empty = none, as upstream
  */
 public record StoreConfig(
     String localHostname,
@@ -26,14 +28,24 @@ public record StoreConfig(
     String protocol,
     String deviceName,
     long globalSegmentSize,
-    long localBufferSize)
+    long localBufferSize,
+    String clusterToken)
 {
     /** The store service's default segment, 3.125 GiB. */
     public static final long DEFAULT_GLOBAL_SEGMENT_SIZE = 3_355_443_200L;
     public static final long DEFAULT_LOCAL_BUFFER_SIZE = 1L << 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("local_hostname", "metadata_server", "master_server_address",
         "protocol", "device_name", "global_segment_size", "local_buffer_size", "enable_ssd_offload",
-        "ssd_offload_path", "tenant_id", "enable_client_http_server", "client_http_port");
+        "ssd_offload_path", "tenant_id", "enable_client_http_server", "client_http_port", "cluster_token");
+
+    /** Without a cluster token (or with the one the environment gives). */
+    public StoreConfig(final String localHostname, final String metadataServer, final String masterServerAddress,
+        final String protocol, final String deviceName, final long globalSegmentSize, final long localBufferSize)
+    {
+        this(localHostname, metadataServer, masterServerAddress, protocol, deviceName, globalSegmentSize,
+            localBufferSize, "");
+    }
 
     /**
      * Fields of the reference store service that kvtier does not implement, with the value that means "off" (the
@@ -72,13 +84,19 @@ public record StoreConfig(
     public StoreConfig withProtocol(final String transferProtocol, final String devices)
     {
         return new StoreConfig(localHostname, metadataServer, masterServerAddress, transferProtocol, devices,
-            globalSegmentSize, localBufferSize);
+            globalSegmentSize, localBufferSize, clusterToken);
     }
 
     public StoreConfig withSegment(final long bytes)
     {
         return new StoreConfig(localHostname, metadataServer, masterServerAddress, protocol, deviceName, bytes,
-            localBufferSize);
+            localBufferSize, clusterToken);
+    }
+
+    public StoreConfig withClusterToken(final String token)
+    {
+        return new StoreConfig(localHostname, metadataServer, masterServerAddress, protocol, deviceName,
+            globalSegmentSize, localBufferSize, token);
     }
 
     /**
@@ -90,17 +108,28 @@ public record StoreConfig(
      */
     public static StoreConfig load(final Path file, final Map<String, String> env) throws IOException
     {
+        return file == null ? parse(null, null, env) : parse(Files.readString(file), file.toString(), env);
+    }
+
+    /**
+     * Reads a store.json's text (null: the environment alone) and applies the environment; {@code file} names it in
+     * errors.
+     *
+     * @throws IllegalArgumentException one line naming the field and the fix
+     */
+    public static StoreConfig parse(final String text, final String file, final Map<String, String> env)
+    {
         final JsonNode root;
-        final String source = file == null ? "environment (no MOONCAKE_CONFIG_PATH or --config)" : file.toString();
-        if (file == null)
+        final String source = text == null ? "environment (no MOONCAKE_CONFIG_PATH or --config)" : file;
+        if (text == null)
         {
-            root = new ObjectMapper().createObjectNode();
+            root = JSON.createObjectNode();
         }
         else
         {
             try
             {
-                root = new ObjectMapper().readTree(Files.readString(file));
+                root = JSON.readTree(text);
             }
             catch (final com.fasterxml.jackson.core.JsonProcessingException e)
             {
@@ -133,7 +162,7 @@ public record StoreConfig(
                     + "'");
             }
         }
-        final boolean envOnly = file == null;
+        final boolean envOnly = text == null;
         final String host = env.getOrDefault("MOONCAKE_LOCAL_HOSTNAME",
             text(root, "local_hostname", envOnly ? "localhost" : null));
         final String metadata = env.getOrDefault("MOONCAKE_TE_META_DATA_SERVER",
@@ -148,7 +177,8 @@ public record StoreConfig(
             text(root, "global_segment_size", Long.toString(DEFAULT_GLOBAL_SEGMENT_SIZE))));
         final long buffer = ByteSizes.parse("local_buffer_size", env.getOrDefault("MOONCAKE_LOCAL_BUFFER_SIZE",
             text(root, "local_buffer_size", Long.toString(DEFAULT_LOCAL_BUFFER_SIZE))));
-        return new StoreConfig(host, metadata, master, protocol, device, segment, buffer);
+        final String token = env.getOrDefault("KVTIER_CLUSTER_TOKEN", text(root, "cluster_token", ""));
+        return new StoreConfig(host, metadata, master, protocol, device, segment, buffer, token);
     }
 
     private static String text(final JsonNode root, final String field, final String fallback)

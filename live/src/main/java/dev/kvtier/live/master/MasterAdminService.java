@@ -34,20 +34,21 @@ public final class MasterAdminService implements AutoCloseable
 
     private final HttpServer server;
     private final MasterNode node;
+    private final MasterServer owner;
     private final NodeRunner runner;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    public MasterAdminService(final String host, final int port, final MasterNode node, final NodeRunner runner)
-        throws IOException
+    public MasterAdminService(final String host, final int port, final MasterNode node, final NodeRunner runner,
+        final MasterServer owner) throws IOException
     {
+        this.owner = owner;
         this.node = node;
         this.runner = runner;
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.createContext("/metrics/summary", ex -> HttpExchanges.text(ex, 200,
             onMaster(() -> MasterMetrics.summary(node)) + "\n"));
         server.createContext("/metrics", this::metrics);
-        server.createContext("/health", ex -> HttpExchanges.respond(ex, 200, "application/json",
-            "{\"status\":\"ok\",\"role\":\"leader\",\"ha\":false,\"ready\":true}".getBytes()));
+        server.createContext("/health", this::health);
         server.createContext("/get_all_segments", this::segments);
         server.createContext("/query_key", this::queryKey);
         server.setExecutor(Executors.newFixedThreadPool(2, r ->
@@ -86,10 +87,28 @@ public final class MasterAdminService implements AutoCloseable
         }
     }
 
+    /** Upstream's answer while every server thread runs; 503 with {@code ready: false} and why once one died. */
+    private void health(final HttpExchange ex) throws IOException
+    {
+        final Throwable failure = owner.failure();
+        if (failure == null)
+        {
+            HttpExchanges.respond(ex, 200, "application/json",
+                "{\"status\":\"ok\",\"role\":\"leader\",\"ha\":false,\"ready\":true}".getBytes());
+            return;
+        }
+        final ObjectNode root = JSON.createObjectNode().put("status", "failed").put("role", "leader").put("ha", false)
+            .put("ready", false).put("reason", String.valueOf(failure));
+        HttpExchanges.respond(ex, 503, "application/json", JSON.writeValueAsBytes(root));
+    }
+
     private void metrics(final HttpExchange ex) throws IOException
     {
-        final MetricSnapshots snapshots = onMaster(() -> MasterMetrics.snapshot(node, runner.self().name(),
+        final MetricSnapshots master = onMaster(() -> MasterMetrics.snapshot(node, runner.self().name(),
             runner.errors()));
+        final dev.kvtier.live.http.MetricList all = new dev.kvtier.live.http.MetricList().addAll(master);
+        MasterLimitMetrics.add(all, owner);
+        final MetricSnapshots snapshots = all.snapshots();
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, snapshots);
         HttpExchanges.respond(ex, 200, writer.getContentType(), out.toByteArray());

@@ -14,6 +14,7 @@ import dev.kvtier.transport.tcp.frame.ControlFrame;
 import dev.kvtier.transport.tcp.frame.FrameException;
 import dev.kvtier.transport.tcp.frame.MasterMessageCodec;
 import dev.kvtier.transport.tcp.frame.WireWriter;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import dev.kvtier.transport.tcp.rpc.RpcConnection;
 import dev.kvtier.transport.tcp.rpc.RpcServer;
 
@@ -36,6 +37,12 @@ public final class MasterServer implements AutoCloseable
     private final MasterAdminService admin;
     private final Map<Integer, RpcConnection> connections = new ConcurrentHashMap<>();
     private final WireWriter replyWriter = new WireWriter(4096);
+    private final java.util.Set<Long> authenticated = ConcurrentHashMap.newKeySet();
+    private final ClusterToken token;
+    private final java.util.concurrent.atomic.AtomicLong unauthenticated = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<Throwable>> failureListeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Throwable failure;
 
     public MasterServer(final MasterOptions options) throws IOException
     {
@@ -46,11 +53,20 @@ public final class MasterServer implements AutoCloseable
     public MasterServer(final MasterOptions options, final InputTap tap) throws IOException
     {
         runtime.tap(tap);
+        runtime.errorHandler((n, error) ->
+        {
+            dev.kvtier.live.runtime.ErrorHandler.LOG.onError(n, error);
+            if (error instanceof Error)
+            {
+                failed(error);
+            }
+        });
         node = new MasterNode(options.config());
         runner = runtime.add("master", node);
         runtime.remote(new ConnectionLink());
+        token = options.clusterToken();
         rpc = bind("--rpc-port", options.rpcPort(), () -> new RpcServer(options.rpcAddress(), options.rpcPort(),
-            ControlFrame.DEFAULT_MAX_FRAME_BYTES,
+            options.rpcLimits(),
             new RpcServer.Handler()
             {
                 @Override
@@ -63,12 +79,19 @@ public final class MasterServer implements AutoCloseable
                 public void onClose(final RpcConnection c, final String reason)
                 {
                     connections.remove(addressOf(c));
+                    authenticated.remove(c.id());
+                }
+
+                @Override
+                public void onFailure(final Throwable failure)
+                {
+                    failed(failure);
                 }
             }));
         metadata = options.enableHttpMetadataServer()
             ? bind("--http-metadata-server-port", options.httpMetadataServerPort(),
                 () -> new MetadataService(options.httpMetadataServerHost(), options.httpMetadataServerPort(),
-                    "/metadata"))
+                    "/metadata", options.metadataMaxBodyBytes(), options.clusterToken()))
             : null;
         if (metadata != null && options.enableMetadataCleanupOnTimeout())
         {
@@ -82,7 +105,7 @@ public final class MasterServer implements AutoCloseable
             });
         }
         admin = bind("--metrics-port", options.metricsPort(),
-            () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner));
+            () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner, this));
     }
 
     private interface Binder<T>
@@ -123,6 +146,24 @@ public final class MasterServer implements AutoCloseable
 
     private void accept(final RpcConnection c, final ControlFrame f)
     {
+        if (f.kind() == ControlFrame.KIND_REQUEST && f.type() == MasterMessageCodec.TYPE_HELLO)
+        {
+            if (!token.admits(MasterMessageCodec.helloToken(f)))
+            {
+                unauthenticated.incrementAndGet();
+                rpc.reject(c, "cluster token does not match this master's (" + ClusterToken.ENV + ")");
+                return;
+            }
+            authenticated.add(c.id());
+            return;
+        }
+        if (token.enabled() && !authenticated.contains(c.id()))
+        {
+            unauthenticated.incrementAndGet();
+            rpc.reject(c, "this master requires a cluster token: open the session with a hello carrying it (set "
+                + ClusterToken.ENV + ")");
+            return;
+        }
         if (f.kind() != ControlFrame.KIND_REQUEST)
         {
             rpc.reject(c, "expected a request frame, got kind " + f.kind());
@@ -170,6 +211,56 @@ public final class MasterServer implements AutoCloseable
                     "deadline exceeded before the master took the request"));
             }
         }
+    }
+
+    /**
+     * Records that a server thread died: from now on {@code /health} answers {@code ready: false} and the
+     * listeners (the CLI ends the process with a non-zero exit) are told.
+     */
+    public void failed(final Throwable cause)
+    {
+        if (failure == null)
+        {
+            failure = cause;
+        }
+        for (final java.util.function.Consumer<Throwable> l : failureListeners)
+        {
+            l.accept(cause);
+        }
+    }
+
+    /** Called with the cause when a server thread dies. */
+    public void onFailure(final java.util.function.Consumer<Throwable> listener)
+    {
+        failureListeners.add(listener);
+        if (failure != null)
+        {
+            listener.accept(failure);
+        }
+    }
+
+    /** The failure that made this master unready, or null while every server thread runs. */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /** The RPC server, for its limits and counters. */
+    public RpcServer rpc()
+    {
+        return rpc;
+    }
+
+    /** The embedded metadata service, or null. */
+    public MetadataService metadata()
+    {
+        return metadata;
+    }
+
+    /** RPC connections closed because they did not present the cluster token. */
+    public long unauthenticatedConnections()
+    {
+        return unauthenticated.get();
     }
 
     public int rpcPort()

@@ -44,6 +44,18 @@ final class LiveTransfers implements AutoCloseable
         t.setDaemon(true);
         return t;
     });
+    /** How often exposed segments are checked against the directory and published again if it lost them. */
+    static final long REPUBLISH_CHECK_MS = 1000;
+
+    private final java.util.concurrent.ScheduledExecutorService keeper =
+        Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "kvtier-directory-keeper");
+            t.setDaemon(true);
+            return t;
+        });
+    private final java.util.concurrent.atomic.AtomicBoolean keeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong republished = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, CompletableFuture<SegmentEndpoint>> exposed = new ConcurrentHashMap<>();
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
 
@@ -86,6 +98,7 @@ final class LiveTransfers implements AutoCloseable
             {
                 directory.publish(endpoint);
                 published.complete(endpoint);
+                keepPublished();
             }
             catch (final IOException | RuntimeException e)
             {
@@ -93,6 +106,49 @@ final class LiveTransfers implements AutoCloseable
                 published.completeExceptionally(e);
             }
         }, () -> published.completeExceptionally(new IOException("runtime closed")));
+    }
+
+    /**
+     * Starts (once) the periodic check that publishes every exposed segment again when the directory lost it: a
+     * restarted master's embedded metadata service starts empty, and without this every transfer to the segment
+     * would fail "not published" until the store process was restarted.
+     */
+    private void keepPublished()
+    {
+        if (!keeping.compareAndSet(false, true))
+        {
+            return;
+        }
+        keeper.scheduleWithFixedDelay(() ->
+        {
+            for (final CompletableFuture<SegmentEndpoint> f : exposed.values())
+            {
+                if (!f.isDone() || f.isCompletedExceptionally())
+                {
+                    continue;
+                }
+                final SegmentEndpoint e = f.join();
+                try
+                {
+                    if (directory.republishIfMissing(e))
+                    {
+                        republished.incrementAndGet();
+                        LOG.log(System.Logger.Level.WARNING, "segment " + e.segment() + " was missing from the "
+                            + "directory (restarted?); published it again");
+                    }
+                }
+                catch (final IOException | RuntimeException x)
+                {
+                    // the directory is down: the next check tries again
+                }
+            }
+        }, REPUBLISH_CHECK_MS, REPUBLISH_CHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How many times an exposed segment was published again after the directory lost it. */
+    long republished()
+    {
+        return republished.get();
     }
 
     /**
@@ -236,6 +292,7 @@ final class LiveTransfers implements AutoCloseable
     @Override
     public void close()
     {
+        keeper.shutdownNow();
         for (final CompletableFuture<SegmentEndpoint> f : exposed.values())
         {
             final SegmentEndpoint e = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;

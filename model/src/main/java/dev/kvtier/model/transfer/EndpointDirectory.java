@@ -12,6 +12,17 @@ public interface EndpointDirectory
     /** Makes {@code endpoint} findable under its segment name; may block on the network. */
     void publish(SegmentEndpoint endpoint) throws IOException;
 
+    /**
+     * Publishes {@code endpoint} again if the directory lost it (a restarted metadata service); may block on the
+     * network. A directory that cannot lose entries does nothing.
+     *
+     * @return true if it published
+     */
+    default boolean republishIfMissing(final SegmentEndpoint endpoint) throws IOException
+    {
+        return false;
+    }
+
     /** Removes a segment's endpoint, best effort; may block on the network. */
     void withdraw(String segment);
 

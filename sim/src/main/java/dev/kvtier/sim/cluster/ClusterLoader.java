@@ -93,7 +93,12 @@ public final class ClusterLoader
     /** Applies one {@code dotted.path=value}; the path must exist in the defaults. */
     public static void set(final ObjectNode root, final String path, final String value)
     {
-        final String[] parts = path.split("\\.");
+        final String[] parts = path.split("\\.", -1);
+        if (java.util.Arrays.stream(parts).anyMatch(String::isEmpty))
+        {
+            throw new IllegalArgumentException("--set " + path + ": expected a dotted path of config keys, e.g. "
+                + "router.policy=round_robin");
+        }
         ObjectNode node = root;
         for (int i = 0; i < parts.length - 1; i++)
         {

@@ -22,6 +22,12 @@ public final class MasterMessageCodec
 {
     /** Frame type of every reply. */
     public static final int TYPE_REPLY = 128;
+    /**
+     * Frame type of the hello a client sends first when it has a cluster token (payload: the token's UTF-8 bytes).
+     * It is not answered: a master that takes it serves the requests that follow, one that refuses it closes the
+     * connection with an error frame saying why.
+     */
+    public static final int TYPE_HELLO = 200;
 
     private static final int TAG_NULL = 0;
     private static final int TAG_BOOL = 1;
@@ -166,12 +172,12 @@ public final class MasterMessageCodec
         final long id = f.requestId();
         final MasterRequest r = switch (f.type())
         {
-            case 1 -> new MasterRequest.PutStart(id, in.i64("client_id"), in.string("key"), in.i64("length"),
+            case 1 -> new MasterRequest.PutStart(id, in.i64("client_id"), in.key("key"), in.i64("length"),
                 config(in));
-            case 2 -> new MasterRequest.PutEnd(id, in.i64("client_id"), in.string("key"));
-            case 3 -> new MasterRequest.PutRevoke(id, in.i64("client_id"), in.string("key"));
-            case 4 -> new MasterRequest.GetReplicaList(id, in.string("key"));
-            case 5 -> new MasterRequest.ExistKey(id, in.string("key"));
+            case 2 -> new MasterRequest.PutEnd(id, in.i64("client_id"), in.key("key"));
+            case 3 -> new MasterRequest.PutRevoke(id, in.i64("client_id"), in.key("key"));
+            case 4 -> new MasterRequest.GetReplicaList(id, in.key("key"));
+            case 5 -> new MasterRequest.ExistKey(id, in.key("key"));
             case 6 -> new MasterRequest.BatchExistKey(id, strings(in));
             case 7 ->
             {
@@ -191,7 +197,7 @@ public final class MasterMessageCodec
             }
             case 8 -> new MasterRequest.BatchPutEnd(id, in.i64("client_id"), strings(in));
             case 9 -> new MasterRequest.BatchGetReplicaList(id, strings(in));
-            case 10 -> new MasterRequest.Remove(id, in.string("key"), in.bool("force"));
+            case 10 -> new MasterRequest.Remove(id, in.key("key"), in.bool("force"));
             case 11 -> new MasterRequest.RemoveByRegex(id, in.string("regex"), in.bool("force"));
             case 12 -> new MasterRequest.RemoveAll(id, in.bool("force"));
             case 13 -> new MasterRequest.MountSegment(id, segment(in), in.i64("client_id"));
@@ -207,13 +213,30 @@ public final class MasterMessageCodec
             }
             case 15 -> new MasterRequest.UnmountSegment(id, in.i64("segment_id"), in.i64("client_id"));
             case 16 -> new MasterRequest.Ping(id, in.i64("client_id"));
-            case 17 -> new MasterRequest.GetSize(id, in.string("key"));
+            case 17 -> new MasterRequest.GetSize(id, in.key("key"));
             case 18 -> new MasterRequest.BatchPutRevoke(id, in.i64("client_id"), strings(in));
             case 19 -> new MasterRequest.BatchRemove(id, strings(in), in.bool("force"));
             default -> throw new FrameException("unknown request type " + f.type());
         };
         in.end("request type " + f.type());
         return r;
+    }
+
+    /** Appends a hello frame carrying {@code token}. */
+    public static void encodeHello(final WireWriter w, final byte[] token)
+    {
+        final int start = ControlFrame.begin(w, ControlFrame.KIND_REQUEST, TYPE_HELLO, 0, 0);
+        w.bytes(token);
+        ControlFrame.finish(w, start);
+    }
+
+    /** The token a hello frame carries. */
+    public static byte[] helloToken(final ControlFrame f)
+    {
+        final java.nio.ByteBuffer p = f.payload().duplicate();
+        final byte[] b = new byte[p.remaining()];
+        p.get(b);
+        return b;
     }
 
     /** Appends one whole reply frame to {@code w}. */
@@ -389,7 +412,7 @@ public final class MasterMessageCodec
         final List<String> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++)
         {
-            list.add(in.string("key"));
+            list.add(in.key("key"));
         }
         return list;
     }

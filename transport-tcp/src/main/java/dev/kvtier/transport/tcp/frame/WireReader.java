@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WireReader
 {
+    /** The longest key a frame may carry, in UTF-8 bytes (see {@link #key}). */
+    public static final int MAX_KEY_BYTES = 4096;
+
     private final ByteBuffer buf;
 
     public WireReader(final ByteBuffer payload)
@@ -71,6 +74,24 @@ public final class WireReader
     public String string(final String field)
     {
         final int n = count(field, 1);
+        final byte[] b = new byte[n];
+        buf.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A store key: a string of at most {@link #MAX_KEY_BYTES} UTF-8 bytes. SGLang's longest keys (a 64-hex-digit
+     * page hash with a model, rank and K/V suffix) are under 200 bytes; 4 KiB leaves room for any naming scheme
+     * while keeping a key small next to the values it names.
+     */
+    public String key(final String field)
+    {
+        final int n = count(field, 1);
+        if (n > MAX_KEY_BYTES)
+        {
+            throw new FrameException("field '" + field + "' is " + n + " bytes; keys are at most " + MAX_KEY_BYTES
+                + " bytes");
+        }
         final byte[] b = new byte[n];
         buf.get(b);
         return new String(b, StandardCharsets.UTF_8);

@@ -81,6 +81,14 @@ public final class WireWriter
         return this;
     }
 
+    /** Raw bytes, no length prefix (the frame's length says where they end). */
+    public WireWriter bytes(final byte[] b)
+    {
+        ensure(b.length);
+        buf.put(b);
+        return this;
+    }
+
     /** Overwrites a 32-bit value at an absolute position (frame length back-patching). */
     public void putI32At(final int position, final int v)
     {

@@ -59,6 +59,50 @@ public final class MasterRpcClient implements AutoCloseable
     /** Connects to {@code host:port}; fails with {@code RPC_FAIL} naming the address when nobody listens. */
     public static MasterRpcClient connect(final String hostPort)
     {
+        return connect(hostPort, ClusterToken.NONE);
+    }
+
+    /**
+     * Connects to {@code host:port} and, when {@code token} is set, opens the session with a hello carrying it
+     * (a master without a token ignores it; one with another token closes the connection, and the next call
+     * fails naming the reason).
+     */
+    public static MasterRpcClient connect(final String hostPort, final ClusterToken token)
+    {
+        final MasterRpcClient c = dial(hostPort);
+        if (token.enabled())
+        {
+            c.hello(token);
+        }
+        return c;
+    }
+
+    private void hello(final ClusterToken token)
+    {
+        synchronized (writer)
+        {
+            writer.clear();
+            MasterMessageCodec.encodeHello(writer, token.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            final ByteBuffer b = writer.view();
+            try
+            {
+                while (b.hasRemaining())
+                {
+                    if (ch.write(b) == 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                fail("connection to master " + address + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private static MasterRpcClient dial(final String hostPort)
+    {
         final int colon = hostPort.lastIndexOf(':');
         if (colon <= 0)
         {

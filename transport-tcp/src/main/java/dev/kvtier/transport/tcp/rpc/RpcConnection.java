@@ -19,6 +19,10 @@ public final class RpcConnection
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private final String remote;
     ByteBuffer inbound;
+    /** I/O thread only: when the last complete frame arrived, when the unfinished one started (0: none). */
+    long lastFrameNs;
+    long frameStartNs;
+    boolean released;
     private volatile boolean closed;
     private boolean closeAfterFlush;
 

@@ -47,8 +47,15 @@ public final class TcpTransferEngine implements TransferEngine
     public TcpTransferEngine(final String host, final int port, final int lanesPerPeer, final long timeoutMs,
         final int threadCount) throws IOException
     {
+        this(host, port, lanesPerPeer, timeoutMs, threadCount, TransferLimits.fromEnvironment(System.getenv()));
+    }
+
+    /** @param limits what the data port lets peers hold (connections, stalled and idle time) */
+    public TcpTransferEngine(final String host, final int port, final int lanesPerPeer, final long timeoutMs,
+        final int threadCount, final TransferLimits limits) throws IOException
+    {
         this.host = host;
-        this.server = new TransferServer(memory, host, port, reason -> { }).start();
+        this.server = new TransferServer(memory, host, port, limits, reason -> { }).start();
         this.client = new TransferClient(lanesPerPeer, timeoutMs);
         final AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(threadCount, r ->
@@ -75,6 +82,12 @@ public final class TcpTransferEngine implements TransferEngine
     public int port()
     {
         return server.port();
+    }
+
+    /** The data port's server, for its limits and counters. */
+    public TransferServer server()
+    {
+        return server;
     }
 
     @Override

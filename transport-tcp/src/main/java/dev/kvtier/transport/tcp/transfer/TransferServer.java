@@ -29,7 +29,18 @@ public final class TransferServer implements AutoCloseable
     private final RegisteredMemory memory;
     private final ServerSocketChannel server;
     private final Consumer<String> closeListener;
-    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final TransferLimits limits;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong stalled = new AtomicLong();
+    private final AtomicLong idleClosed = new AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "kvtier-transfer-server-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -43,7 +54,14 @@ public final class TransferServer implements AutoCloseable
     public TransferServer(final RegisteredMemory memory, final String host, final int port,
         final Consumer<String> closeListener) throws IOException
     {
+        this(memory, host, port, TransferLimits.defaults(), closeListener);
+    }
+
+    public TransferServer(final RegisteredMemory memory, final String host, final int port,
+        final TransferLimits limits, final Consumer<String> closeListener) throws IOException
+    {
         this.memory = memory;
+        this.limits = limits;
         this.closeListener = closeListener;
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(host, port), 128);
@@ -59,7 +77,44 @@ public final class TransferServer implements AutoCloseable
         acceptor = new Thread(this::acceptLoop, "kvtier-transfer-accept-" + port());
         acceptor.setDaemon(true);
         acceptor.start();
+        final long period = Math.max(10, Math.min(250, limits.stallTimeoutMs() / 4));
+        watchdog.scheduleWithFixedDelay(this::sweep, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** One connection: its channel and when it last made progress; busy while a request is being served. */
+    private static final class Connection
+    {
+        final SocketChannel ch;
+        volatile long lastNs = System.nanoTime();
+        volatile boolean busy;
+
+        Connection(final SocketChannel ch)
+        {
+            this.ch = ch;
+        }
+    }
+
+    /** Closes connections whose request made no progress within the stall timeout, or idle past the idle one. */
+    private void sweep()
+    {
+        final long now = System.nanoTime();
+        for (final Connection c : connections)
+        {
+            final long quiet = now - c.lastNs;
+            if (c.busy && quiet > limits.stallTimeoutMs() * 1_000_000L)
+            {
+                stalled.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "transfer connection closed: request stalled for more than "
+                    + limits.stallTimeoutMs() + " ms");
+                close(c.ch);
+            }
+            else if (!c.busy && limits.idleTimeoutMs() > 0 && quiet > limits.idleTimeoutMs() * 1_000_000L)
+            {
+                idleClosed.incrementAndGet();
+                close(c.ch);
+            }
+        }
     }
 
     private void acceptLoop()
@@ -69,15 +124,28 @@ public final class TransferServer implements AutoCloseable
             try
             {
                 final SocketChannel ch = server.accept();
+                if (connections.size() >= limits.maxConnections())
+                {
+                    refused.incrementAndGet();
+                    close(ch);
+                    continue;
+                }
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, TransferLane.SOCKET_BUFFER_BYTES);
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, TransferLane.SOCKET_BUFFER_BYTES);
-                connections.add(ch);
+                final Connection c = new Connection(ch);
+                connections.add(c);
                 final Thread t = new Thread(() ->
                 {
                     try
                     {
-                        serve(ch);
+                        serve(c);
+                    }
+                    catch (final RuntimeException | Error e)
+                    {
+                        LOG.log(System.Logger.Level.ERROR, "transfer connection thread failed: " + e, e);
+                        connections.remove(c);
+                        close(ch);
                     }
                     finally
                     {
@@ -95,11 +163,17 @@ public final class TransferServer implements AutoCloseable
                     LOG.log(System.Logger.Level.WARNING, "transfer accept failed: " + e.getMessage());
                 }
             }
+            catch (final Error e)
+            {
+                // out of threads or memory: refuse this connection, keep accepting (the cap bounds both)
+                LOG.log(System.Logger.Level.ERROR, "transfer accept failed: " + e, e);
+            }
         }
     }
 
-    private void serve(final SocketChannel ch)
+    private void serve(final Connection c)
     {
+        final SocketChannel ch = c.ch;
         final ByteBuffer header = ByteBuffer.allocateDirect(TransferHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer status = ByteBuffer.allocateDirect(TransferStatus.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         String reason = null;
@@ -108,13 +182,15 @@ public final class TransferServer implements AutoCloseable
             while (!closed)
             {
                 header.clear();
-                if (!readFully(ch, header, true))
+                c.busy = false;
+                c.lastNs = System.nanoTime();
+                if (!readHeader(c, header))
                 {
                     break;
                 }
                 header.flip();
                 final TransferHeader h = TransferHeader.decode(header);
-                reason = handle(ch, h, status);
+                reason = handle(c, h, status);
                 if (reason != null)
                 {
                     break;
@@ -134,7 +210,7 @@ public final class TransferServer implements AutoCloseable
         }
         finally
         {
-            connections.remove(ch);
+            connections.remove(c);
             close(ch);
         }
         if (reason != null)
@@ -145,9 +221,10 @@ public final class TransferServer implements AutoCloseable
     }
 
     /** Serves one request; returns a reason to close the connection, or null to go on. */
-    private String handle(final SocketChannel ch, final TransferHeader h, final ByteBuffer status)
+    private String handle(final Connection c, final TransferHeader h, final ByteBuffer status)
         throws IOException
     {
+        final SocketChannel ch = c.ch;
         final int op = h.operation();
         if (op != TransferHeader.READ && op != TransferHeader.WRITE)
         {
@@ -174,7 +251,7 @@ public final class TransferServer implements AutoCloseable
                     sendStatus(ch, status, TransferStatus.ADDRESS_REJECTED);
                     return why + " and too large to drain";
                 }
-                drain(ch, h.size());
+                drain(c, h.size());
             }
             LOG.log(System.Logger.Level.WARNING, "transfer request rejected: " + why);
             return sendStatus(ch, status, TransferStatus.ADDRESS_REJECTED);
@@ -188,6 +265,7 @@ public final class TransferServer implements AutoCloseable
             while (left > 0)
             {
                 final long sent = backing.file().transferTo(position, left, ch);
+                c.lastNs = System.nanoTime();
                 position += sent;
                 left -= sent;
             }
@@ -197,7 +275,7 @@ public final class TransferServer implements AutoCloseable
         final ByteBuffer region = memory.view(h.addr(), h.size());
         if (op == TransferHeader.WRITE)
         {
-            if (!readFully(ch, region, false))
+            if (!readFully(c, region, false))
             {
                 return "connection ended inside a WRITE payload";
             }
@@ -213,6 +291,7 @@ public final class TransferServer implements AutoCloseable
             while (region.hasRemaining())
             {
                 ch.write(both);
+                c.lastNs = System.nanoTime();
             }
         }
         else
@@ -220,6 +299,7 @@ public final class TransferServer implements AutoCloseable
             while (region.hasRemaining())
             {
                 ch.write(region);
+                c.lastNs = System.nanoTime();
             }
         }
         bytesOut.addAndGet(h.size());
@@ -239,14 +319,14 @@ public final class TransferServer implements AutoCloseable
         return null;
     }
 
-    private static void drain(final SocketChannel ch, final long bytes) throws IOException
+    private static void drain(final Connection c, final long bytes) throws IOException
     {
         final ByteBuffer sink = ByteBuffer.allocateDirect(TransferHeader.SLICE_BYTES);
         long left = bytes;
         while (left > 0)
         {
             sink.clear().limit((int)Math.min(sink.capacity(), left));
-            if (!readFully(ch, sink, false))
+            if (!readFully(c, sink, false))
             {
                 throw new EOFException("connection ended inside a rejected WRITE payload");
             }
@@ -254,14 +334,32 @@ public final class TransferServer implements AutoCloseable
         }
     }
 
+    /** Reads the next header: idle until its first byte, then a request the stall timeout watches. */
+    private static boolean readHeader(final Connection c, final ByteBuffer header) throws IOException
+    {
+        if (c.ch.read(header) < 0)
+        {
+            return false;
+        }
+        c.busy = true;
+        c.lastNs = System.nanoTime();
+        return readFully(c, header, true);
+    }
+
     /** Fills {@code buf}; false on a clean EOF before the first byte when {@code eofOk}, EOFException otherwise. */
-    private static boolean readFully(final SocketChannel ch, final ByteBuffer buf, final boolean eofOk)
+    private static boolean readFully(final Connection c, final ByteBuffer buf, final boolean eofOk)
         throws IOException
     {
-        final int start = buf.position();
+        final SocketChannel ch = c.ch;
+        final int start = eofOk ? 0 : buf.position();
         while (buf.hasRemaining())
         {
-            if (ch.read(buf) < 0)
+            final int n = ch.read(buf);
+            if (n > 0)
+            {
+                c.lastNs = System.nanoTime();
+            }
+            if (n < 0)
             {
                 if (eofOk && buf.position() == start)
                 {
@@ -287,6 +385,35 @@ public final class TransferServer implements AutoCloseable
     public long rejectedRequests()
     {
         return rejected.get();
+    }
+
+    public TransferLimits limits()
+    {
+        return limits;
+    }
+
+    /** Connections open now (each has its serving thread). */
+    public int connections()
+    {
+        return connections.size();
+    }
+
+    /** Connections closed at accept because {@link TransferLimits#maxConnections()} were open. */
+    public long refusedConnections()
+    {
+        return refused.get();
+    }
+
+    /** Connections closed because a request made no progress within the stall timeout. */
+    public long stalledConnections()
+    {
+        return stalled.get();
+    }
+
+    /** Connections closed after the idle timeout. */
+    public long idleConnectionsClosed()
+    {
+        return idleClosed.get();
     }
 
     private static void close(final SocketChannel ch)
@@ -330,10 +457,11 @@ public final class TransferServer implements AutoCloseable
     public void close() throws IOException
     {
         closed = true;
+        watchdog.shutdownNow();
         server.close();
-        for (final SocketChannel ch : connections)
+        for (final Connection c : connections)
         {
-            close(ch);
+            close(c.ch);
         }
     }
 }
