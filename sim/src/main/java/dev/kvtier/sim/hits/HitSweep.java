@@ -1,11 +1,8 @@
 package dev.kvtier.sim.hits;
 
-import java.util.ArrayList;
+import dev.kvtier.sim.sweep.ParallelSweep;
+
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -25,47 +22,8 @@ public final class HitSweep
     public static List<HitResult> run(final BlockTrace trace, final List<HitScenario> scenarios, final long seed,
         final int threads, final LongConsumer progress)
     {
-        final List<HitResult> results = new ArrayList<>(scenarios.size());
-        if (threads <= 1 || scenarios.size() <= 1)
-        {
-            for (final HitScenario s : scenarios)
-            {
-                results.add(new HitResult(s, HitReplay.run(trace, s, seed, progress)));
-            }
-            return results;
-        }
-        final ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, scenarios.size()), r ->
-        {
-            final Thread t = new Thread(r, "kvtier-sweep");
-            t.setDaemon(true);
-            return t;
-        });
-        try
-        {
-            final List<Future<HitResult>> futures = new ArrayList<>();
-            for (final HitScenario s : scenarios)
-            {
-                futures.add(pool.submit(() -> new HitResult(s, HitReplay.run(trace, s, seed, progress))));
-            }
-            for (final Future<HitResult> f : futures)
-            {
-                results.add(f.get());
-            }
-            return results;
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("sweep interrupted", e);
-        }
-        catch (final ExecutionException e)
-        {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-        finally
-        {
-            pool.shutdownNow();
-        }
+        return ParallelSweep.run(scenarios, threads, "kvtier-sweep",
+            s -> new HitResult(s, HitReplay.run(trace, s, seed, progress)));
     }
 
     /** Block references a sweep replays in all, for sizing a progress bar. */
