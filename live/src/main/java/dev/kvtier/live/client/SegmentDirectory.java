@@ -177,12 +177,15 @@ public final class SegmentDirectory implements EndpointDirectory
         final JsonNode buffer = ram.path("buffers").path(0);
         final long addr = buffer.path("addr").asLong();
         final long length = buffer.path("length").asLong();
-        if (host.isEmpty() || port < 1 || port > 65_535 || length < 0)
+        final String protocol = ram.path("protocol").asText("tcp");
+        // a segment served over rdma has no TCP data port: its peers reach it through the UCX worker address
+        final boolean needsPort = !"rdma".equals(protocol);
+        if (host.isEmpty() || needsPort && (port < 1 || port > 65_535) || port < 0 || port > 65_535 || length < 0)
         {
             throw new IOException("descriptors of segment " + segment + " lack a host, a data port in [1, 65535] "
                 + "or a buffer length >= 0 (host '" + host + "', port " + port + ", length " + length + ")");
         }
-        return new SegmentEndpoint(segment, ram.path("protocol").asText("tcp"), host, port, addr, length,
+        return new SegmentEndpoint(segment, protocol, host, port, addr, length,
             ram.path("ucx_worker_address").asText(""), buffer.path("rkey").path(0).asText(""));
     }
 
