@@ -36,10 +36,14 @@ final class RecordedTraceTest
         return new TraceArrival(id, id * 1_000_000L + 17, 3 * 64 + 5, 9, 64, null, keys, id / 4, (int)(id % 4));
     }
 
+    /** Outcomes with no output page keys, SGLang digest keys (stored as bytes), or other keys (stored as text). */
     static TraceOutcome outcome(final long id)
     {
+        final String[] outputKeys = id % 3 == 0 ? null : id % 3 == 1
+            ? new String[] {String.format("%064x", 1_000_000 + id), String.format("%064x", 2_000_000 + id)}
+            : new String[] {"out-" + id, "DEADBEEF" + id};
         return new TraceOutcome(id, 512, 64, 128, id % 3 == 0 ? "timed_out" : "completed", 2, 90_000_000L + id,
-            12_000_000L, 500_000_000L, (int)(id % 4), id == 5);
+            12_000_000L, 500_000_000L, (int)(id % 4), id == 5, outputKeys);
     }
 
     @Test
@@ -61,6 +65,9 @@ final class RecordedTraceTest
             trace.read(visitor(seen));
             assertThat(trace.arrivals()).hasSize(100).element(7).isEqualTo(arrival(7));
             assertThat(trace.outcomes()).hasSize(100).element(5).isEqualTo(outcome(5));
+            assertThat(trace.outcomes().get(4).outputKeys()).containsExactly(outcome(4).outputKeys());
+            assertThat(trace.outcomes().get(4).outputKeys()[0]).hasSize(64);
+            assertThat(trace.outcomes().get(3).outputKeys()).isEmpty();
         }
         for (int id = 0; id < 100; id++)
         {
