@@ -21,6 +21,13 @@ public record RpcLimits(int maxConnections, int maxFrameBytes, long maxBufferedB
     /** Bytes a connection's input buffer starts with (and shrinks back to after a large frame). */
     public static final int INITIAL_BUFFER_BYTES = 16 * 1024;
 
+    /**
+     * Buffers up to this size are small: they may use the whole budget, while larger ones stop short of its last
+     * eighth, so that a flood of large unfinished frames leaves room to accept connections and serve the small
+     * frames well-behaved clients send.
+     */
+    public static final int SMALL_FRAME_BYTES = 64 * 1024;
+
     public RpcLimits
     {
         if (maxConnections < 1)
@@ -45,6 +52,16 @@ public record RpcLimits(int maxConnections, int maxFrameBytes, long maxBufferedB
         {
             throw new IllegalArgumentException("idle timeout must be >= 0 ms (0 = never), got " + idleTimeoutMs);
         }
+    }
+
+    /**
+     * What the input buffers of all connections may hold when a buffer grows past {@link #SMALL_FRAME_BYTES}: the
+     * budget less a reserve of an eighth of it (never so much that one largest frame would not fit).
+     */
+    public long largeFrameBytesBudget()
+    {
+        final long reserve = Math.min(maxBufferedBytes / 8, maxBufferedBytes - (maxFrameBytes + 4L));
+        return maxBufferedBytes - reserve;
     }
 
     /**

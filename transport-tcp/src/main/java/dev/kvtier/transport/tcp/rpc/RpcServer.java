@@ -272,7 +272,9 @@ public final class RpcServer implements AutoCloseable
         {
             return;
         }
-        if (bufferedBytes - c.inbound.capacity() + target > limits.maxBufferedBytes())
+        final long allowed = target > RpcLimits.SMALL_FRAME_BYTES ? limits.largeFrameBytesBudget()
+            : limits.maxBufferedBytes();
+        if (bufferedBytes - c.inbound.capacity() + target > allowed)
         {
             counters.overBudget.incrementAndGet();
             drop(c, "unfinished frames of all connections would exceed the " + limits.maxBufferedBytes()
