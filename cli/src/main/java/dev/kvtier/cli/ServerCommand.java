@@ -6,6 +6,7 @@ import dev.kvtier.live.serving.ServingServer;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.hicache.PrefetchPolicy;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.sim.cluster.HuggingFaceConfig;
 import picocli.CommandLine.Command;
@@ -67,6 +68,10 @@ public final class ServerCommand implements Callable<Integer>
         description = "write_through, write_through_selective, write_back or boundary_l1_l2. Default ${DEFAULT-VALUE}.")
     String writePolicy;
 
+    @Option(names = "--radix-eviction-policy", defaultValue = "lru",
+        description = "L1/L2 eviction order of the radix cache: lru or fifo. Default ${DEFAULT-VALUE}.")
+    String evictionPolicy;
+
     @Option(names = "--hicache-mem-layout", defaultValue = "page_first",
         description = "Host layout; only page_first (what the Mooncake backend needs). Default ${DEFAULT-VALUE}.")
     String memLayout;
@@ -127,8 +132,9 @@ public final class ServerCommand implements Callable<Integer>
         {
             settings = new ServerSettings(modelPath, model(modelPath), gpuSpec(gpu), tpSize, pageSize,
                 memFractionStatic, maxRunningRequests, chunkedPrefillSize, hierarchicalCache, hicacheRatio,
-                hicacheSize, WritePolicy.parse(writePolicy), memLayout, storageBackend,
-                PrefetchPolicy.parse(prefetchPolicy), extraConfig, host, port,
+                hicacheSize, WritePolicy.parse(writePolicy),
+                parse("--radix-eviction-policy", () -> RadixEvictionPolicy.parse(evictionPolicy)), memLayout,
+                storageBackend, PrefetchPolicy.parse(prefetchPolicy), extraConfig, host, port,
                 ByteSizes.parse("--device-memory", deviceMemory), computeTimeScale, storageLatencyMs,
                 "0".equals(storageBandwidth) ? 0 : ByteSizes.parse("--storage-bandwidth", storageBandwidth));
         }
@@ -154,6 +160,19 @@ public final class ServerCommand implements Callable<Integer>
             + (settings.storage() ? ", L3 mooncake" : "") + ")");
         out.flush();
         return LiveProcess.runUntilStopped(server::close);
+    }
+
+    /** Parses a flag's value, naming the flag in the one-line error. */
+    private static <T> T parse(final String flag, final java.util.function.Supplier<T> parser)
+    {
+        try
+        {
+            return parser.get();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException(flag + ": " + e.getMessage());
+        }
     }
 
     private static ModelSpec model(final String path) throws java.io.IOException

@@ -3,6 +3,7 @@ package dev.kvtier.live.serving;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.hicache.PrefetchPolicy;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 
 /**
@@ -23,7 +24,8 @@ import dev.kvtier.model.hicache.WritePolicy;
  */
 public record ServerSettings(String modelPath, ModelSpec model, GpuSpec gpu, int tpSize, int pageSize,
     double memFractionStatic, int maxRunningRequests, int chunkedPrefillSize, boolean hierarchicalCache,
-    double hicacheRatio, double hicacheSizeGb, WritePolicy writePolicy, String memLayout, String storageBackend,
+    double hicacheRatio, double hicacheSizeGb, WritePolicy writePolicy, RadixEvictionPolicy evictionPolicy,
+    String memLayout, String storageBackend,
     PrefetchPolicy prefetchPolicy, String extraConfig, String host, int port, long deviceMemory,
     double computeTimeScale, double storageLatencyMs, double storageBandwidth)
 {

@@ -103,6 +103,7 @@ final class ServingApi
         n.put("hicache_ratio", s.hicacheRatio());
         n.put("hicache_size", s.hicacheSizeGb());
         n.put("hicache_write_policy", s.writePolicy().name().toLowerCase(Locale.ROOT));
+        n.put("radix_eviction_policy", s.evictionPolicy().label());
         n.put("hicache_mem_layout", s.memLayout());
         n.put("hicache_storage_backend", s.storage() ? s.storageBackend() : null);
         n.put("hicache_storage_prefetch_policy", s.prefetchPolicy().name().toLowerCase(Locale.ROOT));

@@ -2,7 +2,6 @@ package dev.kvtier.live.serving;
 
 import dev.kvtier.model.cost.RooflineCostModel;
 import dev.kvtier.model.hicache.HiCacheConfig;
-import dev.kvtier.model.hicache.RadixEvictionPolicy;
 
 /**
  * A live worker's numbers from its settings: the cost model, and the tiers in pages. The device tier is
@@ -38,7 +37,7 @@ public record WorkerPlan(RooflineCostModel cost, HiCacheConfig cache, long pageB
         final HiCacheConfig cache = new HiCacheConfig(s.pageSize(), (int)Math.min(Integer.MAX_VALUE / 4, devicePages),
             (int)Math.min(Integer.MAX_VALUE / 4, hostPages), s.writePolicy(), s.prefetchPolicy(), s.storage(),
             threshold, (long)(base * 1e9), (long)(perKi * 1e9), max, HiCacheConfig.DEFAULT_LOAD_BACK_THRESHOLD_TOKENS,
-            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION, RadixEvictionPolicy.LRU);
+            HiCacheConfig.DEFAULT_PREFETCH_CAPACITY_FRACTION, s.evictionPolicy());
         return new WorkerPlan(cost, cache, pageBytes);
     }
 }

@@ -7,6 +7,7 @@ import dev.kvtier.live.serving.ServingServer;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.hicache.PrefetchPolicy;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.model.routing.RoutingPolicy;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,9 @@ class RouterWorkersTest
     private static ServingServer worker() throws Exception
     {
         return ServingServer.start(new ServerSettings("llama-3-8b", ModelSpec.preset("llama-3-8b"),
-            GpuSpec.preset("H100"), 1, 4, 0.88, 256, 8192, false, 2.0, 0, WritePolicy.WRITE_THROUGH, "page_first",
-            "none", PrefetchPolicy.BEST_EFFORT, null, "127.0.0.1", 0, 64L << 20, 0, 0, 0), Map.of());
+            GpuSpec.preset("H100"), 1, 4, 0.88, 256, 8192, false, 2.0, 0, WritePolicy.WRITE_THROUGH,
+            RadixEvictionPolicy.LRU, "page_first", "none", PrefetchPolicy.BEST_EFFORT, null, "127.0.0.1", 0,
+            64L << 20, 0, 0, 0), Map.of());
     }
 
     private static HttpResponse<String> send(final String method, final String url, final String body)

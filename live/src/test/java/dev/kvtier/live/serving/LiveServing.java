@@ -8,6 +8,7 @@ import dev.kvtier.live.LiveMaster;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.hicache.PrefetchPolicy;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.model.store.MasterConfig;
 import dev.kvtier.model.tokens.SyntheticTokenizer;
@@ -50,6 +51,7 @@ final class LiveServing implements AutoCloseable
         boolean hierarchicalCache = true;
         PrefetchPolicy prefetchPolicy = PrefetchPolicy.TIMEOUT;
         WritePolicy writePolicy = WritePolicy.WRITE_THROUGH;
+        RadixEvictionPolicy evictionPolicy = RadixEvictionPolicy.LRU;
         String memLayout = "page_first";
         int pageSize = 4;
         long deviceMemory = 256L << 20;
@@ -60,6 +62,20 @@ final class LiveServing implements AutoCloseable
         Launch backend(final String backend)
         {
             this.storageBackend = backend;
+            return this;
+        }
+
+        /** A worker with the device tier only: no host tier, no store. */
+        Launch deviceOnly()
+        {
+            this.storageBackend = "none";
+            this.hierarchicalCache = false;
+            return this;
+        }
+
+        Launch eviction(final RadixEvictionPolicy policy)
+        {
+            this.evictionPolicy = policy;
             return this;
         }
 
@@ -90,7 +106,8 @@ final class LiveServing implements AutoCloseable
         ServerSettings settings()
         {
             return new ServerSettings(MODEL, ModelSpec.preset(MODEL), GpuSpec.preset("H100"), 1, pageSize, 0.88, 256,
-                8192, hierarchicalCache, 2.0, 0, writePolicy, memLayout, storageBackend, prefetchPolicy, extraConfig,
+                8192, hierarchicalCache, 2.0, 0, writePolicy, evictionPolicy, memLayout, storageBackend, prefetchPolicy,
+                extraConfig,
                 "127.0.0.1", 0, deviceMemory, computeTimeScale, storageLatencyMs, 0);
         }
     }

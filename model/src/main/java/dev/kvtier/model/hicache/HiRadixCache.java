@@ -547,7 +547,12 @@ public final class HiRadixCache
         unlock(pages, 0, n);
     }
 
-    /** Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. */
+    /**
+     * Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. Walks the
+     * order from its oldest end, as SGLang pops its heap of leaves. A parent that becomes a leaf is taken in the same
+     * pass: under LRU it is more recent than its child and lies ahead of the walk; under FIFO it entered before its
+     * child, so it is the oldest leaf left and is taken at once (SGLang pushes it and pops it next).
+     */
     public long evictDevice(final long pages)
     {
         long freed = 0;
@@ -555,40 +560,56 @@ public final class HiRadixCache
         while (freed < pages && s != NONE)
         {
             final int prev = deviceLru.previous(s);
-            if (lockRef[s] == 0 && deviceChildren[s] == 0)
+            int leaf = s;
+            while (leaf != NONE && leaf != prev && freed < pages)
             {
-                boolean evicted = true;
-                if (boundary)
+                final int up = renewOnAccess ? NONE : parent[leaf];
+                if (!evictDeviceLeaf(leaf))
                 {
-                    evicted = evictBoundary(s);
+                    break;
                 }
-                else if ((flags[s] & ON_HOST) != 0)
-                {
-                    clearDevice(s);
-                }
-                else if (writePolicy == WritePolicy.WRITE_BACK && (hostFree() > 0 || evictHost(1) > 0))
-                {
-                    setHost(s);
-                    clearDevice(s);
-                    writeBackPages++;
-                }
-                else if (treeChildren[s] == 0)
-                {
-                    delete(s);
-                }
-                else
-                {
-                    evicted = false;
-                }
-                if (evicted)
-                {
-                    deviceEvictions++;
-                    freed++;
-                }
+                freed++;
+                leaf = up;
             }
             s = prev;
         }
         return freed;
+    }
+
+    /** Takes {@code s} off the device if it is an unlocked device leaf that may go; returns whether it went. */
+    private boolean evictDeviceLeaf(final int s)
+    {
+        if (lockRef[s] != 0 || deviceChildren[s] != 0 || (flags[s] & ON_DEVICE) == 0)
+        {
+            return false;
+        }
+        if (boundary)
+        {
+            if (!evictBoundary(s))
+            {
+                return false;
+            }
+        }
+        else if ((flags[s] & ON_HOST) != 0)
+        {
+            clearDevice(s);
+        }
+        else if (writePolicy == WritePolicy.WRITE_BACK && (hostFree() > 0 || evictHost(1) > 0))
+        {
+            setHost(s);
+            clearDevice(s);
+            writeBackPages++;
+        }
+        else if (treeChildren[s] == 0)
+        {
+            delete(s);
+        }
+        else
+        {
+            return false;
+        }
+        deviceEvictions++;
+        return true;
     }
 
     /**

@@ -114,6 +114,21 @@ class HiRadixCacheTest
     }
 
     @Test
+    void shouldFreeAWholeChainInOnePassUnderEitherPolicy()
+    {
+        for (final RadixEvictionPolicy policy : RadixEvictionPolicy.values())
+        {
+            final HiRadixCache cache = new HiRadixCache(8, 0, WritePolicy.WRITE_THROUGH, policy);
+            computeAndInsert(cache, new int[] {1, 2, 3, 4, 5, 6});
+            assertThat(cache.evictDevice(5)).as("%s: each parent freed is taken in the same pass", policy)
+                .isEqualTo(5);
+            assertThat(cache.contains(1)).isTrue();
+            assertThat(cache.contains(2)).isFalse();
+            assertThat(cache.reserveDevice(7)).as(policy.label()).isTrue();
+        }
+    }
+
+    @Test
     void shouldTakeTheBlockPoolPoliciesThatHaveARadixForm()
     {
         assertThat(RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.LRU))

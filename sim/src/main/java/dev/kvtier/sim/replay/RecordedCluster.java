@@ -160,6 +160,7 @@ public final class RecordedCluster
         copyNumber(info, "device_pages", serving, "device_pages");
         copyNumber(info, "host_pages", serving, "host_pages");
         copyText(info, "hicache_write_policy", serving, "write_policy");
+        copyText(info, "radix_eviction_policy", serving, "eviction_policy");
         copyText(info, "hicache_storage_prefetch_policy", serving, "prefetch_policy");
         copyNumber(info, "prefetch_threshold", serving, "prefetch_threshold");
         copyNumber(info, "prefetch_timeout_base", serving, "prefetch_timeout_base_s");
