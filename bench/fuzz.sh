@@ -39,6 +39,8 @@ classpath_of() {
   for m in transport-tcp workloads live sim model; do
     from="$here/$m/target/classes"
     cp="${cp//"$from"/$work/classes/$m/main}"
+    from="$here/$m/target/test-classes"
+    cp="${cp//"$from"/$work/classes/$m/test}"
   done
   echo "$cp"
 }

@@ -3,6 +3,7 @@ package dev.kvtier.live.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kvtier.live.client.SegmentDirectory;
+import dev.kvtier.model.fuzz.AllocationBound;
 import dev.kvtier.model.transfer.SegmentEndpoint;
 
 import java.io.IOException;

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kvtier.live.config.StoreConfig;
 
+import dev.kvtier.model.fuzz.AllocationBound;
 import java.util.Map;
 
 /**

@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvtier.model.fuzz.AllocationBound;
 import dev.kvtier.sim.cluster.ClusterLoader;
 
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.kvtier.workloads.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kvtier.model.fuzz.AllocationBound;
 import dev.kvtier.workloads.trace.MooncakeTraceReader;
 import dev.kvtier.workloads.trace.TraceFormatException;
 

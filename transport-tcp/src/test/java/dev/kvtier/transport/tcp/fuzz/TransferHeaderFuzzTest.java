@@ -2,6 +2,7 @@ package dev.kvtier.transport.tcp.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kvtier.model.fuzz.AllocationBound;
 import dev.kvtier.transport.tcp.transfer.RegisteredMemory;
 import dev.kvtier.transport.tcp.transfer.TransferHeader;
 
