@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * it; {@code /health} answers "OK". Clients find a segment's data port and host here.
  *
  * <p>Bounded: a PUT body over {@code maxBodyBytes} (declared or read) is answered 413 and not stored, without
- * reading it whole; two handler threads serve every connection. With a cluster token, PUT and DELETE need it
+ * reading it whole; two handler threads serve every connection; connections, request and idle time are bounded
+ * by {@link JdkHttpServerLimits}. With a cluster token, PUT and DELETE need it
  * ({@value ClusterToken#HEADER} or {@code Authorization: Bearer}) and are answered 401 otherwise; reads stay open,
  * as upstream clients read descriptors without one.
  */
@@ -53,6 +54,7 @@ public final class MetadataService implements AutoCloseable
         }
         this.maxBodyBytes = maxBodyBytes;
         this.token = token;
+        JdkHttpServerLimits.applyDefaults();
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.createContext(path, this::handle);
         server.createContext("/health", ex -> HttpExchanges.text(ex, 200, "OK"));

@@ -44,6 +44,7 @@ public final class MasterAdminService implements AutoCloseable
         this.owner = owner;
         this.node = node;
         this.runner = runner;
+        dev.kvtier.live.http.JdkHttpServerLimits.applyDefaults();
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.createContext("/metrics/summary", ex -> HttpExchanges.text(ex, 200,
             onMaster(() -> MasterMetrics.summary(node)) + "\n"));

@@ -1,0 +1,68 @@
+package dev.kvtier.live.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The limits of the JDK's HTTP server ({@code com.sun.net.httpserver}), which kvtier's metadata service and admin
+ * and metrics endpoints run on. The JDK reads them once, from system properties, when its first server is
+ * created, so {@link #applyDefaults()} sets kvtier's defaults before that (every kvtier server built on it calls
+ * it first) and leaves any property the operator set with {@code -D}. What they bound, on JDK 17.0.15 and 25 alike:
+ *
+ * <ul>
+ *   <li>{@value #MAX_CONNECTIONS} (1,024 per server): connections open at once; one more is closed at accept.
+ *       Without it a flood of idle connections grows without bound.</li>
+ *   <li>{@code sun.net.httpserver.maxReqTime} (10 s): a request must be read within this, and a connection that
+ *       has sent nothing since it was accepted is closed after it too, so idle floods drain by themselves and the
+ *       cap refuses newcomers for at most that long.</li>
+ *   <li>{@code sun.net.httpserver.maxRspTime} (30 s): a response must be written within this.</li>
+ *   <li>{@code sun.net.httpserver.idleInterval} (30 s, the JDK's default): a kept-alive connection idle this long
+ *       is closed.</li>
+ *   <li>{@code sun.net.httpserver.clockTick} (1 s instead of 10 s): how often idle connections are looked at, so
+ *       the 10 s above are not 20.</li>
+ * </ul>
+ *
+ * <p>Not bounded by them: a request being read holds one of the server's handler threads (two per server) until
+ * it is complete or {@code maxReqTime} closes it, so a few clients sending their requests slowly delay the others
+ * by up to that long.
+ */
+public final class JdkHttpServerLimits
+{
+    /** The JDK's connection cap property (read by JDK 17.0.15 and 25; unset or -1 = no cap). */
+    public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /** kvtier's default for {@value #MAX_CONNECTIONS}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static
+    {
+        DEFAULTS.put(MAX_CONNECTIONS, String.valueOf(DEFAULT_MAX_CONNECTIONS));
+        DEFAULTS.put("sun.net.httpserver.maxReqTime", "10");
+        DEFAULTS.put("sun.net.httpserver.maxRspTime", "30");
+        DEFAULTS.put("sun.net.httpserver.idleInterval", "30");
+        DEFAULTS.put("sun.net.httpserver.clockTick", "1000");
+    }
+
+    private JdkHttpServerLimits()
+    {
+    }
+
+    /** Sets each limit the operator did not; effective only before the JVM's first JDK HTTP server is created. */
+    public static synchronized void applyDefaults()
+    {
+        for (final Map.Entry<String, String> e : DEFAULTS.entrySet())
+        {
+            if (System.getProperty(e.getKey()) == null)
+            {
+                System.setProperty(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** The connection cap in effect (per server), as the JDK reads it; -1 when there is none. */
+    public static int maxConnections()
+    {
+        return Integer.getInteger(MAX_CONNECTIONS, -1);
+    }
+}
