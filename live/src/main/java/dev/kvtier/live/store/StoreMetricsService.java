@@ -3,21 +3,19 @@ package dev.kvtier.live.store;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kvtier.live.http.HttpExchanges;
-import dev.kvtier.live.http.JdkHttpServerLimits;
+import dev.kvtier.live.http.JdkHttpServers;
 import dev.kvtier.live.http.MetricList;
 import dev.kvtier.transport.tcp.transfer.TransferServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 
 /**
  * A store service's metrics endpoint ({@code kvtier store --metrics-port}): {@code GET /metrics} in Prometheus
  * text format with the data port's limits, connections and refusals ({@code kvtier_transfer_*}). A store has no
  * other HTTP endpoint, so this is off unless asked for; over {@code rdma}, which has no data port, the page is
  * empty. One handler thread; the JDK server's connections and request time are bounded by
- * {@link JdkHttpServerLimits}.
+ * {@link JdkHttpServers}.
  */
 public final class StoreMetricsService implements AutoCloseable
 {
@@ -28,15 +26,8 @@ public final class StoreMetricsService implements AutoCloseable
     public StoreMetricsService(final String host, final int port, final TransferServer dataPort) throws IOException
     {
         this.dataPort = dataPort;
-        JdkHttpServerLimits.applyDefaults();
-        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server = JdkHttpServers.create(host, port, 1, "kvtier-store-metrics");
         server.createContext("/metrics", this::metrics);
-        server.setExecutor(Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new Thread(r, "kvtier-store-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
     }
 
     public StoreMetricsService start()

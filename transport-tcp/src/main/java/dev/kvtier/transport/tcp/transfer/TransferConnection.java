@@ -48,6 +48,8 @@ final class TransferConnection
     private long filePosition;
     private long fileLeft;
     private long answerDataBytes;
+    /** Bytes moved in the current turn. */
+    private long turnBytes;
     private boolean closeAfterAnswer;
     /** Why the connection is to be closed; null for a clean end (the peer closed between requests). */
     String closeReason;
@@ -75,6 +77,17 @@ final class TransferConnection
         return phase != Phase.HEADER || header.position() > 0;
     }
 
+    /** What a connection does after one step of its request. */
+    private enum Step
+    {
+        /** The next step may go on at once. */
+        GO_ON,
+        /** The socket has nothing more to give or take now; the key waits for it. */
+        WAIT,
+        /** The connection is to be closed. */
+        CLOSE
+    }
+
     /**
      * Moves as many bytes as the socket takes now (within one turn's share) and leaves the key interested in what
      * the connection waits for next.
@@ -84,107 +97,117 @@ final class TransferConnection
      */
     boolean advance(final ByteBuffer sink) throws IOException
     {
-        long turn = 0;
-        while (turn < TURN_BYTES)
+        turnBytes = 0;
+        while (turnBytes < TURN_BYTES)
         {
-            switch (phase)
+            final Step step = switch (phase)
             {
-                case HEADER ->
-                {
-                    final int n = channel.read(header);
-                    if (n < 0)
-                    {
-                        if (header.position() > 0)
-                        {
-                            return bad("truncated transfer header (" + header.position() + " of "
-                                + TransferHeader.BYTES + " bytes)");
-                        }
-                        closeReason = null;
-                        return false;
-                    }
-                    if (header.hasRemaining())
-                    {
-                        progressed(n);
-                        return await(SelectionKey.OP_READ);
-                    }
-                    progressed(n);
-                    turn += TransferHeader.BYTES;
-                    header.flip();
-                    final TransferHeader h = TransferHeader.decode(header);
-                    header.clear();
-                    if (!start(h))
-                    {
-                        return false;
-                    }
-                }
-                case PAYLOAD ->
-                {
-                    final int n = channel.read(payload);
-                    if (n < 0)
-                    {
-                        return bad("connection ended inside a WRITE payload");
-                    }
-                    progressed(n);
-                    turn += n;
-                    if (payload.hasRemaining())
-                    {
-                        return await(SelectionKey.OP_READ);
-                    }
-                    payload = null;
-                    counters.bytesIn.addAndGet(payloadBytes);
-                    if (payloadV2)
-                    {
-                        answerStatus(TransferStatus.OK);
-                    }
-                    else
-                    {
-                        phase = Phase.HEADER;
-                    }
-                }
-                case DRAIN ->
-                {
-                    sink.clear().limit((int)Math.min(sink.capacity(), drainLeft));
-                    final int n = channel.read(sink);
-                    if (n < 0)
-                    {
-                        return bad("connection ended inside a rejected WRITE payload");
-                    }
-                    progressed(n);
-                    turn += n;
-                    drainLeft -= n;
-                    if (drainLeft > 0)
-                    {
-                        return await(SelectionKey.OP_READ);
-                    }
-                    answerStatus(TransferStatus.ADDRESS_REJECTED);
-                }
-                case ANSWER ->
-                {
-                    final long before = fileLeft + remaining(answer);
-                    final boolean done = writeAnswer();
-                    turn += before - fileLeft - remaining(answer);
-                    if (!done)
-                    {
-                        return await(SelectionKey.OP_WRITE);
-                    }
-                    counters.bytesOut.addAndGet(answerDataBytes);
-                    answer = null;
-                    file = null;
-                    if (closeAfterAnswer)
-                    {
-                        return false;
-                    }
-                    phase = Phase.HEADER;
-                }
-                default -> throw new IllegalStateException("phase " + phase);
+                case HEADER -> readHeader();
+                case PAYLOAD -> readPayload();
+                case DRAIN -> drain(sink);
+                case ANSWER -> sendAnswer();
+            };
+            if (step != Step.GO_ON)
+            {
+                return step == Step.WAIT;
             }
         }
         // this connection had its share of the turn; the key stays ready, so the loop comes back to it
         return await(phase == Phase.ANSWER ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
-    /** Begins serving {@code h}; false when it closes the connection. */
-    private boolean start(final TransferHeader h)
+    private Step readHeader() throws IOException
+    {
+        final int n = channel.read(header);
+        if (n < 0)
+        {
+            if (header.position() > 0)
+            {
+                return bad("truncated transfer header (" + header.position() + " of " + TransferHeader.BYTES
+                    + " bytes)");
+            }
+            closeReason = null;
+            return Step.CLOSE;
+        }
+        progressed(n);
+        if (header.hasRemaining())
+        {
+            return waitFor(SelectionKey.OP_READ);
+        }
+        turnBytes += TransferHeader.BYTES;
+        header.flip();
+        final TransferHeader h = TransferHeader.decode(header);
+        header.clear();
+        return start(h);
+    }
+
+    private Step readPayload() throws IOException
+    {
+        final int n = channel.read(payload);
+        if (n < 0)
+        {
+            return bad("connection ended inside a WRITE payload");
+        }
+        progressed(n);
+        turnBytes += n;
+        if (payload.hasRemaining())
+        {
+            return waitFor(SelectionKey.OP_READ);
+        }
+        payload = null;
+        counters.bytesIn.addAndGet(payloadBytes);
+        if (payloadV2)
+        {
+            answerStatus(TransferStatus.OK);
+        }
+        else
+        {
+            phase = Phase.HEADER;
+        }
+        return Step.GO_ON;
+    }
+
+    private Step drain(final ByteBuffer sink) throws IOException
+    {
+        sink.clear().limit((int)Math.min(sink.capacity(), drainLeft));
+        final int n = channel.read(sink);
+        if (n < 0)
+        {
+            return bad("connection ended inside a rejected WRITE payload");
+        }
+        progressed(n);
+        turnBytes += n;
+        drainLeft -= n;
+        if (drainLeft > 0)
+        {
+            return n == 0 ? waitFor(SelectionKey.OP_READ) : Step.GO_ON;
+        }
+        answerStatus(TransferStatus.ADDRESS_REJECTED);
+        return Step.GO_ON;
+    }
+
+    private Step sendAnswer() throws IOException
+    {
+        final long before = fileLeft + remaining(answer);
+        final boolean done = writeAnswer();
+        turnBytes += before - fileLeft - remaining(answer);
+        if (!done)
+        {
+            return waitFor(SelectionKey.OP_WRITE);
+        }
+        counters.bytesOut.addAndGet(answerDataBytes);
+        answer = null;
+        file = null;
+        if (closeAfterAnswer)
+        {
+            return Step.CLOSE;
+        }
+        phase = Phase.HEADER;
+        return Step.GO_ON;
+    }
+
+    /** Begins serving {@code h}. */
+    private Step start(final TransferHeader h)
     {
         final int op = h.operation();
         if (op != TransferHeader.READ && op != TransferHeader.WRITE)
@@ -197,7 +220,7 @@ final class TransferConnection
             {
                 answerStatus(TransferStatus.OK);
             }
-            return true;
+            return Step.GO_ON;
         }
         final RegisteredMemory.Region backing = h.size() <= Integer.MAX_VALUE ? memory.find(h.addr(), h.size()) : null;
         if (backing == null)
@@ -210,7 +233,7 @@ final class TransferConnection
             payloadBytes = h.size();
             payloadV2 = h.v2();
             phase = Phase.PAYLOAD;
-            return true;
+            return Step.GO_ON;
         }
         if (h.v2() && backing.file() != null)
         {
@@ -219,14 +242,14 @@ final class TransferConnection
             file = backing.file();
             filePosition = h.addr() - backing.base();
             fileLeft = h.size();
-            return true;
+            return Step.GO_ON;
         }
         answerRead(h, memory.view(h.addr(), h.size()));
-        return true;
+        return Step.GO_ON;
     }
 
     /** A range outside the registered memory: answered "rejected" on v2 (after draining a WRITE), closed on v1. */
-    private boolean reject(final TransferHeader h)
+    private Step reject(final TransferHeader h)
     {
         counters.rejected.incrementAndGet();
         final String why = "address range 0x" + Long.toHexString(h.addr()) + "+" + Long.toUnsignedString(h.size())
@@ -243,16 +266,16 @@ final class TransferConnection
                 closeAfterAnswer = true;
                 closeReason = why + " and too large to drain";
                 counters.badRequests.incrementAndGet();
-                return true;
+                return Step.GO_ON;
             }
             LOG.log(System.Logger.Level.WARNING, "transfer request rejected: " + why);
             drainLeft = h.size();
             phase = Phase.DRAIN;
-            return true;
+            return Step.GO_ON;
         }
         LOG.log(System.Logger.Level.WARNING, "transfer request rejected: " + why);
         answerStatus(TransferStatus.ADDRESS_REJECTED);
-        return true;
+        return Step.GO_ON;
     }
 
     /** Starts a v2 status answer {@code code} with no data. */
@@ -343,10 +366,16 @@ final class TransferConnection
         return true;
     }
 
-    private boolean bad(final String reason)
+    private Step waitFor(final int interest)
+    {
+        await(interest);
+        return Step.WAIT;
+    }
+
+    private Step bad(final String reason)
     {
         counters.badRequests.incrementAndGet();
         closeReason = reason;
-        return false;
+        return Step.CLOSE;
     }
 }

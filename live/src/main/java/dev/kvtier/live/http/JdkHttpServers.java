@@ -1,13 +1,19 @@
 package dev.kvtier.live.http;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 /**
- * The limits of the JDK's HTTP server ({@code com.sun.net.httpserver}), which kvtier's metadata service and admin
- * and metrics endpoints run on. The JDK reads them once, from system properties, when its first server is
- * created, so {@link #applyDefaults()} sets kvtier's defaults before that (every kvtier server built on it calls
- * it first) and leaves any property the operator set with {@code -D}. What they bound, on JDK 17.0.15 and 25 alike:
+ * kvtier's servers on the JDK's HTTP server ({@code com.sun.net.httpserver}: the metadata service, the master's admin
+ * endpoints, a store's metrics), created in one place so that each has its limits and a fixed number of named
+ * handler threads. The JDK reads its limits once, from system properties, when its first server is created, so
+ * {@link #create} sets kvtier's defaults before that and leaves any property the operator set with {@code -D}. What
+ * they bound, on JDK 17.0.15 and 25 alike:
  *
  * <ul>
  *   <li>{@value #MAX_CONNECTIONS} (1,024 per server): connections open at once; one more is closed at accept.
@@ -26,7 +32,7 @@ import java.util.Map;
  * it is complete or {@code maxReqTime} closes it, so a few clients sending their requests slowly delay the others
  * by up to that long.
  */
-public final class JdkHttpServerLimits
+public final class JdkHttpServers
 {
     /** The JDK's connection cap property (read by JDK 17.0.15 and 25; unset or -1 = no cap). */
     public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
@@ -44,8 +50,26 @@ public final class JdkHttpServerLimits
         DEFAULTS.put("sun.net.httpserver.clockTick", "1000");
     }
 
-    private JdkHttpServerLimits()
+    private JdkHttpServers()
     {
+    }
+
+    /**
+     * A server on {@code host:port} (0: a free port) with kvtier's limits and {@code handlerThreads} daemon threads
+     * named {@code threadName}; add contexts, then start it.
+     */
+    public static HttpServer create(final String host, final int port, final int handlerThreads,
+        final String threadName) throws IOException
+    {
+        applyDefaults();
+        final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server.setExecutor(Executors.newFixedThreadPool(handlerThreads, r ->
+        {
+            final Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        }));
+        return server;
     }
 
     /** Sets each limit the operator did not; effective only before the JVM's first JDK HTTP server is created. */
