@@ -34,6 +34,7 @@ final class TransferIoLoop implements Runnable
     private final ByteBuffer sink = ByteBuffer.allocateDirect(TransferHeader.SLICE_BYTES);
     private final long sweepNs;
     private volatile boolean closed;
+    private volatile Throwable failure;
     private long lastSweepNs = System.nanoTime();
 
     TransferIoLoop(final RegisteredMemory memory, final TransferLimits limits, final TransferServerCounters counters,
@@ -80,15 +81,19 @@ final class TransferIoLoop implements Runnable
         {
             if (!closed)
             {
+                failure = e;
+                closed = true;
                 LOG.log(System.Logger.Level.ERROR, "transfer I/O loop " + Thread.currentThread().getName()
                     + " stopped: " + e, e);
             }
         }
         catch (final RuntimeException | Error e)
         {
+            // never silent: the server stops handing this loop connections and reports why (failure())
+            failure = e;
+            closed = true;
             LOG.log(System.Logger.Level.ERROR, "transfer I/O loop " + Thread.currentThread().getName()
                 + " stopped: " + e, e);
-            throw e;
         }
         finally
         {
@@ -222,6 +227,12 @@ final class TransferIoLoop implements Runnable
         {
             // closing anyway
         }
+    }
+
+    /** The error that stopped this loop's thread, or null while it serves. */
+    Throwable failure()
+    {
+        return failure;
     }
 
     /** Stops the loop; it closes its connections on the way out. */

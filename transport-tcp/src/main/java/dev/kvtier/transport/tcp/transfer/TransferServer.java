@@ -116,10 +116,47 @@ public final class TransferServer implements AutoCloseable
                 closeQuietly(ch);
                 continue;
             }
+            final TransferIoLoop loop = nextServing(next);
+            if (loop == null)
+            {
+                counters.refused.incrementAndGet();
+                closeQuietly(ch);
+                continue;
+            }
             counters.connections.incrementAndGet();
-            loops[next].hand(ch);
+            loop.hand(ch);
             next = (next + 1) % loops.length;
         }
+    }
+
+    /** The loop at {@code from}, or the next one still serving; null if every loop has failed. */
+    private TransferIoLoop nextServing(final int from)
+    {
+        for (int i = 0; i < loops.length; i++)
+        {
+            final TransferIoLoop loop = loops[(from + i) % loops.length];
+            if (loop.failure() == null)
+            {
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The error that stopped one of the I/O threads, or null while all serve. Its connections were closed and no
+     * new ones go to it; when every I/O thread has failed, new connections are refused.
+     */
+    public Throwable failure()
+    {
+        for (final TransferIoLoop loop : loops)
+        {
+            if (loop.failure() != null)
+            {
+                return loop.failure();
+            }
+        }
+        return null;
     }
 
     /** A failed accept (typically no descriptor left): warned about once a second, then a short pause. */
