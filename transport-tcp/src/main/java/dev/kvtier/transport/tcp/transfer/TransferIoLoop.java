@@ -6,7 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,9 +65,8 @@ final class TransferIoLoop implements Runnable
         {
             while (!closed)
             {
-                selector.select(sweepNs / 1_000_000L);
                 registerHandedOver();
-                serveReady();
+                selector.select(this::serve, sweepNs / 1_000_000L);
                 final long now = System.nanoTime();
                 if (now - lastSweepNs >= sweepNs)
                 {
@@ -133,36 +131,31 @@ final class TransferIoLoop implements Runnable
         }
     }
 
-    private void serveReady()
+    /** Serves one ready connection (called by {@link Selector#select(java.util.function.Consumer, long)}). */
+    private void serve(final SelectionKey key)
     {
-        final Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext())
+        if (!key.isValid())
         {
-            final SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid())
+            return;
+        }
+        final TransferConnection c = (TransferConnection)key.attachment();
+        try
+        {
+            if (!c.advance(sink))
             {
-                continue;
-            }
-            final TransferConnection c = (TransferConnection)key.attachment();
-            try
-            {
-                if (!c.advance(sink))
-                {
-                    close(c);
-                }
-            }
-            catch (final IOException e)
-            {
-                c.closeReason = closed ? null : "I/O error: " + e.getMessage();
                 close(c);
             }
-            catch (final RuntimeException e)
-            {
-                LOG.log(System.Logger.Level.ERROR, "transfer connection failed: " + e, e);
-                c.closeReason = "server error: " + e;
-                close(c);
-            }
+        }
+        catch (final IOException e)
+        {
+            c.closeReason = closed ? null : "I/O error: " + e.getMessage();
+            close(c);
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.log(System.Logger.Level.ERROR, "transfer connection failed: " + e, e);
+            c.closeReason = "server error: " + e;
+            close(c);
         }
     }
 
