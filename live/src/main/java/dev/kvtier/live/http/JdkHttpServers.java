@@ -28,9 +28,9 @@ import java.util.concurrent.Executors;
  *       the 10 s above are not 20.</li>
  * </ul>
  *
- * <p>Not bounded by them: a request being read holds one of the server's handler threads (two per server) until
- * it is complete or {@code maxReqTime} closes it, so a few clients sending their requests slowly delay the others
- * by up to that long.
+ * <p>Not bounded by them: a request being read holds one of the server's handler threads (two for the metadata
+ * service and the admin endpoints) until it is complete or {@code maxReqTime} closes it, so a few clients sending
+ * their requests slowly delay the others by up to that long.
  */
 public final class JdkHttpServers
 {
