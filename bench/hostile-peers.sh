@@ -26,15 +26,23 @@ kvtier master --rpc-address 127.0.0.1 --rpc-port "$rpc" --enable-http-metadata-s
   --metrics-host 127.0.0.1 --metrics-port "$admin" --enable-metric-reporting=false > "$work/master.log" 2>&1 &
 master=$!; pids+=($master)
 wait_line "$work/master.log" "kvtier master:" >/dev/null
-cat > "$work/store.json" <<JSON
-{"local_hostname": "127.0.0.1", "metadata_server": "http://127.0.0.1:$meta/metadata",
- "master_server_address": "127.0.0.1:$rpc", "protocol": "tcp", "global_segment_size": "256mb",
- "local_buffer_size": "16mb"}
-JSON
-kvtier store --config "$work/store.json" > "$work/store.log" 2>&1 &
+write_store_json "$work/store.json" "$meta" "$rpc" 256mb
+# builds with a store /metrics endpoint serve it, so the data port's own counters can be printed too
+store_metrics=()
+store_help=$(kvtier store --help 2>&1 || true)
+if grep -q -- --metrics-port <<<"$store_help"; then
+  store_metrics=(--metrics-host 127.0.0.1 --metrics-port 0)
+fi
+kvtier store --config "$work/store.json" "${store_metrics[@]}" > "$work/store.log" 2>&1 &
 store=$!; pids+=($store)
 ready=$(wait_line "$work/store.log" "kvtier store:")
 data_port=$(sed -E 's/.*segment 127\.0\.0\.1:([0-9]+).*/\1/' <<<"$ready")
+store_metrics_url=$(grep -oE 'metrics http://[0-9.:]+/metrics' <<<"$ready" | cut -d' ' -f2 || true)
+transfer_metrics() {
+  [ -n "$store_metrics_url" ] || return 0
+  curl -s "$store_metrics_url" | grep -E '^kvtier_transfer_(connections|refused_connections_total|io_threads) ' \
+    | tr '\n' ' '
+}
 
 bench() {
   local json
@@ -103,6 +111,8 @@ idle_pid=$!; pids+=($idle_pid)
 wait_line "$work/idle.log" "ready" >/dev/null
 sleep 1
 echo "store threads, 3000 idle     $(threads "$store"); store-bench: $(bench)"
+transfer_metrics; echo
 kill "$idle_pid"; wait "$idle_pid" 2>/dev/null || true
 sleep 1
 echo "store threads, idle closed   $(threads "$store"); store-bench: $(bench)"
+transfer_metrics; echo

@@ -20,3 +20,12 @@ wait_line() {
 
 # url_of LINE: the first http://host:port in a ready line
 url_of() { sed -E 's#.*(http://[0-9.]+:[0-9]+).*#\1#' <<<"$1"; }
+
+# write_store_json FILE METADATA_PORT RPC_PORT SEGMENT_SIZE: a tcp store's config for a master on loopback
+write_store_json() {
+  cat > "$1" <<JSON
+{"local_hostname": "127.0.0.1", "metadata_server": "http://127.0.0.1:$2/metadata",
+ "master_server_address": "127.0.0.1:$3", "protocol": "tcp", "global_segment_size": "$4",
+ "local_buffer_size": "16mb"}
+JSON
+}

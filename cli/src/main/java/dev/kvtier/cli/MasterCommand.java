@@ -148,12 +148,6 @@ public final class MasterCommand implements Callable<Integer>
             httpMetadataServerHost, httpMetadataServerPort, metricsHost, metricsPort, enableMetadataCleanupOnTimeout,
             config, limits, ByteSizes.parse("--metadata-max-body-bytes", metadataMaxBodyBytes),
             ClusterToken.resolve(clusterToken, System.getenv()));
-        // the JDK HTTP server of the metadata and admin endpoints: a request must be read within 10 s (no slow
-        // header or body holds a connection), unless the operator set these properties
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
-        {
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        }
         final MasterServer server = new MasterServer(options).start();
         server.onFailure(cause ->
         {

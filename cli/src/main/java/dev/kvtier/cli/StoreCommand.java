@@ -3,6 +3,7 @@ package dev.kvtier.cli;
 import dev.kvtier.live.client.DistributedStore;
 import dev.kvtier.live.config.ByteSizes;
 import dev.kvtier.live.config.StoreConfig;
+import dev.kvtier.live.store.StoreMetricsService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,15 @@ public final class StoreCommand implements Callable<Integer>
         + "service); default: $MOONCAKE_CONFIG_PATH, or the MOONCAKE_* environment alone.")
     Path config;
 
+    @Option(names = {"--metrics-port", "--metrics_port"}, paramLabel = "PORT", description = "Serve GET /metrics "
+        + "(the data port's limits, connections and refusals) on this port; 0 picks a free one (printed). "
+        + "Default: no HTTP endpoint.")
+    Integer metricsPort;
+
+    @Option(names = {"--metrics-host", "--metrics_host"}, paramLabel = "HOST", defaultValue = "0.0.0.0",
+        description = "Address of the metrics endpoint (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception
     {
@@ -45,12 +55,37 @@ public final class StoreCommand implements Callable<Integer>
             throw new BadInputException((file == null ? "MOONCAKE_GLOBAL_SEGMENT_SIZE" : file.toString())
                 + ": global_segment_size is 0, so this store would contribute nothing; set it, e.g. \"4gb\"");
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
+        {
+            throw new BadInputException("--metrics-port: " + metricsPort + " is not a port; use 1-65535, or 0 for a "
+                + "free one");
+        }
         final DistributedStore store = DistributedStore.setup(cfg);
+        final StoreMetricsService metrics;
+        try
+        {
+            metrics = metricsPort == null ? null
+                : new StoreMetricsService(metricsHost, metricsPort, store.dataPortServer()).start();
+        }
+        catch (final java.io.IOException e)
+        {
+            store.close();
+            throw new IllegalStateException("cannot serve metrics on " + metricsHost + ":" + metricsPort + ": "
+                + e.getMessage(), e);
+        }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier store: segment " + store.segmentName() + " (" + ByteSizes.format(cfg.globalSegmentSize())
             + ") mounted at master " + cfg.masterServerAddress() + ", metadata " + cfg.metadataServer() + ", protocol "
-            + cfg.protocol());
+            + cfg.protocol() + (metrics == null ? "" : ", metrics http://" + metricsHost + ":" + metrics.port()
+            + "/metrics"));
         out.flush();
-        return LiveProcess.runUntilStopped(store::close);
+        return LiveProcess.runUntilStopped(() ->
+        {
+            if (metrics != null)
+            {
+                metrics.close();
+            }
+            store.close();
+        });
     }
 }

@@ -124,6 +124,12 @@ final class KvtierProcess implements AutoCloseable
         return process.exitValue();
     }
 
+    /** The process id, for {@code /proc/<pid>/status}. */
+    long pid()
+    {
+        return process.pid();
+    }
+
     /** kill -9. */
     void kill() throws InterruptedException
     {

@@ -10,6 +10,8 @@ import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.transfer.TransferEngine;
 import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import dev.kvtier.transport.tcp.transfer.NativeMemory;
+import dev.kvtier.transport.tcp.transfer.TcpTransferEngine;
+import dev.kvtier.transport.tcp.transfer.TransferServer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +38,7 @@ public final class DistributedStore implements AutoCloseable
 
     private final long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final HostedStoreClient hosted;
+    private final TransferEngine engine;
     private final SegmentMemory own;
     private final Segment segment;
     private final ByteBuffer staging;
@@ -53,6 +56,7 @@ public final class DistributedStore implements AutoCloseable
             ? Integer.parseInt(hostname.substring(colon + 1)) : -1, config.deviceName(),
             envInt("MC_TCP_LANES_PER_PEER", 4), envInt("MC_TCP_STATUS_TIMEOUT_SEC", 30) * 1000L);
         final TransferEngine engine = plane.engine();
+        this.engine = engine;
         SegmentMemory memory = null;
         Segment seg = null;
         MemoryRegion region = null;
@@ -423,6 +427,12 @@ public final class DistributedStore implements AutoCloseable
     public String segmentName()
     {
         return segment == null ? null : segment.name();
+    }
+
+    /** The TCP data port's server (its limits and counters), or null over {@code rdma}, which has none. */
+    public TransferServer dataPortServer()
+    {
+        return engine instanceof TcpTransferEngine tcp ? tcp.server() : null;
     }
 
     private static int envInt(final String name, final int fallback)

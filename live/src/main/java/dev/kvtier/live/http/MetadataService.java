@@ -6,11 +6,9 @@ import dev.kvtier.transport.tcp.rpc.ClusterToken;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * it; {@code /health} answers "OK". Clients find a segment's data port and host here.
  *
  * <p>Bounded: a PUT body over {@code maxBodyBytes} (declared or read) is answered 413 and not stored, without
- * reading it whole; two handler threads serve every connection. With a cluster token, PUT and DELETE need it
+ * reading it whole; two handler threads serve every connection; connections, request and idle time are bounded
+ * by {@link JdkHttpServers}. With a cluster token, PUT and DELETE need it
  * ({@value ClusterToken#HEADER} or {@code Authorization: Bearer}) and are answered 401 otherwise; reads stay open,
  * as upstream clients read descriptors without one.
  */
@@ -53,15 +52,9 @@ public final class MetadataService implements AutoCloseable
         }
         this.maxBodyBytes = maxBodyBytes;
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server = JdkHttpServers.create(host, port, 2, "kvtier-metadata-http");
         server.createContext(path, this::handle);
         server.createContext("/health", ex -> HttpExchanges.text(ex, 200, "OK"));
-        server.setExecutor(Executors.newFixedThreadPool(2, r ->
-        {
-            final Thread t = new Thread(r, "kvtier-metadata-http");
-            t.setDaemon(true);
-            return t;
-        }));
     }
 
     public MetadataService start()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.kvtier.live.http.HttpExchanges;
+import dev.kvtier.live.http.JdkHttpServers;
 import dev.kvtier.live.runtime.NodeRunner;
 import dev.kvtier.model.store.MasterNode;
 import dev.kvtier.model.store.ReplicaDescriptor;
@@ -15,10 +16,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,19 +43,13 @@ public final class MasterAdminService implements AutoCloseable
         this.owner = owner;
         this.node = node;
         this.runner = runner;
-        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        server = JdkHttpServers.create(host, port, 2, "kvtier-master-admin");
         server.createContext("/metrics/summary", ex -> HttpExchanges.text(ex, 200,
             onMaster(() -> MasterMetrics.summary(node)) + "\n"));
         server.createContext("/metrics", this::metrics);
         server.createContext("/health", this::health);
         server.createContext("/get_all_segments", this::segments);
         server.createContext("/query_key", this::queryKey);
-        server.setExecutor(Executors.newFixedThreadPool(2, r ->
-        {
-            final Thread t = new Thread(r, "kvtier-master-admin");
-            t.setDaemon(true);
-            return t;
-        }));
     }
 
     public MasterAdminService start()

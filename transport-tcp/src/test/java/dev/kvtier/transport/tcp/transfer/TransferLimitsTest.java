@@ -15,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The data port's limits against real sockets: a flood of idle connections (3,000 used to cost 3,026 threads) is
- * held to the connection cap, a half-sent header is closed after the stall timeout, an idle connection after the
- * idle timeout, and transfers are served again once the flood is gone.
+ * The data port's limits against real sockets: 3,000 idle connections (which used to cost 3,026 threads, one per
+ * connection) add no thread and leave transfers served with exact bytes; a flood over the cap is refused at accept;
+ * a half-sent header is closed after the stall timeout, a reader that stops reading too, an idle connection after
+ * the idle timeout, and transfers are served again once the flood is gone.
  */
 class TransferLimitsTest
 {
@@ -83,6 +84,99 @@ class TransferLimitsTest
             assertThat(lane.run(List.of(new TransferOp(true, base, v)))).containsExactly(0);
         }
         server.closeAndAwait();
+    }
+
+    private static ByteBuffer pattern(final int n, final int seed)
+    {
+        final ByteBuffer b = ByteBuffer.allocateDirect(n);
+        for (int i = 0; i < n; i++)
+        {
+            b.put((byte)(i * 17 + seed));
+        }
+        return b.flip();
+    }
+
+    /** Writes then reads back {@code bytes} on a fresh lane; true when every byte came back. */
+    private static boolean roundTrip(final InetSocketAddress address, final long base, final int bytes,
+        final int seed) throws IOException
+    {
+        try (TransferLane lane = new TransferLane(address))
+        {
+            final ByteBuffer value = pattern(bytes, seed);
+            final ByteBuffer back = ByteBuffer.allocateDirect(bytes);
+            return lane.run(List.of(new TransferOp(true, base, value)))[0] == TransferStatus.OK
+                && lane.run(List.of(new TransferOp(false, base, back)))[0] == TransferStatus.OK
+                && back.mismatch(value.rewind()) == -1;
+        }
+    }
+
+    private static long transferThreads()
+    {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && t.getName().startsWith("kvtier-transfer-")).count();
+    }
+
+    @Test
+    void threeThousandIdleConnectionsAddNoThreadAndTransfersGoOnWithExactBytes() throws Exception
+    {
+        final RegisteredMemory memory = new RegisteredMemory();
+        final long base = memory.register(ByteBuffer.allocateDirect(1 << 20));
+        final TransferServer server = new TransferServer(memory, "127.0.0.1", 0,
+            new TransferLimits(8192, 30_000, 0, 2), new java.util.concurrent.LinkedBlockingQueue<String>()::add)
+            .start();
+        final InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final int threadsBefore = threads.getThreadCount();
+        final List<SocketChannel> flood = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                flood.add(SocketChannel.open(address));
+            }
+            assertThat(within(10_000, () -> server.connections() == 3000)).isTrue();
+            assertThat(transferThreads()).as("the data port's threads: the acceptor and 2 I/O threads")
+                .isEqualTo(3);
+            assertThat(threads.getThreadCount() - threadsBefore).as("threads added by 3,000 idle connections")
+                .isLessThanOrEqualTo(2);
+            for (int i = 0; i < 8; i++)
+            {
+                assertThat(roundTrip(address, base, 1 << 20, i)).as("round trip %d during the flood", i).isTrue();
+            }
+            assertThat(server.refusedConnections()).isZero();
+        }
+        finally
+        {
+            closeAll(flood);
+        }
+        assertThat(within(10_000, () -> server.connections() == 0)).isTrue();
+        assertThat(roundTrip(address, base, 1 << 20, 99)).isTrue();
+        assertThat(server.closeAndAwait()).isTrue();
+    }
+
+    @Test
+    void aReaderThatStopsReadingIsClosedAfterTheStallTimeoutWhileOthersAreServed() throws Exception
+    {
+        final RegisteredMemory memory = new RegisteredMemory();
+        final int segmentBytes = 16 << 20;
+        final long base = memory.register(ByteBuffer.allocateDirect(segmentBytes));
+        final TransferServer server = new TransferServer(memory, "127.0.0.1", 0,
+            new TransferLimits(32, 300, 0, 1), new java.util.concurrent.LinkedBlockingQueue<String>()::add).start();
+        final InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        try (SocketChannel stuck = SocketChannel.open(address))
+        {
+            // 8 pipelined 16 MiB READs: far more than the socket buffers hold, and never read
+            final ByteBuffer headers = ByteBuffer.allocate(8 * TransferHeader.BYTES);
+            for (int i = 0; i < 8; i++)
+            {
+                TransferHeader.read(base, segmentBytes).encode(headers);
+            }
+            stuck.write(headers.flip());
+            assertThat(roundTrip(address, base, 4096, 7)).as("served while the other reader is stuck").isTrue();
+            assertThat(within(10_000, () -> server.stalledConnections() == 1)).isTrue();
+        }
+        assertThat(within(10_000, () -> server.connections() == 0)).isTrue();
+        assertThat(server.closeAndAwait()).isTrue();
     }
 
     @Test
