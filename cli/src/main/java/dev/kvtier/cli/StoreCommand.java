@@ -73,6 +73,15 @@ public final class StoreCommand implements Callable<Integer>
             throw new IllegalStateException("cannot serve metrics on " + metricsHost + ":" + metricsPort + ": "
                 + e.getMessage(), e);
         }
+        if (store.dataPortServer() != null)
+        {
+            store.dataPortServer().onFailure(cause ->
+            {
+                System.err.println("kvtier store: a data port thread died (" + cause + "); /health reports ready: "
+                    + "false; exiting with status 70");
+                System.exit(70);
+            });
+        }
         final PrintWriter out = spec.commandLine().getOut();
         out.println("kvtier store: segment " + store.segmentName() + " (" + ByteSizes.format(cfg.globalSegmentSize())
             + ") mounted at master " + cfg.masterServerAddress() + ", metadata " + cfg.metadataServer() + ", protocol "

@@ -34,6 +34,7 @@ final class TransferIoLoop implements Runnable
     private final long sweepNs;
     private volatile boolean closed;
     private volatile Throwable failure;
+    private volatile Consumer<Throwable> failureListener;
     private long lastSweepNs = System.nanoTime();
 
     TransferIoLoop(final RegisteredMemory memory, final TransferLimits limits, final TransferServerCounters counters,
@@ -83,6 +84,7 @@ final class TransferIoLoop implements Runnable
                 closed = true;
                 LOG.log(System.Logger.Level.ERROR, "transfer I/O loop " + Thread.currentThread().getName()
                     + " stopped: " + e, e);
+                tellFailure(e);
             }
         }
         catch (final RuntimeException | Error e)
@@ -92,6 +94,7 @@ final class TransferIoLoop implements Runnable
             closed = true;
             LOG.log(System.Logger.Level.ERROR, "transfer I/O loop " + Thread.currentThread().getName()
                 + " stopped: " + e, e);
+            tellFailure(e);
         }
         finally
         {
@@ -220,6 +223,21 @@ final class TransferIoLoop implements Runnable
         {
             // closing anyway
         }
+    }
+
+    private void tellFailure(final Throwable e)
+    {
+        final Consumer<Throwable> listener = failureListener;
+        if (listener != null)
+        {
+            listener.accept(e);
+        }
+    }
+
+    /** Told (on this loop's thread, once) the error that stopped it. */
+    void onFailure(final Consumer<Throwable> listener)
+    {
+        failureListener = listener;
     }
 
     /** The error that stopped this loop's thread, or null while it serves. */

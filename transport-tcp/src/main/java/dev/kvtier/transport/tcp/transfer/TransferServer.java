@@ -159,6 +159,24 @@ public final class TransferServer implements AutoCloseable
         return null;
     }
 
+    /**
+     * Tells {@code listener} the error that stops any I/O thread, at once if one has stopped already: a process
+     * that hosts this server decides whether to go on degraded or exit (the store exits, so that a supervisor
+     * restarts it). The listener runs on the failing thread and must not block.
+     */
+    public void onFailure(final Consumer<Throwable> listener)
+    {
+        for (final TransferIoLoop loop : loops)
+        {
+            loop.onFailure(listener);
+        }
+        final Throwable already = failure();
+        if (already != null)
+        {
+            listener.accept(already);
+        }
+    }
+
     /** A failed accept (typically no descriptor left): warned about once a second, then a short pause. */
     private void acceptFailed(final IOException e)
     {
