@@ -47,7 +47,9 @@ public final class HiRadixCache
     private int[] deviceChildren;
     private int[] treeChildren;
     private int[] hostChildren;
-    private RecencyList deviceLru;
+    private DeviceEvictionOrder deviceOrder;
+    private final java.util.function.IntPredicate deviceCandidate;
+    private final java.util.function.IntPredicate tryEvictDevice;
     private HostEvictionOrder hostOrder;
     private HostEvictionOrder duplicateOrder;
     private final java.util.function.IntPredicate duplicateEvictable;
@@ -69,6 +71,8 @@ public final class HiRadixCache
     private long demotions;
     private long duplicateEvictions;
     private long failedHostAllocations;
+    private long version;
+    private long touches;
 
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy)
     {
@@ -119,7 +123,9 @@ public final class HiRadixCache
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
         hostChildren = new int[initial];
-        deviceLru = new RecencyList(initial);
+        deviceOrder = new DeviceEvictionOrder(initial);
+        deviceCandidate = this::deviceCandidate;
+        tryEvictDevice = this::tryEvictDevice;
         hostOrder = new HostEvictionOrder(initial);
         duplicateOrder = new HostEvictionOrder(boundary ? initial : 0);
         hostEvictable = this::hostEvictable;
@@ -144,6 +150,7 @@ public final class HiRadixCache
      */
     public void clear()
     {
+        version++;
         if (deviceReserved != 0 || hostReserved != 0)
         {
             throw new IllegalStateException("cannot clear the cache while " + deviceReserved + " device and "
@@ -151,7 +158,7 @@ public final class HiRadixCache
         }
         final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
         index = new PageSlotMap(initial);
-        deviceLru = new RecencyList(page.length);
+        deviceOrder = new DeviceEvictionOrder(page.length);
         hostOrder = new HostEvictionOrder(page.length);
         duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0);
         freeCount = 0;
@@ -256,6 +263,24 @@ public final class HiRadixCache
         return s >= 0 && (flags[s] & ON_HOST) != 0;
     }
 
+    /**
+     * Counts the calls that may change what a request finds or frees here: every mutating call but {@link #match}.
+     * A caller that saw a request not fit may skip asking again while it is unchanged (see {@link #touches}).
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /**
+     * Counts recency updates in either tier's order. With {@link #version} unchanged, a failed admission that
+     * changed nothing would, asked again, only touch its prefix again, which is a no-op while this is unchanged.
+     */
+    public long touches()
+    {
+        return touches;
+    }
+
     // ---- matching and locking ---------------------------------------------------------------------------------
 
     /** Longest cached prefix of {@code pages[0, limit)}: device part, then host-only part. Touches what matched. */
@@ -293,6 +318,7 @@ public final class HiRadixCache
     /** Protects {@code pages[from, to)} from device eviction while a request uses them. */
     public void lock(final int[] pages, final int from, final int to)
     {
+        version++;
         for (int i = from; i < to; i++)
         {
             lockRef[slot(pages[i])]++;
@@ -301,12 +327,14 @@ public final class HiRadixCache
 
     public void unlock(final int[] pages, final int from, final int to)
     {
+        version++;
         for (int i = from; i < to; i++)
         {
             final int s = index.get(pages[i]);
             if (s >= 0 && --lockRef[s] == 0)
             {
                 offerHost(s);
+                offerDevice(s);
             }
         }
     }
@@ -314,6 +342,7 @@ public final class HiRadixCache
     /** Pins a host copy (an L3 backup or a prefetch anchor holds it). */
     public void protectHost(final int pageId)
     {
+        version++;
         final int s = index.get(pageId);
         if (s >= 0)
         {
@@ -323,6 +352,7 @@ public final class HiRadixCache
 
     public void releaseHost(final int pageId)
     {
+        version++;
         final int s = index.get(pageId);
         if (s >= 0 && hostRef[s] > 0 && --hostRef[s] == 0)
         {
@@ -335,6 +365,7 @@ public final class HiRadixCache
     /** Reserves private device pages for a request, evicting L1 if needed; false if they cannot be had. */
     public boolean reserveDevice(final long pages)
     {
+        version++;
         if (deviceFree() < pages)
         {
             evictDevice(pages - deviceFree());
@@ -354,18 +385,21 @@ public final class HiRadixCache
      */
     public void overdrawDevice(final long pages)
     {
+        version++;
         deviceReserved += pages;
     }
 
     /** Evicts device leaves, LRU first, until the tier is within its capacity again; returns pages freed. */
     public long trimDevice()
     {
+        version++;
         final long over = -deviceFree();
         return over > 0 ? evictDevice(over) : 0;
     }
 
     public void releaseDevice(final long pages)
     {
+        version++;
         deviceReserved -= pages;
         if (deviceReserved < 0)
         {
@@ -379,6 +413,7 @@ public final class HiRadixCache
      */
     public boolean loadBack(final int[] pages, final int from, final int to)
     {
+        version++;
         final int n = to - from;
         if (deviceFree() < n)
         {
@@ -414,6 +449,7 @@ public final class HiRadixCache
      */
     public int insert(final int[] pages, final int from, final int n, final int[] toBackup)
     {
+        version++;
         int wants = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
         for (int i = from; i < n; i++)
@@ -463,6 +499,7 @@ public final class HiRadixCache
      */
     public int beginHostWrite(final int[] pages, final int n)
     {
+        version++;
         if (boundary)
         {
             return beginBoundaryWrite(pages, n);
@@ -544,51 +581,63 @@ public final class HiRadixCache
     /** The D2H copy of {@code pages[0, n)} is acknowledged: their device copies may be evicted again. */
     public void endHostWrite(final int[] pages, final int n)
     {
+        version++;
         unlock(pages, 0, n);
     }
 
     /** Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. */
     public long evictDevice(final long pages)
     {
-        long freed = 0;
-        int s = deviceLru.tail();
-        while (freed < pages && s != NONE)
-        {
-            final int prev = deviceLru.previous(s);
-            if (lockRef[s] == 0 && deviceChildren[s] == 0)
-            {
-                boolean evicted = true;
-                if (boundary)
-                {
-                    evicted = evictBoundary(s);
-                }
-                else if ((flags[s] & ON_HOST) != 0)
-                {
-                    clearDevice(s);
-                }
-                else if (writePolicy == WritePolicy.WRITE_BACK && (hostFree() > 0 || evictHost(1) > 0))
-                {
-                    setHost(s);
-                    clearDevice(s);
-                    writeBackPages++;
-                }
-                else if (treeChildren[s] == 0)
-                {
-                    delete(s);
-                }
-                else
-                {
-                    evicted = false;
-                }
-                if (evicted)
-                {
-                    deviceEvictions++;
-                    freed++;
-                }
-            }
-            s = prev;
-        }
+        version++;
+        final long freed = deviceOrder.evict(pages, deviceCandidate, tryEvictDevice);
+        deviceEvictions += freed;
         return freed;
+    }
+
+    /** A page device eviction may visit: on the device, unlocked, no child on the device. */
+    private boolean deviceCandidate(final int s)
+    {
+        return (flags[s] & ON_DEVICE) != 0 && lockRef[s] == 0 && deviceChildren[s] == 0;
+    }
+
+    /** The write policy's device eviction of candidate {@code s}; returns whether the page left the device. */
+    private boolean tryEvictDevice(final int s)
+    {
+        if (boundary)
+        {
+            return evictBoundary(s);
+        }
+        if ((flags[s] & ON_HOST) != 0)
+        {
+            clearDevice(s);
+        }
+        else if (writePolicy == WritePolicy.WRITE_BACK && (hostFree() > 0 || evictHost(1) > 0))
+        {
+            setHost(s);
+            clearDevice(s);
+            writeBackPages++;
+        }
+        else if (treeChildren[s] == 0)
+        {
+            delete(s);
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private void offerDevice(final int s)
+    {
+        if (deviceCandidate(s))
+        {
+            deviceOrder.offer(s);
+            if (deviceOrder.size() > 4 * deviceTreePages + 4096)
+            {
+                deviceOrder.rebuild(slotsUsed, deviceCandidate);
+            }
+        }
     }
 
     /**
@@ -653,6 +702,7 @@ public final class HiRadixCache
     /** Reserves host pages for a prefetch, evicting L2 if needed; false if they cannot be had. */
     public boolean reserveHost(final long pages)
     {
+        version++;
         if (hostFree() < pages)
         {
             evictHost(pages - hostFree());
@@ -667,6 +717,7 @@ public final class HiRadixCache
 
     public void releaseHostReservation(final long pages)
     {
+        version++;
         hostReserved -= pages;
         if (hostReserved < 0)
         {
@@ -681,6 +732,7 @@ public final class HiRadixCache
      */
     public int insertHostOnly(final int[] pages, final int from, final int to)
     {
+        version++;
         int inserted = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
         for (int i = from; i < to; i++)
@@ -706,6 +758,7 @@ public final class HiRadixCache
      */
     public long evictHost(final long pages)
     {
+        version++;
         if (!boundary)
         {
             return hostOrder.evict(pages, hostEvictable, evictHostPage);
@@ -763,6 +816,7 @@ public final class HiRadixCache
      */
     private void touchHost(final int s)
     {
+        touches++;
         hostOrder.touched(s);
         if (boundary)
         {
@@ -794,7 +848,9 @@ public final class HiRadixCache
             }
             if ((flags[s] & ON_DEVICE) != 0 && renewOnAccess)
             {
-                deviceLru.moveToHead(s);
+                touches++;
+                deviceOrder.touched(s);
+                offerDevice(s);
             }
             if (boundary || (flags[s] & ON_HOST) != 0)
             {
@@ -879,7 +935,9 @@ public final class HiRadixCache
         {
             deviceChildren[parent[s]]++;
         }
-        deviceLru.moveToHead(s);
+        touches++;
+        deviceOrder.touched(s);
+        offerDevice(s);
     }
 
     private void clearDevice(final int s)
@@ -888,9 +946,11 @@ public final class HiRadixCache
         deviceTreePages--;
         if (parent[s] != NONE)
         {
-            deviceChildren[parent[s]]--;
+            if (--deviceChildren[parent[s]] == 0)
+            {
+                offerDevice(parent[s]);
+            }
         }
-        deviceLru.unlink(s);
         offerHost(s);
     }
 
@@ -904,6 +964,7 @@ public final class HiRadixCache
         }
         if (!boundary)
         {
+            touches++;
             hostOrder.touched(s);
         }
         offerHost(s);
@@ -936,6 +997,7 @@ public final class HiRadixCache
         hostChildren = Arrays.copyOf(hostChildren, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
         hostOrder.ensure(n);
+        deviceOrder.ensure(n);
         if (boundary)
         {
             duplicateOrder.ensure(n);
