@@ -1,6 +1,7 @@
 package dev.kvtier.cli;
 
 import dev.kvtier.sim.report.ServingReport;
+import dev.kvtier.sim.sweep.SweepShard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,8 +49,25 @@ public final class CompareCommand implements Callable<Integer>
     @Option(names = "--threads", paramLabel = "N", description = "Parallel variants (default: available cores).")
     private Integer threads;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+        description = "Run only variants i with i mod N = I (0 <= I < N) and print their partial report as JSON, "
+            + "for 'kvtier merge'.")
+    private String shard;
+
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     private boolean noProgress;
+
+    private SweepShard parseShard()
+    {
+        try
+        {
+            return SweepShard.parse(shard);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--shard " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception
@@ -58,7 +76,15 @@ public final class CompareCommand implements Callable<Integer>
         {
             throw new BadInputException("--threads: must be >= 1");
         }
-        final var variants = ServingVariants.product(vary);
+        if (shard != null && outDir != null)
+        {
+            throw new BadInputException("--out: not with --shard; a shard prints its partial report, and "
+                + "'kvtier merge' of all parts prints the whole one");
+        }
+        final var allVariants = ServingVariants.product(vary);
+        final SweepShard part = shard == null ? null : parseShard();
+        final List<Integer> positions = part == null ? null : part.positions(allVariants.size());
+        final var variants = part == null ? allVariants : positions.stream().map(allVariants::get).toList();
         final var records = workload.records();
         final String source = workload.sourceName();
         final long n = (serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size())
@@ -70,6 +96,12 @@ public final class CompareCommand implements Callable<Integer>
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), progress);
         }
         final PrintWriter out = spec.commandLine().getOut();
+        if (part != null)
+        {
+            out.print(ServingVariants.shardJson(part, allVariants.size(), positions, reports, !serving.noTiming));
+            out.flush();
+            return 0;
+        }
         out.print(json ? ServingVariants.compareJson(reports, !serving.noTiming) : ServingVariants.table(reports));
         out.flush();
         if (outDir != null)

@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Tiered KV caches for LLM serving: simulate clusters, replay traces, compare policies, run the "
         + "store live.",
-    subcommands = {SimCommand.class, CompareCommand.class, ReplayCommand.class, CalibrateCommand.class,
-        GenerateCommand.class, MasterCommand.class, ServerCommand.class, RouterCommand.class, StoreCommand.class,
-        StoreBenchCommand.class, BenchServingCommand.class, HugepagesCommand.class, TraceCommand.class,
-        picocli.CommandLine.HelpCommand.class})
+    subcommands = {SimCommand.class, CompareCommand.class, MergeCommand.class, ReplayCommand.class,
+        CalibrateCommand.class, GenerateCommand.class, MasterCommand.class, ServerCommand.class, RouterCommand.class,
+        StoreCommand.class, StoreBenchCommand.class, BenchServingCommand.class, HugepagesCommand.class,
+        TraceCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class KvtierCommand implements java.util.concurrent.Callable<Integer>
 {
     @picocli.CommandLine.Spec

@@ -10,6 +10,7 @@ import dev.kvtier.sim.serving.ServingOptions;
 import dev.kvtier.sim.serving.ServingResult;
 import dev.kvtier.sim.sweep.ServingSweep;
 import dev.kvtier.sim.sweep.ServingVariant;
+import dev.kvtier.sim.sweep.SweepShard;
 import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,39 @@ final class ServingVariants
         {
             arr.add(r.tree(withPerformance));
         }
+        return JSON.writeValueAsString(root) + "\n";
+    }
+
+    /**
+     * A shard's partial compare report: which shard, how many variants the whole sweep has, and each variant's
+     * report with its position in the sweep; {@link MergeCommand} puts the parts back together.
+     */
+    static String shardJson(final SweepShard shard, final int total, final List<Integer> positions,
+        final List<ServingReport> reports, final boolean withPerformance) throws Exception
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("mode", "compare-shard");
+        root.put("shard", shard.index());
+        root.put("shards", shard.count());
+        root.put("variants_total", total);
+        final ArrayNode arr = root.putArray("variants");
+        for (int i = 0; i < reports.size(); i++)
+        {
+            final ObjectNode v = arr.addObject();
+            v.put("index", positions.get(i));
+            v.set("report", reports.get(i).tree(withPerformance));
+        }
+        return JSON.writeValueAsString(root) + "\n";
+    }
+
+    /** The whole compare report from the variants' report trees in sweep order, as {@link #compareJson} prints it. */
+    static String compareJsonOfTrees(final List<? extends com.fasterxml.jackson.databind.JsonNode> trees)
+        throws Exception
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        root.put("mode", "compare");
+        final ArrayNode arr = root.putArray("variants");
+        trees.forEach(arr::add);
         return JSON.writeValueAsString(root) + "\n";
     }
 

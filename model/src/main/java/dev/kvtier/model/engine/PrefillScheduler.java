@@ -37,6 +37,9 @@ final class PrefillScheduler
     private final List<Job> batchJobs = new ArrayList<>();
     private int[] batchTake = new int[64];
     private Job chunked;
+    private Job stalled;
+    private long stalledVersion;
+    private long stalledTouches;
     private long writeBackPagesCharged;
     private int[] backupBuffer = new int[256];
 
@@ -159,8 +162,30 @@ final class PrefillScheduler
     /**
      * Ends the request's prefetch, matches its prefix, loads host hits back and reserves device memory for the
      * rest. Returns the pages loaded back, or -1 (changing no reservation) when memory is short.
+     *
+     * <p>An attempt that does not fit and frees, evicts and loads nothing leaves the cache as it found it but for
+     * its prefix's recency; asked again before any other call changes the cache, it would fail the same way after
+     * walking the whole device LRU. Such a request is stalled until the cache's version moves: a retry costs
+     * nothing, or one touch of its prefix if other requests touched theirs meanwhile, and ends as the full
+     * attempt would.
      */
     private int admit(final Job job)
+    {
+        if (job == stalled && cache.version() == stalledVersion)
+        {
+            if (cache.touches() != stalledTouches)
+            {
+                cache.match(job.request.pages(), job.request.pages().length, match);
+                stalledTouches = cache.touches();
+            }
+            stats.admissionRetriesSkipped++;
+            return -1;
+        }
+        stalled = null;
+        return tryAdmit(job);
+    }
+
+    private int tryAdmit(final Job job)
     {
         if (job.prefetch != null)
         {
@@ -171,6 +196,9 @@ final class PrefillScheduler
             job.prefetchWaitNs += ctx.now() - job.blockedSinceNs;
             job.blockedSinceNs = -1;
         }
+        final long deviceEvictions = cache.deviceEvictions();
+        final long hostEvictions = cache.hostEvictions();
+        final long failedHost = cache.failedHostAllocations();
         final int[] pages = job.request.pages();
         cache.match(pages, pages.length, match);
         final int d = match.devicePages();
@@ -190,6 +218,13 @@ final class PrefillScheduler
         if (!cache.reserveDevice(reserve))
         {
             cache.unlock(pages, 0, cachedPages);
+            if (loaded == 0 && deviceEvictions == cache.deviceEvictions()
+                && hostEvictions == cache.hostEvictions() && failedHost == cache.failedHostAllocations())
+            {
+                stalled = job;
+                stalledVersion = cache.version();
+                stalledTouches = cache.touches();
+            }
             return -1;
         }
         job.reservedPages = reserve;

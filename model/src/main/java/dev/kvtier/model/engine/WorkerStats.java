@@ -27,7 +27,13 @@ public final class WorkerStats
     /** Full pages finished requests added after their prompt's (their output, cached for the next turn). */
     public long outputPagesCached;
     public long prefetchWaitSkips;
+    /** Admission attempts that found too little device memory for the request at the head of the queue. */
     public long admissionStalls;
+    /**
+     * Those of {@link #admissionStalls} answered without asking the cache again: nothing that decides the fit had
+     * changed since the same request's previous attempt, which freed and loaded nothing.
+     */
+    public long admissionRetriesSkipped;
     public long deviceEvictions;
     public long hostEvictions;
     public long writeBackPages;

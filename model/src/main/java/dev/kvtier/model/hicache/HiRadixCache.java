@@ -47,7 +47,10 @@ public final class HiRadixCache
     private int[] deviceChildren;
     private int[] treeChildren;
     private int[] hostChildren;
-    private RecencyList deviceLru;
+    private DeviceEvictionOrder deviceOrder;
+    private final java.util.function.IntPredicate deviceCandidate;
+    private final java.util.function.IntPredicate tryEvictDevice;
+    private final java.util.function.IntUnaryOperator chaseParent;
     private HostEvictionOrder hostOrder;
     private HostEvictionOrder duplicateOrder;
     private final java.util.function.IntPredicate duplicateEvictable;
@@ -69,6 +72,8 @@ public final class HiRadixCache
     private long demotions;
     private long duplicateEvictions;
     private long failedHostAllocations;
+    private long version;
+    private long touches;
 
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy)
     {
@@ -119,7 +124,10 @@ public final class HiRadixCache
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
         hostChildren = new int[initial];
-        deviceLru = new RecencyList(initial);
+        deviceOrder = new DeviceEvictionOrder(initial);
+        deviceCandidate = this::deviceCandidate;
+        tryEvictDevice = this::tryEvictDevice;
+        chaseParent = renewOnAccess ? s -> NONE : s -> parent[s];
         hostOrder = new HostEvictionOrder(initial);
         duplicateOrder = new HostEvictionOrder(boundary ? initial : 0);
         hostEvictable = this::hostEvictable;
@@ -144,6 +152,7 @@ public final class HiRadixCache
      */
     public void clear()
     {
+        version++;
         if (deviceReserved != 0 || hostReserved != 0)
         {
             throw new IllegalStateException("cannot clear the cache while " + deviceReserved + " device and "
@@ -151,7 +160,7 @@ public final class HiRadixCache
         }
         final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
         index = new PageSlotMap(initial);
-        deviceLru = new RecencyList(page.length);
+        deviceOrder = new DeviceEvictionOrder(page.length);
         hostOrder = new HostEvictionOrder(page.length);
         duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0);
         freeCount = 0;
@@ -256,6 +265,24 @@ public final class HiRadixCache
         return s >= 0 && (flags[s] & ON_HOST) != 0;
     }
 
+    /**
+     * Counts the calls that may change what a request finds or frees here: every mutating call but {@link #match}.
+     * A caller that saw a request not fit may skip asking again while it is unchanged (see {@link #touches}).
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /**
+     * Counts recency updates in either tier's order. With {@link #version} unchanged, a failed admission that
+     * changed nothing would, asked again, only touch its prefix again, which is a no-op while this is unchanged.
+     */
+    public long touches()
+    {
+        return touches;
+    }
+
     // ---- matching and locking ---------------------------------------------------------------------------------
 
     /** Longest cached prefix of {@code pages[0, limit)}: device part, then host-only part. Touches what matched. */
@@ -293,6 +320,7 @@ public final class HiRadixCache
     /** Protects {@code pages[from, to)} from device eviction while a request uses them. */
     public void lock(final int[] pages, final int from, final int to)
     {
+        version++;
         for (int i = from; i < to; i++)
         {
             lockRef[slot(pages[i])]++;
@@ -301,12 +329,14 @@ public final class HiRadixCache
 
     public void unlock(final int[] pages, final int from, final int to)
     {
+        version++;
         for (int i = from; i < to; i++)
         {
             final int s = index.get(pages[i]);
             if (s >= 0 && --lockRef[s] == 0)
             {
                 offerHost(s);
+                offerDevice(s);
             }
         }
     }
@@ -314,6 +344,7 @@ public final class HiRadixCache
     /** Pins a host copy (an L3 backup or a prefetch anchor holds it). */
     public void protectHost(final int pageId)
     {
+        version++;
         final int s = index.get(pageId);
         if (s >= 0)
         {
@@ -323,6 +354,7 @@ public final class HiRadixCache
 
     public void releaseHost(final int pageId)
     {
+        version++;
         final int s = index.get(pageId);
         if (s >= 0 && hostRef[s] > 0 && --hostRef[s] == 0)
         {
@@ -335,6 +367,7 @@ public final class HiRadixCache
     /** Reserves private device pages for a request, evicting L1 if needed; false if they cannot be had. */
     public boolean reserveDevice(final long pages)
     {
+        version++;
         if (deviceFree() < pages)
         {
             evictDevice(pages - deviceFree());
@@ -354,18 +387,21 @@ public final class HiRadixCache
      */
     public void overdrawDevice(final long pages)
     {
+        version++;
         deviceReserved += pages;
     }
 
     /** Evicts device leaves, LRU first, until the tier is within its capacity again; returns pages freed. */
     public long trimDevice()
     {
+        version++;
         final long over = -deviceFree();
         return over > 0 ? evictDevice(over) : 0;
     }
 
     public void releaseDevice(final long pages)
     {
+        version++;
         deviceReserved -= pages;
         if (deviceReserved < 0)
         {
@@ -379,6 +415,7 @@ public final class HiRadixCache
      */
     public boolean loadBack(final int[] pages, final int from, final int to)
     {
+        version++;
         final int n = to - from;
         if (deviceFree() < n)
         {
@@ -414,6 +451,7 @@ public final class HiRadixCache
      */
     public int insert(final int[] pages, final int from, final int n, final int[] toBackup)
     {
+        version++;
         int wants = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
         for (int i = from; i < n; i++)
@@ -463,6 +501,7 @@ public final class HiRadixCache
      */
     public int beginHostWrite(final int[] pages, final int n)
     {
+        version++;
         if (boundary)
         {
             return beginBoundaryWrite(pages, n);
@@ -544,53 +583,33 @@ public final class HiRadixCache
     /** The D2H copy of {@code pages[0, n)} is acknowledged: their device copies may be evicted again. */
     public void endHostWrite(final int[] pages, final int n)
     {
+        version++;
         unlock(pages, 0, n);
     }
 
-    /**
-     * Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. Walks the
-     * order from its oldest end, as SGLang pops its heap of leaves. A parent that becomes a leaf is taken in the same
-     * pass: under LRU it is more recent than its child and lies ahead of the walk; under FIFO it entered before its
-     * child, so it is the oldest leaf left and is taken at once (SGLang pushes it and pops it next).
-     */
+    /** Frees at least {@code pages} device pages if unlocked leaves allow; returns how many were freed. */
     public long evictDevice(final long pages)
     {
-        long freed = 0;
-        int s = deviceLru.tail();
-        while (freed < pages && s != NONE)
-        {
-            final int prev = deviceLru.previous(s);
-            int leaf = s;
-            while (leaf != NONE && leaf != prev && freed < pages)
-            {
-                final int up = renewOnAccess ? NONE : parent[leaf];
-                if (!evictDeviceLeaf(leaf))
-                {
-                    break;
-                }
-                freed++;
-                leaf = up;
-            }
-            s = prev;
-        }
+        version++;
+        final long freed = deviceOrder.evict(pages, deviceCandidate, tryEvictDevice, chaseParent);
+        deviceEvictions += freed;
         return freed;
     }
 
-    /** Takes {@code s} off the device if it is an unlocked device leaf that may go; returns whether it went. */
-    private boolean evictDeviceLeaf(final int s)
+    /** A page device eviction may visit: on the device, unlocked, no child on the device. */
+    private boolean deviceCandidate(final int s)
     {
-        if (lockRef[s] != 0 || deviceChildren[s] != 0 || (flags[s] & ON_DEVICE) == 0)
-        {
-            return false;
-        }
+        return (flags[s] & ON_DEVICE) != 0 && lockRef[s] == 0 && deviceChildren[s] == 0;
+    }
+
+    /** The write policy's device eviction of candidate {@code s}; returns whether the page left the device. */
+    private boolean tryEvictDevice(final int s)
+    {
         if (boundary)
         {
-            if (!evictBoundary(s))
-            {
-                return false;
-            }
+            return evictBoundary(s);
         }
-        else if ((flags[s] & ON_HOST) != 0)
+        if ((flags[s] & ON_HOST) != 0)
         {
             clearDevice(s);
         }
@@ -608,8 +627,19 @@ public final class HiRadixCache
         {
             return false;
         }
-        deviceEvictions++;
         return true;
+    }
+
+    private void offerDevice(final int s)
+    {
+        if (deviceCandidate(s))
+        {
+            deviceOrder.offer(s);
+            if (deviceOrder.size() > 4 * deviceTreePages + 4096)
+            {
+                deviceOrder.rebuild(slotsUsed, deviceCandidate);
+            }
+        }
     }
 
     /**
@@ -674,6 +704,7 @@ public final class HiRadixCache
     /** Reserves host pages for a prefetch, evicting L2 if needed; false if they cannot be had. */
     public boolean reserveHost(final long pages)
     {
+        version++;
         if (hostFree() < pages)
         {
             evictHost(pages - hostFree());
@@ -688,6 +719,7 @@ public final class HiRadixCache
 
     public void releaseHostReservation(final long pages)
     {
+        version++;
         hostReserved -= pages;
         if (hostReserved < 0)
         {
@@ -702,6 +734,7 @@ public final class HiRadixCache
      */
     public int insertHostOnly(final int[] pages, final int from, final int to)
     {
+        version++;
         int inserted = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
         for (int i = from; i < to; i++)
@@ -727,6 +760,7 @@ public final class HiRadixCache
      */
     public long evictHost(final long pages)
     {
+        version++;
         if (!boundary)
         {
             return hostOrder.evict(pages, hostEvictable, evictHostPage);
@@ -784,6 +818,7 @@ public final class HiRadixCache
      */
     private void touchHost(final int s)
     {
+        touches++;
         hostOrder.touched(s);
         if (boundary)
         {
@@ -815,7 +850,9 @@ public final class HiRadixCache
             }
             if ((flags[s] & ON_DEVICE) != 0 && renewOnAccess)
             {
-                deviceLru.moveToHead(s);
+                touches++;
+                deviceOrder.touched(s);
+                offerDevice(s);
             }
             if (boundary || (flags[s] & ON_HOST) != 0)
             {
@@ -900,7 +937,9 @@ public final class HiRadixCache
         {
             deviceChildren[parent[s]]++;
         }
-        deviceLru.moveToHead(s);
+        touches++;
+        deviceOrder.touched(s);
+        offerDevice(s);
     }
 
     private void clearDevice(final int s)
@@ -909,9 +948,11 @@ public final class HiRadixCache
         deviceTreePages--;
         if (parent[s] != NONE)
         {
-            deviceChildren[parent[s]]--;
+            if (--deviceChildren[parent[s]] == 0)
+            {
+                offerDevice(parent[s]);
+            }
         }
-        deviceLru.unlink(s);
         offerHost(s);
     }
 
@@ -925,6 +966,7 @@ public final class HiRadixCache
         }
         if (!boundary)
         {
+            touches++;
             hostOrder.touched(s);
         }
         offerHost(s);
@@ -957,6 +999,7 @@ public final class HiRadixCache
         hostChildren = Arrays.copyOf(hostChildren, n);
         freeSlots = Arrays.copyOf(freeSlots, n);
         hostOrder.ensure(n);
+        deviceOrder.ensure(n);
         if (boundary)
         {
             duplicateOrder.ensure(n);

@@ -254,6 +254,9 @@ public final class ServingReport
         final ObjectNode sim = root.putObject("sim");
         sim.put("events", result.events());
         sim.put("simulated_s", round(simSeconds, 3));
+        final WorkerStats sum = sum(result.workers());
+        sim.put("admission_stalls", sum.admissionStalls);
+        sim.put("admission_retries_skipped", sum.admissionRetriesSkipped);
         if (withPerformance)
         {
             final ObjectNode perf = root.putObject("performance");
@@ -309,6 +312,8 @@ public final class ServingReport
             s.prefetchRateLimited += w.prefetchRateLimited;
             s.prefetchHostAllocFailures += w.prefetchHostAllocFailures;
             s.prefetchPagesFetched += w.prefetchPagesFetched;
+            s.admissionStalls += w.admissionStalls;
+            s.admissionRetriesSkipped += w.admissionRetriesSkipped;
         }
         return s;
     }

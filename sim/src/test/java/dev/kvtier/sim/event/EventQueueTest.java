@@ -35,12 +35,22 @@ class EventQueueTest
     @Test
     void shouldMatchAPriorityQueueReferenceUnderTheHoldModel()
     {
+        holdModelAgainstReference(new EventQueue(16));
+    }
+
+    @Test
+    void shouldKeepTheOrderWhenSequenceNumbersAreRenumbered()
+    {
+        holdModelAgainstReference(new EventQueue(16, 6000));
+    }
+
+    private static void holdModelAgainstReference(final EventQueue q)
+    {
         record Ev(long time, long seq, int payload)
         {
         }
         final PriorityQueue<Ev> reference = new PriorityQueue<>(
             Comparator.comparingLong(Ev::time).thenComparingLong(Ev::seq));
-        final EventQueue q = new EventQueue(16);
         final SplittableRandom random = new SplittableRandom(11);
         long seq = 0;
         for (int i = 0; i < 5000; i++)

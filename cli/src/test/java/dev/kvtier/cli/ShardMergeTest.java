@@ -1,0 +1,62 @@
+package dev.kvtier.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShardMergeTest
+{
+    private static final String[] SWEEP = {"--cluster", "small-4", "--synthetic-duration", "60", "--limit", "25",
+        "--vary", "serving.write_policy=write_through,write_back",
+        "--vary", "serving.prefetch_policy=best_effort,wait_complete", "--no-timing", "--no-progress",
+        "--threads", "1"};
+
+    @Test
+    void shouldMergeThreeShardsIntoExactlyTheUnshardedReport(@TempDir final Path dir) throws Exception
+    {
+        final CliRun whole = CliRun.of(args("--json"));
+        assertThat(whole.exitCode()).as(whole.err()).isZero();
+        final List<String> merge = new ArrayList<>(List.of("merge"));
+        for (final int i : new int[] {2, 0, 1})
+        {
+            final CliRun part = CliRun.of(args("--shard", i + "/3"));
+            assertThat(part.exitCode()).as(part.err()).isZero();
+            final Path file = dir.resolve("part-" + i + ".json");
+            Files.writeString(file, part.out(), StandardCharsets.UTF_8);
+            merge.add(file.toString());
+        }
+        final CliRun merged = CliRun.of(merge.toArray(String[]::new));
+        assertThat(merged.exitCode()).as(merged.err()).isZero();
+        assertThat(merged.out()).isEqualTo(whole.out());
+
+        final CliRun missing = CliRun.of("merge", merge.get(1), merge.get(2));
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("shard 1/3 is missing");
+        final CliRun twice = CliRun.of("merge", merge.get(1), merge.get(1), merge.get(2), merge.get(3));
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("give each shard once");
+    }
+
+    @Test
+    void shouldRefuseAMalformedShard()
+    {
+        final CliRun run = CliRun.of(args("--shard", "3/3"));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--shard '3/3': want I/N with 0 <= I < N");
+    }
+
+    private static String[] args(final String... extra)
+    {
+        final List<String> a = new ArrayList<>(List.of("compare"));
+        a.addAll(List.of(SWEEP));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+}
