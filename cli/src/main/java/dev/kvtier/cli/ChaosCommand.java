@@ -74,9 +74,6 @@ public final class ChaosCommand implements Callable<Integer>
         + "(kept); default a temporary directory, removed when the run passes.")
     Path workDir;
 
-    /** The clients' logger, held while a run sends its warnings (thousands of them) to a file. */
-    private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("dev.kvtier");
-
     @Override
     public Integer call() throws Exception
     {
@@ -98,23 +95,7 @@ public final class ChaosCommand implements Callable<Integer>
         out.printf("kvtier chaos: seed %d, %d stores, %d clients, %s values; logs in %s%n", seed, stores, clients,
             ByteSizes.format(o.valueSize()), dir);
         out.flush();
-        final ChaosRun.Result r;
-        final java.util.logging.FileHandler clientLog = new java.util.logging.FileHandler(
-            dir.resolve("clients.log").toString(), true);
-        clientLog.setFormatter(new java.util.logging.SimpleFormatter());
-        final java.util.logging.Logger clients = CLIENT_LOG;
-        clients.addHandler(clientLog);
-        clients.setUseParentHandlers(false);
-        try
-        {
-            r = new ChaosRun(o, dir).run(out);
-        }
-        finally
-        {
-            clients.setUseParentHandlers(true);
-            clients.removeHandler(clientLog);
-            clientLog.close();
-        }
+        final ChaosRun.Result r = new ChaosRun(o, dir).run(out);
         print(out, r);
         if (!r.passed())
         {
@@ -155,6 +136,12 @@ public final class ChaosCommand implements Callable<Integer>
             if (ms.length > 0)
             {
                 out.printf(Locale.ROOT, ", min %.0f, median %.0f, max %.0f", ms[0], median(ms), ms[ms.length - 1]);
+            }
+            final double[] back = of.stream().mapToDouble(ChaosFault::backMs).filter(x -> x >= 0).sorted().toArray();
+            if (back.length > 0)
+            {
+                out.printf(Locale.ROOT, "; restarted process ready after min %.0f, median %.0f, max %.0f", back[0],
+                    median(back), back[back.length - 1]);
             }
             out.println();
         }

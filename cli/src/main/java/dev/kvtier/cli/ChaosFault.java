@@ -3,8 +3,9 @@ package dev.kvtier.cli;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One fault of a chaos run: what it was, when it began ({@link System#nanoTime()}), and when the first operation
- * that started after it succeeded (its recovery), 0 until then.
+ * One fault of a chaos run: what it was, when it began ({@link System#nanoTime()}; for a kill, once the process was
+ * gone), when the first operation that started after it succeeded (its recovery), 0 until then, and for a kill, when
+ * the restarted process was ready again (a store mounted, the master listening).
  */
 final class ChaosFault
 {
@@ -29,6 +30,7 @@ final class ChaosFault
     final String detail;
     final long startNanos;
     private final AtomicLong recoveredNanos = new AtomicLong();
+    private volatile long backNanos;
 
     ChaosFault(final Kind kind, final String detail, final long startNanos)
     {
@@ -46,6 +48,17 @@ final class ChaosFault
     boolean recovered()
     {
         return recoveredNanos.get() != 0;
+    }
+
+    void back(final long nanos)
+    {
+        backNanos = nanos;
+    }
+
+    /** Milliseconds from the kill to the restarted process being ready, or -1 for a fault that kills nothing. */
+    double backMs()
+    {
+        return backNanos == 0 ? -1 : (backNanos - startNanos) / 1e6;
     }
 
     /** Milliseconds from the fault to its recovery, or -1 if none came. */

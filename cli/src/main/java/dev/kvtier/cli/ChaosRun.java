@@ -11,6 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.FileHandler;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * A chaos run: starts a {@link ChaosCluster}, puts a {@link ChaosLoad} on it, and for {@code durationMs} injects
@@ -62,6 +65,9 @@ final class ChaosRun
         }
     }
 
+    /** kvtier's loggers, held so that the handler set on them stays while a run lasts. */
+    private static final Logger CLIENT_LOG = Logger.getLogger("dev.kvtier");
+
     private final Options options;
     private final Path dir;
     private final List<ChaosFault> pending = new CopyOnWriteArrayList<>();
@@ -73,7 +79,26 @@ final class ChaosRun
         this.dir = dir;
     }
 
+    /** Runs, sending this process's kvtier log (the clients' warnings, thousands of them) to {@code clients.log}. */
     Result run(final java.io.PrintWriter progress) throws Exception
+    {
+        final FileHandler clientLog = new FileHandler(dir.resolve("clients.log").toString(), true);
+        clientLog.setFormatter(new SimpleFormatter());
+        CLIENT_LOG.addHandler(clientLog);
+        CLIENT_LOG.setUseParentHandlers(false);
+        try
+        {
+            return runLogged(progress);
+        }
+        finally
+        {
+            CLIENT_LOG.setUseParentHandlers(true);
+            CLIENT_LOG.removeHandler(clientLog);
+            clientLog.close();
+        }
+    }
+
+    private Result runLogged(final java.io.PrintWriter progress) throws Exception
     {
         final long t0 = System.nanoTime();
         final ExecutorService peers = Executors.newCachedThreadPool(r ->
@@ -150,17 +175,19 @@ final class ChaosRun
                 case STORE_KILL ->
                 {
                     final int store = own.nextInt(cluster.storeCount());
-                    fault = begin(kind, "store-" + store + ", down " + holdMs / 3 + " ms");
                     cluster.killStore(store);
+                    fault = begin(kind, "store-" + store + ", down " + holdMs / 3 + " ms");
                     Thread.sleep(holdMs / 3);
                     cluster.startStore(store);
+                    fault.back(System.nanoTime());
                 }
                 case MASTER_RESTART ->
                 {
-                    fault = begin(kind, "down " + holdMs / 3 + " ms");
                     cluster.killMaster();
+                    fault = begin(kind, "down " + holdMs / 3 + " ms");
                     Thread.sleep(holdMs / 3);
                     cluster.startMaster();
+                    fault.back(System.nanoTime());
                 }
                 case RPC_HALF_FRAMES ->
                 {
