@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         + "store live.",
     subcommands = {SimCommand.class, CompareCommand.class, MergeCommand.class, ReplayCommand.class,
         CalibrateCommand.class, GenerateCommand.class, MasterCommand.class, ServerCommand.class, RouterCommand.class,
-        StoreCommand.class, StoreBenchCommand.class, BenchServingCommand.class, HugepagesCommand.class,
+        StoreCommand.class, StoreBenchCommand.class, ChaosCommand.class, BenchServingCommand.class,
+        HugepagesCommand.class,
         TraceCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class KvtierCommand implements java.util.concurrent.Callable<Integer>
 {

@@ -1,6 +1,7 @@
 package dev.kvtier.live.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,5 +49,21 @@ public final class HttpExchanges
     public static void text(final HttpExchange ex, final int status, final String body) throws IOException
     {
         respond(ex, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether the request carries the cluster token ({@value ClusterToken#HEADER}, or {@code Authorization: Bearer});
+     * always true without a token.
+     */
+    public static boolean authorized(final HttpExchange ex, final ClusterToken token)
+    {
+        if (!token.enabled())
+        {
+            return true;
+        }
+        final String header = ex.getRequestHeaders().getFirst(ClusterToken.HEADER);
+        final String auth = ex.getRequestHeaders().getFirst("Authorization");
+        return token.admits(header)
+            || auth != null && auth.startsWith("Bearer ") && token.admits(auth.substring("Bearer ".length()));
     }
 }

@@ -91,18 +91,6 @@ public final class MetadataService implements AutoCloseable
         store.remove(key);
     }
 
-    private boolean authorized(final HttpExchange ex)
-    {
-        if (!token.enabled())
-        {
-            return true;
-        }
-        final String header = ex.getRequestHeaders().getFirst(ClusterToken.HEADER);
-        final String auth = ex.getRequestHeaders().getFirst("Authorization");
-        return token.admits(header)
-            || auth != null && auth.startsWith("Bearer ") && token.admits(auth.substring("Bearer ".length()));
-    }
-
     /** The body, or null if it is over the limit (then 413 has been answered). */
     private byte[] body(final HttpExchange ex) throws IOException
     {
@@ -152,7 +140,7 @@ public final class MetadataService implements AutoCloseable
             return;
         }
         final String method = ex.getRequestMethod();
-        if (("PUT".equals(method) || "DELETE".equals(method)) && !authorized(ex))
+        if (("PUT".equals(method) || "DELETE".equals(method)) && !HttpExchanges.authorized(ex, token))
         {
             unauthorized.incrementAndGet();
             ex.getResponseHeaders().set("Connection", "close");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.kvtier.live.http.HttpExchanges;
 import dev.kvtier.live.http.JdkHttpServers;
@@ -11,6 +12,7 @@ import dev.kvtier.live.runtime.NodeRunner;
 import dev.kvtier.model.store.MasterNode;
 import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.transport.tcp.rpc.ClusterToken;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -25,7 +27,10 @@ import java.util.function.Supplier;
 /**
  * The master's admin HTTP server ({@code --metrics_port}, 9003): {@code /metrics} in Prometheus text format,
  * {@code /metrics/summary} (upstream's one-line summary), {@code /health}, {@code /get_all_segments} (one segment
- * name per line; SGLang polls it to wait for the store) and {@code /query_key?key=}. Every read of master state runs on the master's own thread.
+ * name per line; SGLang polls it to wait for the store) and {@code /query_key?key=}. Every read of master state runs
+ * on the master's own thread. Every endpoint is a read: any other method than GET or HEAD is answered 405, or, with
+ * a cluster token set and not presented, 401, so that no request can change the master through this port (and a
+ * mutating endpoint added later is behind the token from the start).
  */
 public final class MasterAdminService implements AutoCloseable
 {
@@ -34,22 +39,56 @@ public final class MasterAdminService implements AutoCloseable
     private final HttpServer server;
     private final MasterNode node;
     private final MasterServer owner;
+    private final ClusterToken token;
     private final NodeRunner runner;
+    private final java.util.concurrent.atomic.AtomicLong unauthorized = new java.util.concurrent.atomic.AtomicLong();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     public MasterAdminService(final String host, final int port, final MasterNode node, final NodeRunner runner,
-        final MasterServer owner) throws IOException
+        final MasterServer owner, final ClusterToken token) throws IOException
     {
         this.owner = owner;
+        this.token = token;
         this.node = node;
         this.runner = runner;
         server = JdkHttpServers.create(host, port, 2, "kvtier-master-admin");
-        server.createContext("/metrics/summary", ex -> HttpExchanges.text(ex, 200,
-            onMaster(() -> MasterMetrics.summary(node)) + "\n"));
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/health", this::health);
-        server.createContext("/get_all_segments", this::segments);
-        server.createContext("/query_key", this::queryKey);
+        server.createContext("/metrics/summary", readOnly(ex -> HttpExchanges.text(ex, 200,
+            onMaster(() -> MasterMetrics.summary(node)) + "\n")));
+        server.createContext("/metrics", readOnly(this::metrics));
+        server.createContext("/health", readOnly(this::health));
+        server.createContext("/get_all_segments", readOnly(this::segments));
+        server.createContext("/query_key", readOnly(this::queryKey));
+        server.createContext("/", readOnly(ex -> HttpExchanges.text(ex, 404, "no such endpoint\n")));
+    }
+
+    /** {@code handler} for GET and HEAD; 401 (token required, not presented) or 405 for any other method. */
+    private HttpHandler readOnly(final HttpHandler handler)
+    {
+        return ex ->
+        {
+            final String method = ex.getRequestMethod();
+            if ("GET".equals(method) || "HEAD".equals(method))
+            {
+                handler.handle(ex);
+            }
+            else if (!HttpExchanges.authorized(ex, token))
+            {
+                unauthorized.incrementAndGet();
+                HttpExchanges.text(ex, 401, "cluster token required for " + method + " (header "
+                    + ClusterToken.HEADER + ")\n");
+            }
+            else
+            {
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                HttpExchanges.text(ex, 405, method + " not allowed: the admin port is read-only\n");
+            }
+        };
+    }
+
+    /** Requests with another method than GET or HEAD refused for want of the cluster token. */
+    public long unauthorized()
+    {
+        return unauthorized.get();
     }
 
     public MasterAdminService start()

@@ -45,6 +45,8 @@ final class MasterLimitMetrics
             server.unauthenticatedConnections());
         out.gauge("kvtier_ready", "1 while every server thread runs, 0 after one died", server.failure() == null
             ? 1 : 0);
+        out.counter("kvtier_admin_unauthorized", "Admin requests other than GET/HEAD answered 401: cluster token "
+            + "missing or wrong", server.admin().unauthorized());
         final MetadataService m = server.metadata();
         if (m != null)
         {

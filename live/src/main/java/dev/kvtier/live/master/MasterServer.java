@@ -105,7 +105,8 @@ public final class MasterServer implements AutoCloseable
             });
         }
         admin = bind("--metrics-port", options.metricsPort(),
-            () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner, this));
+            () -> new MasterAdminService(options.metricsHost(), options.metricsPort(), node, runner, this,
+                options.clusterToken()));
     }
 
     private interface Binder<T>
@@ -255,6 +256,12 @@ public final class MasterServer implements AutoCloseable
     public MetadataService metadata()
     {
         return metadata;
+    }
+
+    /** The admin HTTP service (metrics, health, segments, keys). */
+    public MasterAdminService admin()
+    {
+        return admin;
     }
 
     /** RPC connections closed because they did not present the cluster token. */

@@ -14,14 +14,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The optional cluster token: with it, an RPC session without the hello, a metadata write without the header, and
- * a store client without the token are refused; with it, kvtier's clients work; without it, clients that send
- * nothing (as upstream's) are served as before.
+ * The optional cluster token: with it, an RPC session without the hello, a metadata write without the header, an
+ * admin request that is not a read, and a store client without the token are refused; with it, kvtier's clients
+ * work; without it, clients that send nothing (as upstream's) are served as before.
  */
 class ClusterTokenTest
 {
@@ -96,6 +97,53 @@ class ClusterTokenTest
         }
     }
 
+    private HttpResponse<String> admin(final MasterServer m, final String method, final String path,
+        final String token) throws Exception
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.metricsPort() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null)
+        {
+            b.header(ClusterToken.HEADER, token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void withATokenAnAdminMutationIsRefusedAndReadsStayOpen() throws Exception
+    {
+        try (MasterServer m = master(ClusterToken.of(SECRET)))
+        {
+            final StoreConfig cfg = new StoreConfig("127.0.0.1", metadata(m), rpc(m), "tcp", "", 16 << 20, 1 << 20)
+                .withClusterToken(SECRET);
+            try (DistributedStore store = DistributedStore.setup(cfg))
+            {
+                assertThat(store.put("kept", new byte[] {7})).isZero();
+                final String segments = admin(m, "GET", "/get_all_segments", null).body();
+                assertThat(segments).as("reads need no token").contains(store.segmentName());
+                // upstream's mutating admin endpoints, and every read endpoint with a writing method
+                for (final String path : List.of("/api/v1/remove_all?force=true", "/api/v1/drain_jobs",
+                    "/api/v1/tenant_quotas", "/get_all_segments", "/query_key?key=kept", "/metrics", "/health"))
+                {
+                    for (final String method : List.of("POST", "PUT", "DELETE"))
+                    {
+                        assertThat(admin(m, method, path, null).statusCode()).as(method + " " + path).isEqualTo(401);
+                        assertThat(admin(m, method, path, "guess").statusCode()).as(method + " " + path)
+                            .isEqualTo(401);
+                        assertThat(admin(m, method, path, SECRET).statusCode()).as("read-only even with the token")
+                            .isEqualTo(405);
+                    }
+                }
+                assertThat(m.admin().unauthorized()).isEqualTo(7 * 3 * 2);
+                assertThat(admin(m, "GET", "/metrics", null).body()).contains("kvtier_admin_unauthorized_total 42");
+                assertThat(admin(m, "GET", "/get_all_segments", null).body()).as("nothing changed")
+                    .isEqualTo(segments);
+                assertThat(admin(m, "GET", "/query_key?key=kept", null).statusCode()).isEqualTo(200);
+                assertThat(store.get("kept")).containsExactly(7);
+            }
+        }
+    }
+
     @Test
     void withoutATokenClientsThatSendNoneAreServedAsBefore() throws Exception
     {
@@ -113,6 +161,13 @@ class ClusterTokenTest
             }
             assertThat(put(m, "mooncake/ram/x", "{}", null)).isEqualTo(200);
             assertThat(m.unauthenticatedConnections()).isZero();
+            for (final String path : List.of("/metrics", "/metrics/summary", "/health", "/get_all_segments"))
+            {
+                assertThat(admin(m, "GET", path, null).statusCode()).as("GET " + path).isEqualTo(200);
+            }
+            assertThat(admin(m, "GET", "/query_key?key=absent", null).statusCode()).isEqualTo(404);
+            assertThat(admin(m, "POST", "/get_all_segments", null).statusCode()).as("read-only").isEqualTo(405);
+            assertThat(m.admin().unauthorized()).isZero();
         }
     }
 }

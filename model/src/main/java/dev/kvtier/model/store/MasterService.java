@@ -344,6 +344,7 @@ public final class MasterService
         {
             return Result.fail(ErrorCode.INVALID_PARAMS);
         }
+        replaceSameName(segment);
         segments.mount(segment);
         clientDeadlines.put(clientId, nowMs + config.clientTtlMs());
         return Result.ok(null);
@@ -358,11 +359,30 @@ public final class MasterService
             {
                 return Result.fail(ErrorCode.INVALID_PARAMS);
             }
+            replaceSameName(s);
             segments.mount(s);
         }
         okClients.add(clientId);
         clientDeadlines.put(clientId, nowMs + config.clientTtlMs());
         return Result.ok(null);
+    }
+
+    /**
+     * Unmounts every other segment mounted under {@code s}'s name (with its replicas). A segment's name is the
+     * address its bytes are read at ({@code host:port}), which one process serves at a time: a new segment under a
+     * mounted name is a store restarted on its old address, whose predecessor died before its TTL expired. Its
+     * replicas point into memory the new process does not have, or (mapped at the same address) now gives to new
+     * objects: reads of them would fail, or return another object's bytes, until the TTL expired.
+     */
+    private void replaceSameName(final Segment s)
+    {
+        for (final SegmentTable.MountedSegment m : segments.all())
+        {
+            if (m.segment.id() != s.id() && m.segment.name().equals(s.name()))
+            {
+                unmount(m.segment.id());
+            }
+        }
     }
 
     /** Unmounts a segment (idempotent): its allocator goes, and every replica on it with it. */

@@ -350,4 +350,28 @@ class MasterServiceTest
         assertThat(master.batchRemove(List.of("a", "b"), true, 3)).extracting(Result::error)
             .containsExactly(ErrorCode.OK, ErrorCode.OBJECT_NOT_FOUND);
     }
+
+    @Test
+    void aSegmentMountedUnderAMountedNameReplacesTheOldOneAndItsReplicas()
+    {
+        // host0:12300 (segment 1, client 100) holds "k"; its process dies and a new one restarts on the same
+        // address, mapping its segment at the very same base, before client 100's TTL expired
+        final MasterService m = newMaster(MasterConfig.defaults(), 10 * MB);
+        assertThat(m.putStart(CLIENT, "k", MB, ReplicateConfig.defaults(), 0).error()).isEqualTo(ErrorCode.OK);
+        assertThat(m.putEnd(CLIENT, "k", 0).error()).isEqualTo(ErrorCode.OK);
+        final Segment restarted = new Segment(9, "host0:12300", 0x10000000L, 10 * MB, 200, "host0");
+        assertThat(m.mountSegment(restarted, 200, 1).error()).isEqualTo(ErrorCode.OK);
+        assertThat(m.allSegments()).containsExactly(restarted);
+        assertThat(m.getReplicaList("k", 2).error()).as("no replica into the new process's memory")
+            .isEqualTo(ErrorCode.OBJECT_NOT_FOUND);
+        // a new object may take the same offset: only one object owns it
+        assertThat(m.putStart(CLIENT, "k2", MB, ReplicateConfig.defaults(), 3).value()).singleElement()
+            .extracting(ReplicaDescriptor::bufferAddress).isEqualTo(0x10000000L);
+        m.ping(200, 15_000);
+        assertThat(m.expireClients(20_000)).containsExactly(100L);
+        assertThat(m.allSegments()).as("the old client's expiry leaves the new segment").containsExactly(restarted);
+        // after a master restart the new process remounts; the name is still its own
+        assertThat(m.remountSegments(List.of(restarted), 200, 20_001).error()).isEqualTo(ErrorCode.OK);
+        assertThat(m.allSegments()).containsExactly(restarted);
+    }
 }
