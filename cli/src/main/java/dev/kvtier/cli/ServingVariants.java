@@ -54,14 +54,15 @@ final class ServingVariants
     }
 
     /**
-     * Bytes one page slot of an instance's radix cache takes (its tree arrays, recency list, eviction stamps and
-     * index entry); a cache starts with a slot for every L1 and L2 page, up to 2^20.
+     * Bytes an instance takes before it holds a page (its radix cache's first slots, its router tree, its decode
+     * latency histogram, queues and counters), measured from a heap histogram of a 1,024-node run; an instance's
+     * caches grow from there with the pages it holds, so a cluster that fits this much can at least start.
      */
-    private static final long BYTES_PER_CACHE_SLOT = 72;
+    private static final long BYTES_PER_IDLE_INSTANCE = 320 * 1024;
 
     /**
-     * Refuses, before building anything, variants whose instances' caches alone cannot fit the heap (a cluster of
-     * 100,000 nodes), with the memory they would need and the heap there is.
+     * Refuses, before building anything, variants whose instances alone cannot fit the heap (a cluster of
+     * 10,000,000 nodes), with the memory they would need and the heap there is.
      */
     static void requireHeap(final List<ClusterPlan> plans, final int threads)
     {
@@ -69,8 +70,7 @@ final class ServingVariants
         ClusterPlan largest = plans.get(0);
         for (final ClusterPlan p : plans)
         {
-            final long slots = Math.min(1L << 20, Math.max(64, p.cache().devicePages() + p.cache().hostPages() + 64));
-            final long bytes = p.instances() * slots * BYTES_PER_CACHE_SLOT;
+            final long bytes = p.instances() * BYTES_PER_IDLE_INSTANCE;
             if (bytes > widest)
             {
                 widest = bytes;
@@ -82,8 +82,9 @@ final class ServingVariants
         if (need > heap * 0.8)
         {
             throw new BadInputException(String.format(Locale.ROOT, "cluster config: %,d instances (nodes %,d x "
-                    + "gpus_per_node %d / tp %d) need about %,d MiB for their caches alone, more than the JVM's %,d "
-                    + "MiB heap; give fewer nodes or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", largest.instances(),
+                    + "gpus_per_node %d / tp %d) need about %,d MiB before their caches hold a page, more than the "
+                    + "JVM's %,d MiB heap; give fewer nodes or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)",
+                largest.instances(),
                 largest.config().nodes(), largest.config().gpusPerNode(), largest.config().tp(), need >> 20,
                 heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
         }

@@ -29,6 +29,7 @@ public final class HiRadixCache
     private static final byte ON_DEVICE = 1;
     private static final byte ON_HOST = 2;
     private static final int NONE = -1;
+    private static final int INITIAL_SLOTS = 1024;
 
     private final int deviceCapacity;
     private final int hostCapacity;
@@ -113,7 +114,7 @@ public final class HiRadixCache
         this.writePolicy = writePolicy;
         this.writeThreshold = writeThreshold;
         this.boundary = writePolicy == WritePolicy.BOUNDARY_L1_L2;
-        final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
+        final int initial = initialSlots(deviceCapacity, hostCapacity);
         this.index = new PageSlotMap(initial);
         page = new int[initial];
         parent = new int[initial];
@@ -158,7 +159,7 @@ public final class HiRadixCache
             throw new IllegalStateException("cannot clear the cache while " + deviceReserved + " device and "
                 + hostReserved + " host pages are reserved");
         }
-        final int initial = Math.max(64, Math.min(1 << 20, deviceCapacity + hostCapacity + 64));
+        final int initial = initialSlots(deviceCapacity, hostCapacity);
         index = new PageSlotMap(initial);
         deviceOrder = new DeviceEvictionOrder(page.length);
         hostOrder = new HostEvictionOrder(page.length);
@@ -167,6 +168,15 @@ public final class HiRadixCache
         slotsUsed = 0;
         deviceTreePages = 0;
         hostTreePages = 0;
+    }
+
+    /**
+     * Page slots to start with: a few, growing by doubling as pages arrive, so an instance's arrays follow what it
+     * holds (an instance among a thousand may hold a few hundred pages of a 60 K-page capacity).
+     */
+    private static int initialSlots(final int deviceCapacity, final int hostCapacity)
+    {
+        return (int)Math.max(64, Math.min(INITIAL_SLOTS, (long)deviceCapacity + hostCapacity + 64));
     }
 
     // ---- introspection ----------------------------------------------------------------------------------------

@@ -4,20 +4,25 @@ import java.util.Arrays;
 
 /**
  * A request's full pages, root first, as the request carries them from node to node: a page id per page for the
- * radix trees and the router, and beside it the page's L3 key (SGLang's hex SHA-256 of the prefix chain), so a
- * node can name the pages in the store without asking whoever built the chain. The partial last page of a prompt
- * is never part of it (SGLang caches whole pages only when {@code page_size > 1}).
+ * radix trees and the router, and beside it what names the page in the L3 store (SGLang's hex SHA-256 of the
+ * prefix chain), so a node can name the pages in the store without asking whoever built the chain. The partial
+ * last page of a prompt is never part of it (SGLang caches whole pages only when {@code page_size > 1}).
  *
- * <p>Immutable and shared: the arrays are neither copied nor mutated, and a builder that knows many requests
- * (the simulator's catalog) hands every chain the same key strings, so a chain costs two arrays of one slot per
- * page, not a string per page.
+ * <p>Immutable and shared: the arrays are neither copied nor mutated. A builder that knows many pages (the
+ * simulator's catalog, a front end's chain builder) gives its chains one array of digests by page id, 32 bytes a
+ * page, and the 64-character key is made by {@link #key} only where it leaves for the store: a trace of 18 million
+ * distinct pages held as key strings took 2.7 GB, as digests 0.6 GB. A recorded run's keys, which need not be
+ * digests, are kept as the strings they were.
  */
 public final class PageChain
 {
     private static final PageChain EMPTY = new PageChain(new int[0], new String[0]);
 
     private final int[] ids;
+    /** The keys by chain position, or null when they are made from {@link #digests}. */
     private final String[] keys;
+    /** Digests by page id ({@link PageHasher#DIGEST_BYTES} each), when {@link #keys} is null. */
+    private final byte[] digests;
 
     /**
      * @param ids  page ids, root first; never mutated afterwards
@@ -31,6 +36,34 @@ public final class PageChain
         }
         this.ids = ids;
         this.keys = keys;
+        this.digests = null;
+    }
+
+    private PageChain(final int[] ids, final byte[] digests)
+    {
+        this.ids = ids;
+        this.keys = null;
+        this.digests = digests;
+    }
+
+    /**
+     * A chain whose keys are the hex of its pages' digests.
+     *
+     * @param ids     page ids, root first; never mutated afterwards
+     * @param digests the digest of page {@code p} at {@code [p * 32, p * 32 + 32)} for every id of the chain; those
+     *                bytes are never mutated afterwards (the array may be shared by many chains)
+     */
+    public static PageChain ofDigests(final int[] ids, final byte[] digests)
+    {
+        for (final int id : ids)
+        {
+            if (id < 0 || (long)(id + 1) * PageHasher.DIGEST_BYTES > digests.length)
+            {
+                throw new IllegalArgumentException("page " + id + " has no digest among "
+                    + digests.length / PageHasher.DIGEST_BYTES);
+            }
+        }
+        return new PageChain(ids, digests);
     }
 
     public static PageChain empty()
@@ -54,7 +87,8 @@ public final class PageChain
         {
             throw new IllegalArgumentException("prefix of " + pages + " pages of a chain of " + ids.length);
         }
-        return new PageChain(Arrays.copyOf(ids, pages), Arrays.copyOf(keys, pages));
+        return keys == null ? new PageChain(Arrays.copyOf(ids, pages), digests)
+            : new PageChain(Arrays.copyOf(ids, pages), Arrays.copyOf(keys, pages));
     }
 
     /** The page ids, root first; the caller must not mutate the array. */
@@ -63,10 +97,11 @@ public final class PageChain
         return ids;
     }
 
-    /** The L3 key of the chain's page at {@code index}. */
+    /** The L3 key of the chain's page at {@code index} (made here when the chain holds digests). */
     public String key(final int index)
     {
-        return keys[index];
+        return keys != null ? keys[index]
+            : PageHasher.hex(digests, ids[index] * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
     }
 
     /**

@@ -11,7 +11,6 @@ public final class TokenPageChains
     private final int pageSize;
     private final PageHasher hasher = new PageHasher();
     private final DigestIds ids = new DigestIds(1 << 12);
-    private String[] keys = new String[1 << 12];
 
     public TokenPageChains(final int pageSize)
     {
@@ -27,25 +26,15 @@ public final class TokenPageChains
     {
         final int pages = tokens.length / pageSize;
         final int[] pageIds = new int[pages];
-        final String[] pageKeys = new String[pages];
         final byte[] digests = new byte[pages * PageHasher.DIGEST_BYTES];
         for (int p = 0; p < pages; p++)
         {
             hasher.hashInto(p == 0 ? null : digests, (p - 1) * PageHasher.DIGEST_BYTES, tokens, p * pageSize,
                 (p + 1) * pageSize, digests, p * PageHasher.DIGEST_BYTES);
-            final int id = ids.idOf(digests, p * PageHasher.DIGEST_BYTES);
-            if (id >= keys.length)
-            {
-                keys = java.util.Arrays.copyOf(keys, Math.max(id + 1, keys.length * 2));
-            }
-            if (keys[id] == null)
-            {
-                keys[id] = PageHasher.hex(digests, p * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
-            }
-            pageIds[p] = id;
-            pageKeys[p] = keys[id];
+            pageIds[p] = ids.idOf(digests, p * PageHasher.DIGEST_BYTES);
         }
-        return new PageChain(pageIds, pageKeys);
+        // the digests array of this moment: a later one is a grown copy, and the bytes of these ids never change
+        return PageChain.ofDigests(pageIds, ids.digests());
     }
 
     /**

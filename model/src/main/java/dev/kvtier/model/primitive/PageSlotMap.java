@@ -1,27 +1,34 @@
 package dev.kvtier.model.primitive;
 
-import java.util.Arrays;
-
 /**
- * Map from a page id to a slot index, both non-negative ints, addressed directly by page id. Page ids are dense by
- * construction (a page catalog numbers distinct pages 0, 1, 2, ...), so an array indexed by id is both smaller than
- * a hash table's worst case and one memory access per lookup, insert or removal — the radix cache and the router
- * do millions of each per simulated hour. Memory is proportional to the largest id seen, not to the entries.
- * Slots are stored plus one so that a fresh (zeroed) array already reads as empty: growing the table is one copy,
- * with no fill pass over memory the map may never use.
+ * Map from a page id to a slot index, both non-negative ints: an open-addressing table with linear probing, so its
+ * memory follows the entries it holds, not the range of the ids. A page catalog numbers a trace's distinct pages
+ * 0, 1, 2, ..., but each radix cache and each of the router's per-instance trees holds only the few it was sent;
+ * an array indexed by id made every one of them as large as the whole trace (O(instances × distinct pages)).
+ *
+ * <p>Key and slot sit side by side in one {@code int[]}, so a lookup that hits its home slot is one memory access,
+ * as the direct array was. Dense ids are spread by Fibonacci hashing (a multiply by 2^32/φ, the high bits kept).
+ * The key is stored plus one so that a fresh (zeroed) table already reads as empty. Removal shifts the rest of the
+ * run back ({@link LinearProbing}), so millions of evictions leave no tombstones. At most half full: 8 to 16
+ * bytes per entry.
  */
 public final class PageSlotMap
 {
     private static final int ABSENT = -1;
+    private static final int MIN_CAPACITY = 16;
+    private static final int GOLDEN = 0x9E3779B9;
 
-    /** Slot + 1 by page id; 0 is absent. */
-    private int[] slots;
+    /** key + 1 at {@code 2i} (0 is empty), slot at {@code 2i + 1}. */
+    private int[] table;
+    private int mask;
+    private int shift;
     private int size;
 
-    /** @param expectedIds the id range to reserve up front; the map grows past it on demand */
-    public PageSlotMap(final int expectedIds)
+    /** @param expectedEntries entries to make room for up front; the map grows past it on demand */
+    public PageSlotMap(final int expectedEntries)
     {
-        slots = new int[Math.max(16, expectedIds)];
+        final int capacity = Integer.highestOneBit(Math.max(MIN_CAPACITY, expectedEntries) * 2 - 1) * 2;
+        allocate(capacity);
     }
 
     public int size()
@@ -32,36 +39,116 @@ public final class PageSlotMap
     /** The slot of {@code key}, or -1. */
     public int get(final int key)
     {
-        return key >= 0 && key < slots.length ? slots[key] - 1 : ABSENT;
+        final int[] t = table;
+        final int stored = key + 1;
+        int i = home(key);
+        int k;
+        while ((k = t[i << 1]) != 0)
+        {
+            if (k == stored)
+            {
+                return t[(i << 1) + 1];
+            }
+            i = (i + 1) & mask;
+        }
+        return ABSENT;
     }
 
     public void put(final int key, final int value)
     {
-        if (key < 0)
+        if (key < 0 || key == Integer.MAX_VALUE)
         {
-            throw new IllegalArgumentException("page ids are non-negative, got " + key);
+            throw new IllegalArgumentException("page ids are in [0, 2^31 - 1), got " + key);
         }
-        if (value < 0 || value == Integer.MAX_VALUE)
+        if (value < 0)
         {
-            throw new IllegalArgumentException("slots are in [0, 2^31 - 1), got " + value);
+            throw new IllegalArgumentException("slots are non-negative, got " + value);
         }
-        if (key >= slots.length)
+        final int[] t = table;
+        final int stored = key + 1;
+        int i = home(key);
+        int k;
+        while ((k = t[i << 1]) != 0)
         {
-            slots = Arrays.copyOf(slots, Math.max(key + 1, slots.length * 2));
+            if (k == stored)
+            {
+                t[(i << 1) + 1] = value;
+                return;
+            }
+            i = (i + 1) & mask;
         }
-        if (slots[key] == 0)
+        t[i << 1] = stored;
+        t[(i << 1) + 1] = value;
+        if (++size * 2 > mask + 1)
         {
-            size++;
+            rehash((mask + 1) * 2);
         }
-        slots[key] = value + 1;
     }
 
     public void remove(final int key)
     {
-        if (key >= 0 && key < slots.length && slots[key] != 0)
+        if (key < 0)
         {
-            slots[key] = 0;
-            size--;
+            return;
+        }
+        final int[] t = table;
+        final int stored = key + 1;
+        int i = home(key);
+        int k;
+        while ((k = t[i << 1]) != stored)
+        {
+            if (k == 0)
+            {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        size--;
+        int gap = i;
+        int j = (i + 1) & mask;
+        while ((k = t[j << 1]) != 0)
+        {
+            if (LinearProbing.movesIntoGap(home(k - 1), gap, j))
+            {
+                t[gap << 1] = k;
+                t[(gap << 1) + 1] = t[(j << 1) + 1];
+                gap = j;
+            }
+            j = (j + 1) & mask;
+        }
+        t[gap << 1] = 0;
+        t[(gap << 1) + 1] = 0;
+    }
+
+    private int home(final int key)
+    {
+        return (key * GOLDEN) >>> shift;
+    }
+
+    private void allocate(final int capacity)
+    {
+        table = new int[capacity * 2];
+        mask = capacity - 1;
+        shift = Integer.numberOfLeadingZeros(capacity) + 1;
+    }
+
+    private void rehash(final int capacity)
+    {
+        final int[] old = table;
+        allocate(capacity);
+        for (int i = 0; i < old.length; i += 2)
+        {
+            final int k = old[i];
+            if (k != 0)
+            {
+                int j = home(k - 1);
+                while (table[j << 1] != 0)
+                {
+                    j = (j + 1) & mask;
+                }
+                table[j << 1] = k;
+                table[(j << 1) + 1] = old[i + 1];
+            }
         }
     }
 }

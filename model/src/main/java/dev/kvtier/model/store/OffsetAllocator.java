@@ -39,6 +39,12 @@ public final class OffsetAllocator
     /** Neighbour prev (low 32 bits) and next (high 32 bits), free or in use. */
     private static final int NEIGHBOURS = 3;
     private static final long USED = 1L << 63;
+    /**
+     * Nodes to start with. The pool grows by doubling, appending indices in the order a larger start would have
+     * held them, so handles do not depend on it; a small start keeps a cluster of a thousand instances, each
+     * mounting a segment that sees a few hundred objects, from holding a 2 MiB node array per segment.
+     */
+    private static final int INITIAL_NODES = 256;
 
     private final long capacity;
     private final int shift;
@@ -68,7 +74,7 @@ public final class OffsetAllocator
         }
         this.shift = s;
         this.maxNodes = (int)Math.min(64L << 20, Math.max(1L << 20, capacity / 1024));
-        final int initial = (int)Math.min(64L << 10, Math.max(1L << 10, capacity / 4096));
+        final int initial = INITIAL_NODES;
         this.nodes = new long[initial * STRIDE];
         this.freeNodes = new int[initial];
         for (int i = 0; i < initial; i++)

@@ -23,6 +23,28 @@ class PageSlotMapTest
         agreesWithHashMap(200_000, 100_000);
     }
 
+    @Test
+    void shouldHoldIdsFromAnywhereInTheRangeInATableSizedByItsEntries()
+    {
+        final PageSlotMap map = new PageSlotMap(4);
+        final int[] keys = {0, Integer.MAX_VALUE - 1, 1 << 30, 7, 123_456_789};
+        for (int i = 0; i < keys.length; i++)
+        {
+            map.put(keys[i], i);
+        }
+        for (int i = 0; i < keys.length; i++)
+        {
+            assertThat(map.get(keys[i])).isEqualTo(i);
+        }
+        map.remove(-1);
+        map.remove(8);
+        assertThat(map.size()).isEqualTo(keys.length);
+        assertThat(map.get(-1)).isEqualTo(-1);
+        map.remove(1 << 30);
+        assertThat(map.get(1 << 30)).isEqualTo(-1);
+        assertThat(map.size()).isEqualTo(keys.length - 1);
+    }
+
     private static void agreesWithHashMap(final int idRange, final int expected)
     {
         final PageSlotMap map = new PageSlotMap(expected);

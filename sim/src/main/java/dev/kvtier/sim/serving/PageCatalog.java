@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Turns trace requests into SGLang page chains (built by {@link PageChainBuilder}), or takes a recorded run's page
@@ -17,7 +16,7 @@ import java.util.stream.IntStream;
  * each full page gets its SHA-256 chain hash ({@link PageHasher}), computed once per distinct block; pages with
  * equal hashes get one dense id. A request's chain is its full pages root first; the partial last page is not
  * cacheable (SGLang truncates to whole pages when {@code page_size > 1}). Requests leave with a {@link PageChain}
- * that carries the keys, so no node reads the catalog during a run.
+ * that names its pages in the store, so no node reads the catalog during a run.
  */
 public final class PageCatalog
 {
@@ -26,12 +25,28 @@ public final class PageCatalog
     private final int[][] finishedPages;
     private final PageChain[] chains;
     private final PageChain[] finished;
+    /** The keys by page id of a recording ({@link #ofKeys}), or null when they are made from {@link #digests}. */
     private final String[] keys;
+    /** The digests by page id of a trace's pages ({@link #build}), 32 bytes each, or null. */
+    private final byte[] digests;
     private final int pageCount;
 
-    private PageCatalog(final int pageSize, final int[][] requestPages, final String[] keys)
+    private PageCatalog(final int pageSize, final int[][] requestPages, final byte[] digests, final int pageCount)
     {
-        this(pageSize, requestPages, requestPages, keys);
+        this.pageSize = pageSize;
+        this.requestPages = requestPages;
+        this.finishedPages = requestPages;
+        this.pageCount = pageCount;
+        this.keys = null;
+        this.digests = digests;
+        // every chain shares the one digest array: a request carries its page ids, and a key is made only where a
+        // page is named to the store
+        this.chains = new PageChain[requestPages.length];
+        for (int r = 0; r < requestPages.length; r++)
+        {
+            chains[r] = PageChain.ofDigests(requestPages[r], digests);
+        }
+        this.finished = chains;
     }
 
     /**
@@ -46,6 +61,7 @@ public final class PageCatalog
         this.finishedPages = finishedPages;
         this.pageCount = keys.length;
         this.keys = keys;
+        this.digests = null;
         // every chain shares the key strings above: a request carries one reference per page, not a string
         this.chains = new PageChain[requestPages.length];
         this.finished = new PageChain[requestPages.length];
@@ -74,20 +90,7 @@ public final class PageCatalog
             throw new IllegalArgumentException("page size must divide 512, got " + pageSize);
         }
         final PageChainBuilder.Result built = PageChainBuilder.build(records, pageSize);
-        // Keys are made here, before the run, rather than on first use: every page of a serving run with storage
-        // reaches the store, and keys made during the run survive young collections there only to be promoted.
-        // Each key's hash is taken here too (a String caches it): the store master hashes every key it looks up,
-        // and the first lookup of each of a million keys would otherwise pay for a 64-byte hash inside the loop.
-        // Keys are independent, so both cores make them.
-        final String[] keys = new String[built.pageCount()];
-        final byte[] digests = built.digests();
-        IntStream.range(0, keys.length).parallel().forEach(i ->
-        {
-            final String key = PageHasher.hex(digests, i * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
-            key.hashCode();
-            keys[i] = key;
-        });
-        return new PageCatalog(pageSize, built.requestPages(), keys);
+        return new PageCatalog(pageSize, built.requestPages(), built.digests(), built.pageCount());
     }
 
     /**
@@ -185,7 +188,8 @@ public final class PageCatalog
     /** The L3 key of page {@code pageId}: SGLang's page hash, hex. */
     public String key(final int pageId)
     {
-        return keys[pageId];
+        return keys != null ? keys[pageId]
+            : PageHasher.hex(digests, pageId * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.kvtier.sim.serving;
 
 import dev.kvtier.model.hicache.BlockTokens;
-import dev.kvtier.model.hicache.DigestIds;
 import dev.kvtier.model.hicache.PageHasher;
 import dev.kvtier.workloads.trace.TraceRecord;
 
@@ -30,7 +29,8 @@ final class PageChainBuilder
     private static final int PARALLEL_MIN_BLOCKS = 64;
 
     private final int pageSize;
-    private final Map<Long, Integer> blockIndex = new HashMap<>();
+    /** Block ids to block numbers, during discovery only (dropped before hashing: millions of boxed entries). */
+    private Map<Long, Integer> blockIndex = new HashMap<>();
     private long[] blockIds = new long[1024];
     private int[] pageStart = new int[1024];
     private int[] pageCount = new int[1024];
@@ -53,6 +53,7 @@ final class PageChainBuilder
     {
         final PageChainBuilder b = new PageChainBuilder(pageSize);
         final int[][] chains = b.discover(records);
+        b.blockIndex = null;
         final byte[] digests = b.hash();
         return b.assignIds(chains, digests);
     }
@@ -163,19 +164,55 @@ final class PageChainBuilder
         }
     }
 
+    /**
+     * Equal digests share the id of the first; found through a table of page numbers probed over the digest array
+     * itself, so the digests are not held twice while a trace of millions of pages is numbered.
+     */
     private Result assignIds(final int[][] chains, final byte[] digests)
     {
-        final DigestIds ids = new DigestIds(pages);
+        final int[] table = new int[Integer.highestOneBit(Math.max(16, pages) * 2 - 1) * 2];
+        final int mask = table.length - 1;
         final int[] idOfPage = new int[pages];
-        boolean renumbered = false;
+        int distinct = 0;
         for (int p = 0; p < pages; p++)
         {
-            idOfPage[p] = ids.idOf(digests, p * PageHasher.DIGEST_BYTES);
-            renumbered |= idOfPage[p] != p;
+            final int at = p * PageHasher.DIGEST_BYTES;
+            int i = home(digests, at) & mask;
+            int first = -1;
+            int q;
+            while ((q = table[i]) != 0)
+            {
+                final int other = (q - 1) * PageHasher.DIGEST_BYTES;
+                if (Arrays.equals(digests, other, other + PageHasher.DIGEST_BYTES, digests, at,
+                    at + PageHasher.DIGEST_BYTES))
+                {
+                    first = q - 1;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+            if (first >= 0)
+            {
+                idOfPage[p] = idOfPage[first];
+            }
+            else
+            {
+                table[i] = p + 1;
+                idOfPage[p] = distinct++;
+            }
         }
-        if (!renumbered)
+        if (distinct == pages)
         {
             return new Result(chains, digests, pages);
+        }
+        final byte[] kept = new byte[distinct * PageHasher.DIGEST_BYTES];
+        for (int p = 0, next = 0; p < pages; p++)
+        {
+            if (idOfPage[p] == next)
+            {
+                System.arraycopy(digests, p * PageHasher.DIGEST_BYTES, kept, next++ * PageHasher.DIGEST_BYTES,
+                    PageHasher.DIGEST_BYTES);
+            }
         }
         for (final int[] chain : chains)
         {
@@ -184,6 +221,17 @@ final class PageChainBuilder
                 chain[i] = idOfPage[chain[i]];
             }
         }
-        return new Result(chains, Arrays.copyOf(ids.digests(), ids.size() * PageHasher.DIGEST_BYTES), ids.size());
+        return new Result(chains, kept, distinct);
+    }
+
+    /** A digest's first four bytes, already uniformly random. */
+    private static int home(final byte[] bytes, final int offset)
+    {
+        int h = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            h = (h << 8) | (bytes[offset + k] & 0xFF);
+        }
+        return h;
     }
 }
