@@ -11,12 +11,23 @@ package dev.kvtier.model.primitive;
  * The key is stored plus one so that a fresh (zeroed) table already reads as empty. Removal shifts the rest of the
  * run back ({@link LinearProbing}), so millions of evictions leave no tombstones. At most half full: 8 to 16
  * bytes per entry.
+ *
+ * <p>While the ids held are dense — the largest below {@value #DIRECT_PER_ENTRY} times the entries held plus
+ * {@value #DIRECT_FLOOR} — the map is that direct array (one load a lookup, a chain's consecutive ids side by
+ * side), which is what a few instances sharing a trace see; it switches to the table for good the first time an id
+ * lies beyond, which is what each of many instances holding a small share of the trace sees. Memory stays within
+ * {@value #DIRECT_PER_ENTRY} ints per entry plus the floor either way.
  */
 public final class PageSlotMap
 {
     private static final int ABSENT = -1;
     private static final int MIN_CAPACITY = 16;
     private static final int GOLDEN = 0x9E3779B9;
+    private static final int DIRECT_PER_ENTRY = 32;
+    private static final int DIRECT_FLOOR = 16_384;
+
+    /** slot + 1 by key (0 is empty) while the ids are dense; null once the map uses the table. */
+    private int[] direct;
 
     /** key + 1 at {@code 2i} (0 is empty), slot at {@code 2i + 1}. */
     private int[] table;
@@ -27,8 +38,7 @@ public final class PageSlotMap
     /** @param expectedEntries entries to make room for up front; the map grows past it on demand */
     public PageSlotMap(final int expectedEntries)
     {
-        final int capacity = Integer.highestOneBit(Math.max(MIN_CAPACITY, expectedEntries) * 2 - 1) * 2;
-        allocate(capacity);
+        direct = new int[Math.max(MIN_CAPACITY, Math.min(expectedEntries, DIRECT_FLOOR))];
     }
 
     public int size()
@@ -39,6 +49,11 @@ public final class PageSlotMap
     /** The slot of {@code key}, or -1. */
     public int get(final int key)
     {
+        final int[] d = direct;
+        if (d != null)
+        {
+            return key >= 0 && key < d.length ? d[key] - 1 : ABSENT;
+        }
         final int[] t = table;
         final int stored = key + 1;
         int i = home(key);
@@ -60,9 +75,13 @@ public final class PageSlotMap
         {
             throw new IllegalArgumentException("page ids are in [0, 2^31 - 1), got " + key);
         }
-        if (value < 0)
+        if (value < 0 || value == Integer.MAX_VALUE)
         {
-            throw new IllegalArgumentException("slots are non-negative, got " + value);
+            throw new IllegalArgumentException("slots are in [0, 2^31 - 1), got " + value);
+        }
+        if (direct != null && putDirect(key, value))
+        {
+            return;
         }
         final int[] t = table;
         final int stored = key + 1;
@@ -89,6 +108,16 @@ public final class PageSlotMap
     {
         if (key < 0)
         {
+            return;
+        }
+        final int[] d = direct;
+        if (d != null)
+        {
+            if (key < d.length && d[key] != 0)
+            {
+                d[key] = 0;
+                size--;
+            }
             return;
         }
         final int[] t = table;
@@ -118,6 +147,46 @@ public final class PageSlotMap
         }
         t[gap << 1] = 0;
         t[(gap << 1) + 1] = 0;
+    }
+
+    /** Puts into the direct array, growing it while the ids stay dense; false once it switched to the table. */
+    private boolean putDirect(final int key, final int value)
+    {
+        int[] d = direct;
+        if (key >= d.length)
+        {
+            final long limit = (long)DIRECT_PER_ENTRY * (size + 1) + DIRECT_FLOOR;
+            if (key >= limit)
+            {
+                toTable();
+                return false;
+            }
+            d = java.util.Arrays.copyOf(d, (int)Math.min(limit, Math.max(key + 1L, d.length * 2L)));
+            direct = d;
+        }
+        if (d[key] == 0)
+        {
+            size++;
+        }
+        d[key] = value + 1;
+        return true;
+    }
+
+    private void toTable()
+    {
+        final int[] d = direct;
+        direct = null;
+        allocate(Integer.highestOneBit(Math.max(MIN_CAPACITY, size + 1) * 2 - 1) * 2);
+        final int held = size;
+        size = 0;
+        for (int key = 0; key < d.length; key++)
+        {
+            if (d[key] != 0)
+            {
+                put(key, d[key] - 1);
+            }
+        }
+        assert size == held;
     }
 
     private int home(final int key)
