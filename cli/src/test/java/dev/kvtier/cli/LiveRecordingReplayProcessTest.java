@@ -39,7 +39,10 @@ import static org.assertj.core.api.Assertions.within;
  * was evicted (or the simulator had) can move between the storage and miss columns, and the bound allows for that.
  * The store serves little in this shape (about one request in 60 prefetches its history; longer histories are
  * revoked: fewer than {@code prefetch_threshold} of their pages are in the store when asked), which is enough to
- * show that storage hits are recorded and replayed, not to measure the simulator's L3 accuracy.
+ * show that storage hits are recorded and replayed, not to measure the simulator's L3 accuracy. Before each turn
+ * the test waits for the worker's {@code kvtier_backup_pages_pending} to reach 0, so what the store holds when a
+ * session speaks again does not depend on how fast the backups ran on a loaded machine (when they lagged, that one
+ * storage hit was revoked and the store served nothing).
  */
 class LiveRecordingReplayProcessTest
 {
