@@ -39,7 +39,10 @@ import static org.assertj.core.api.Assertions.within;
  * was evicted (or the simulator had) can move between the storage and miss columns, and the bound allows for that.
  * The store serves little in this shape (about one request in 60 prefetches its history; longer histories are
  * revoked: fewer than {@code prefetch_threshold} of their pages are in the store when asked), which is enough to
- * show that storage hits are recorded and replayed, not to measure the simulator's L3 accuracy.
+ * show that storage hits are recorded and replayed, not to measure the simulator's L3 accuracy. Before each turn
+ * the test waits for the worker's {@code kvtier_backup_pages_pending} to reach 0, so what the store holds when a
+ * session speaks again does not depend on how fast the backups ran on a loaded machine (when they lagged, that one
+ * storage hit was revoked and the store served nothing).
  */
 class LiveRecordingReplayProcessTest
 {
@@ -49,6 +52,7 @@ class LiveRecordingReplayProcessTest
     private static final int NEW_TOKENS = 64;
     private static final int OUTPUT_TOKENS = 4;
     private static final double STORAGE_BOUND = 0.05;
+    private static final java.time.Duration HANG_GUARD = java.time.Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,6 +97,7 @@ class LiveRecordingReplayProcessTest
                         {
                             history.add(random.nextInt(1000, 100_000));
                         }
+                        awaitBackups(url);
                         final JsonNode answer = generate(url, history);
                         final JsonNode meta = answer.path("meta_info");
                         final JsonNode tiers = meta.path("cached_tokens_details");
@@ -146,6 +151,41 @@ class LiveRecordingReplayProcessTest
             m.at("/hit_ratio_storage/recorded").asDouble(), m.at("/hit_ratio_device/simulated").asDouble(),
             m.at("/hit_ratio_host/simulated").asDouble(), m.at("/hit_ratio_storage/simulated").asDouble());
         assertThat(simulated).as(replay.out()).isCloseTo(storageHit, within(STORAGE_BOUND));
+    }
+
+    /**
+     * Waits until the worker has no page on its way to the store ({@code kvtier_backup_pages_pending} is 0), so the
+     * next turn finds in L3 every page written through before it however slowly the backups ran; a hang guard, not
+     * a timed assertion.
+     */
+    private static void awaitBackups(final String url) throws Exception
+    {
+        final long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (true)
+        {
+            final String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            final double pending = sample(metrics, "kvtier_backup_pages_pending");
+            if (pending == 0)
+            {
+                return;
+            }
+            assertThat(System.nanoTime()).as("backups still pending after %s: %s pages", HANG_GUARD, pending)
+                .isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static double sample(final String metrics, final String name)
+    {
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + name + " in /metrics:\n" + metrics);
     }
 
     private static JsonNode generate(final String url, final List<Integer> ids) throws Exception

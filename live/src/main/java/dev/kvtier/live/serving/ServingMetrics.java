@@ -55,6 +55,8 @@ record ServingMetrics(WorkerStats stats, int running, int queued, long promptTok
         out.counter("kvtier_backup_pages_deduplicated", "Backup pages the store already had",
             stats.backupPagesDeduplicated);
         out.counter("kvtier_backup_pages_failed", "Backup pages whose put failed", stats.backupPagesFailed);
+        out.gauge("kvtier_backup_pages_pending", "Pages on their way to L3 now: host copies a backup follows, "
+            + "backups queued or being written", stats.backupPagesPending);
         out.counter("kvtier_kv_mismatches", "Pages read from L3 whose bytes were not their key's",
             stats.kvMismatches);
         out.counter("kvtier_storage_bytes_read", "Bytes read from L3", stats.storeBytesRead);

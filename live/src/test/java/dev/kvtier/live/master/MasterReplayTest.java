@@ -177,7 +177,10 @@ class MasterReplayTest
         final List<NodeInput> inputs = new ArrayList<>(recording).subList(0, recorded);
         assertThat(inputs.get(0)).isInstanceOf(Start.class);
         assertThat(inputs.stream().filter(Delivery.class::isInstance)).hasSize(client.replies.size());
-        assertThat(inputs.stream().filter(TimerFired.class::isInstance).count()).isGreaterThan(50);
+        // both timers did work the test waited for (an eviction, an expired client): whatever the machine's load and so
+        // however often they fired, the recording holds firings of each
+        assertThat(inputs.stream().filter(TimerFired.class::isInstance).map(t -> ((TimerFired)t).timerId()).distinct())
+            .as("the eviction and the client monitor timers").hasSizeGreaterThanOrEqualTo(2);
 
         final MasterNode fresh = new MasterNode(CONFIG);
         final InputReplay replay = new InputReplay(fresh).replay(inputs);

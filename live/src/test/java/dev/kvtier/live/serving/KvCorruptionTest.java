@@ -6,6 +6,7 @@ import dev.kvtier.live.config.StoreConfig;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.hicache.KvPagePattern;
 import dev.kvtier.model.hicache.PageChain;
+import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.hicache.TokenPageChains;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A page the worker loads from L3 is checked byte for byte: a stored page replaced by its own bytes with one byte
  * flipped (under its key, the SGLang page hash the worker computes from the tokens) is counted as a KV mismatch on
- * {@code /metrics}, and the storage hit ends where that page starts, as a failed read would end it.
+ * {@code /metrics}, and the storage hit ends where that page starts, as a failed read would end it. The prefetch
+ * policy is wait_complete, so the outcome is decided by the bytes read, never by the timeout policy's wall-clock
+ * deadline on a loaded machine.
  */
 class KvCorruptionTest
 {
@@ -27,7 +30,7 @@ class KvCorruptionTest
     @Test
     void aCorruptedStoredPageIsCountedAndEndsTheStorageHit() throws Exception
     {
-        try (LiveServing live = new LiveServing(new LiveServing.Launch()))
+        try (LiveServing live = new LiveServing(new LiveServing.Launch().policy(PrefetchPolicy.WAIT_COMPLETE)))
         {
             final int[] prompt = LiveServing.tokens(3, PROMPT);
             live.generate(prompt, 4);

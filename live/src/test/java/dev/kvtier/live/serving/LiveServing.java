@@ -198,6 +198,23 @@ final class LiveServing implements AutoCloseable
         assertThat(r.statusCode()).as("/flush_cache: %s", r.body()).isEqualTo(200);
     }
 
+    /**
+     * Waits until no page is on its way to L3 ({@code kvtier_backup_pages_pending} is 0): every page written
+     * through so far is in the store. Bounded by the hang guard, not a timed assertion.
+     */
+    void awaitBackups() throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        double pending = metric("kvtier_backup_pages_pending");
+        while (pending > 0)
+        {
+            assertThat(System.nanoTime()).as("%s pages still pending after %s", pending, HANG_GUARD)
+                .isLessThan(deadline);
+            Thread.sleep(10);
+            pending = metric("kvtier_backup_pages_pending");
+        }
+    }
+
     String metrics() throws IOException, InterruptedException
     {
         final HttpResponse<String> r = get("/metrics");

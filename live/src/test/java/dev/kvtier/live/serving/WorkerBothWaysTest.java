@@ -54,10 +54,11 @@ class WorkerBothWaysTest
     /**
      * 64 MiB of device memory: 112 pages of 4 tokens, so the fourth distinct prompt of 30 pages evicts part of the
      * first from the device (its host copies stay); a prefetch threshold of 64 tokens so that 30-page prompts are
-     * prefetched.
+     * prefetched; a prefetch timeout of 10 minutes (a hang guard) so that the timeout policy's wall-clock deadline
+     * cannot end a live prefetch on a loaded machine where the simulator's completes.
      */
     private static final LiveServing.Launch LAUNCH = new LiveServing.Launch().deviceMemory(64L << 20)
-        .extra("{\"prefetch_threshold\": 64}");
+        .extra("{\"prefetch_threshold\": 64, \"prefetch_timeout_base\": 600}");
 
     /** A step: a prompt to serve, or (null) a flush of L1 and L2. */
     private static List<int[]> script()

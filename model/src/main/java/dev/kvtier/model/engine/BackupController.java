@@ -28,6 +28,7 @@ final class BackupController
     private final KvPages pages;
     private final ArrayDeque<BackupOp> queue = new ArrayDeque<>();
     private boolean busy;
+    private long pagesPending;
 
     long pagesWritten;
     long pagesDeduplicated;
@@ -58,6 +59,7 @@ final class BackupController
             names.add(chain.key(at));
         }
         queue.add(new BackupOp(copy, names, true));
+        pagesPending += names.size();
         pump();
     }
 
@@ -65,7 +67,14 @@ final class BackupController
     void offload(final List<String> keys)
     {
         queue.add(new BackupOp(new int[0], keys, false));
+        pagesPending += keys.size();
         pump();
+    }
+
+    /** Pages queued or being written: they are not (all) in the store yet. */
+    long pendingPages()
+    {
+        return pagesPending;
     }
 
     /** Whether no backup is queued or being written (nothing pins host pages for it). */
@@ -137,6 +146,7 @@ final class BackupController
                 cache.releaseHost(p);
             }
         }
+        pagesPending -= op.rawKeys.size();
         busy = false;
         pump();
     }

@@ -25,6 +25,7 @@ final class HostWrites
     private final int pageSize;
     private final Map<Long, HostWrite> pending = new HashMap<>();
     private long seq;
+    private long backupPagesPending;
 
     /** @param backup where landed pages go next, or null when they stay on host */
     HostWrites(final HiRadixCache cache, final ComputePort compute, final BackupController backup,
@@ -44,6 +45,10 @@ final class HostWrites
         stats.d2hTokens += tokens;
         final long tag = seq++;
         pending.put(tag, new HostWrite(Arrays.copyOf(pages, n), chain));
+        if (backup != null)
+        {
+            backupPagesPending += n;
+        }
         compute.copy(ComputePort.Copy.DEVICE_TO_HOST, tokens, tag);
     }
 
@@ -60,7 +65,14 @@ final class HostWrites
         cache.endHostWrite(w.pages, w.pages.length);
         if (backup != null)
         {
+            backupPagesPending -= w.pages.length;
             backup.backup(w.pages, w.pages.length, w.chain);
         }
+    }
+
+    /** Pages whose host copy is in flight and which go on to the backup when it lands (0 without an L3). */
+    long backupPagesPending()
+    {
+        return backupPagesPending;
     }
 }

@@ -74,7 +74,7 @@ public final class ServingWorker implements Node
     /** Live counters, read by reports after (or during) a run. */
     public WorkerStats stats()
     {
-        return stats.refresh(cache, prefetch, backup, store);
+        return stats.refresh(cache, prefetch, backup, hostWrites, store);
     }
 
     public HiRadixCache cache()

@@ -46,6 +46,11 @@ public final class WorkerStats
     public long backupPagesWritten;
     public long backupPagesDeduplicated;
     public long backupPagesFailed;
+    /**
+     * A gauge, not a counter: pages on their way to L3 now (host copies in flight that a backup follows, plus
+     * backups queued or being written). 0 means every page written through so far is in the store (or failed).
+     */
+    public long backupPagesPending;
     public long storeBytesRead;
     public long storeBytesWritten;
     /** Pages read from L3 whose bytes were not their key's (always 0 where bytes are only costed). */
@@ -59,7 +64,7 @@ public final class WorkerStats
 
     /** Copies the counters the instance's parts keep themselves; any part may be null (absent or not started). */
     WorkerStats refresh(final HiRadixCache cache, final PrefetchController prefetch, final BackupController backup,
-        final StoreClient store)
+        final HostWrites hostWrites, final StoreClient store)
     {
         if (cache != null)
         {
@@ -82,6 +87,7 @@ public final class WorkerStats
             backupPagesWritten = backup.pagesWritten;
             backupPagesDeduplicated = backup.pagesDeduplicated;
             backupPagesFailed = backup.pagesFailed;
+            backupPagesPending = backup.pendingPages() + (hostWrites == null ? 0 : hostWrites.backupPagesPending());
         }
         if (store != null)
         {
