@@ -213,25 +213,9 @@ public final class ChaosLoad implements AutoCloseable
             listener.succeeded(t0, t1);
             return true;
         }
-        causes.computeIfAbsent(op + " " + causeOf(code), k -> new AtomicLong()).incrementAndGet();
+        causes.computeIfAbsent(op + " " + StoreBench.causeOf(code), k -> new AtomicLong()).incrementAndGet();
         java.util.concurrent.locks.LockSupport.parkNanos(ERROR_PAUSE_NANOS);
         return false;
-    }
-
-    private static String causeOf(final long code)
-    {
-        if (code == Long.MIN_VALUE)
-        {
-            return "WRONG_LENGTH";
-        }
-        try
-        {
-            return ErrorCode.of((int)code).name();
-        }
-        catch (final IllegalArgumentException e)
-        {
-            return "CODE_" + code;
-        }
     }
 
     /** Stops the clients (waiting up to {@code waitMs} for their current operation) and closes them. */

@@ -186,7 +186,7 @@ public final class StoreBench
     }
 
     /** An operation's failure as its error code's name; a read of the wrong length as {@code WRONG_LENGTH}. */
-    private static String causeOf(final long code)
+    static String causeOf(final long code)
     {
         if (code == Long.MIN_VALUE)
         {

@@ -1,8 +1,5 @@
 package dev.kvtier.model.hicache;
 
-import dev.kvtier.model.primitive.LongMinHeap;
-
-import java.util.Arrays;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 
@@ -14,61 +11,11 @@ import java.util.function.IntUnaryOperator;
  * offered. It replaces such a walk, which under load stepped over every locked page of the running requests (tens
  * of thousands) on each admission.
  */
-final class DeviceEvictionOrder
+final class DeviceEvictionOrder extends TouchOrder
 {
-    private static final int SLOT_BITS = 26;
-    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
-
-    private long[] stamps;
-    private long clock;
-    private final LongMinHeap heap = new LongMinHeap();
-    private long[] deferred = new long[64];
-
     DeviceEvictionOrder(final int slots)
     {
-        stamps = new long[slots];
-    }
-
-    void ensure(final int slots)
-    {
-        if (slots > SLOT_MASK)
-        {
-            throw new IllegalStateException("more than " + SLOT_MASK + " page slots in one radix cache");
-        }
-        if (slots > stamps.length)
-        {
-            stamps = Arrays.copyOf(stamps, slots);
-        }
-    }
-
-    /** Slot {@code s} is now the most recently used device page. */
-    void touched(final int s)
-    {
-        stamps[s] = ++clock;
-    }
-
-    /** Slot {@code s} is a candidate now, at its current stamp. */
-    void offer(final int s)
-    {
-        heap.push((stamps[s] << SLOT_BITS) | s);
-    }
-
-    int size()
-    {
-        return heap.size();
-    }
-
-    /** Drops every entry and re-offers the slots in {@code [0, slots)} that are candidates. */
-    void rebuild(final int slots, final IntPredicate candidate)
-    {
-        heap.clear();
-        for (int s = 0; s < slots; s++)
-        {
-            if (candidate.test(s))
-            {
-                offer(s);
-            }
-        }
+        super(slots);
     }
 
     /**
@@ -82,13 +29,12 @@ final class DeviceEvictionOrder
     {
         long freed = 0;
         long cursor = 0;
-        int deferredCount = 0;
-        while (freed < pages && !heap.isEmpty())
+        while (freed < pages && hasEntries())
         {
-            final long key = heap.pop();
-            final int s = (int)(key & SLOT_MASK);
-            final long stamp = key >>> SLOT_BITS;
-            if (stamps[s] != stamp || !candidate.test(s))
+            final long entry = pollEntry();
+            final int s = slotOf(entry);
+            final long stamp = stampOf(entry);
+            if (!isCurrent(entry) || !candidate.test(s))
             {
                 continue;
             }
@@ -96,7 +42,7 @@ final class DeviceEvictionOrder
             {
                 if (stamp < cursor)
                 {
-                    deferredCount = defer(key, deferredCount);
+                    defer(entry);
                 }
                 continue;
             }
@@ -118,23 +64,10 @@ final class DeviceEvictionOrder
             }
             else
             {
-                deferredCount = defer(key, deferredCount);
+                defer(entry);
             }
         }
-        for (int i = 0; i < deferredCount; i++)
-        {
-            heap.push(deferred[i]);
-        }
+        endPass();
         return freed;
-    }
-
-    private int defer(final long key, final int count)
-    {
-        if (count == deferred.length)
-        {
-            deferred = Arrays.copyOf(deferred, count * 2);
-        }
-        deferred[count] = key;
-        return count + 1;
     }
 }
