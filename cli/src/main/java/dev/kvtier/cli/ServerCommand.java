@@ -69,7 +69,7 @@ public final class ServerCommand implements Callable<Integer>
     String writePolicy;
 
     @Option(names = "--radix-eviction-policy", defaultValue = "lru",
-        description = "L1/L2 eviction order of the radix cache: lru or fifo. Default ${DEFAULT-VALUE}.")
+        description = "L1/L2 eviction order of the radix cache: lru, lfu or fifo. Default ${DEFAULT-VALUE}.")
     String evictionPolicy;
 
     @Option(names = "--hicache-mem-layout", defaultValue = "page_first",

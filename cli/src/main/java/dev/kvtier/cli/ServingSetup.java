@@ -137,7 +137,7 @@ final class ServingSetup
         alias("--hicache-storage-backend", "serving.storage", Boolean.toString(v.equals("mooncake")));
     }
 
-    @Option(names = "--radix-eviction-policy", paramLabel = "lru|fifo",
+    @Option(names = "--radix-eviction-policy", paramLabel = "lru|lfu|fifo",
         description = "SGLang's flag: --set serving.eviction_policy (L1/L2 eviction order).")
     void radixEvictionPolicy(final String v)
     {

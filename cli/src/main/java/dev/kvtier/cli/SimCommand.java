@@ -223,7 +223,7 @@ public final class SimCommand implements Callable<Integer>
         if (new LinkedHashSet<>(evictions).size() > 1)
         {
             throw new BadInputException("--eviction: serving mode runs one L1/L2 policy; compare several with "
-                + "'kvtier compare --vary serving.eviction_policy=lru,fifo'");
+                + "'kvtier compare --vary serving.eviction_policy=lru,lfu,fifo'");
         }
         try
         {

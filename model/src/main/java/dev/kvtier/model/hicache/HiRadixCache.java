@@ -12,7 +12,8 @@ import java.util.Arrays;
  * leaves that nothing pins. Both tiers are LRU by default: every access touches a chain deepest page first, so a
  * parent is always more recent than its children and the least recent page of a tier is one of its leaves. A
  * {@link RadixEvictionPolicy} given at construction changes that order (FIFO: an access does not renew a page, so
- * eviction may step over older internal pages to reach a leaf).
+ * eviction may step over older internal pages to reach a leaf; LFU: fewest hits first, where a hit is an insert
+ * ({@link #insert}, SGLang's {@code _inc_hit_count}), not a match).
  *
  * <p>Capacity is counted in pages: tree pages on each tier plus reservations (a running request's private device
  * slots, an ongoing prefetch's host slots).
@@ -37,6 +38,8 @@ public final class HiRadixCache
     private final int writeThreshold;
     private final boolean boundary;
     private final boolean renewOnAccess;
+    private final boolean countKeyed;
+    private final boolean countsHits;
     private PageSlotMap index;
 
     private int[] page;
@@ -51,7 +54,8 @@ public final class HiRadixCache
     private DeviceEvictionOrder deviceOrder;
     private final java.util.function.IntPredicate deviceCandidate;
     private final java.util.function.IntPredicate tryEvictDevice;
-    private final java.util.function.IntUnaryOperator chaseParent;
+    private final java.util.function.IntUnaryOperator parentOf;
+    private final java.util.function.IntUnaryOperator hostChase;
     private HostEvictionOrder hostOrder;
     private HostEvictionOrder duplicateOrder;
     private final java.util.function.IntPredicate duplicateEvictable;
@@ -109,6 +113,8 @@ public final class HiRadixCache
             throw new IllegalArgumentException("write_through_threshold is " + writeThreshold + "; it must be >= 1");
         }
         this.renewOnAccess = evictionPolicy.renewsOnAccess();
+        this.countKeyed = evictionPolicy.keyedByHitCount();
+        this.countsHits = writePolicy != WritePolicy.WRITE_BACK;
         this.deviceCapacity = deviceCapacity;
         this.hostCapacity = hostCapacity;
         this.writePolicy = writePolicy;
@@ -125,12 +131,13 @@ public final class HiRadixCache
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
         hostChildren = new int[initial];
-        deviceOrder = new DeviceEvictionOrder(initial);
+        deviceOrder = new DeviceEvictionOrder(initial, countKeyed);
         deviceCandidate = this::deviceCandidate;
         tryEvictDevice = this::tryEvictDevice;
-        chaseParent = renewOnAccess ? s -> NONE : s -> parent[s];
-        hostOrder = new HostEvictionOrder(initial);
-        duplicateOrder = new HostEvictionOrder(boundary ? initial : 0);
+        parentOf = s -> parent[s];
+        hostChase = countKeyed ? parentOf : s -> NONE;
+        hostOrder = new HostEvictionOrder(initial, countKeyed);
+        duplicateOrder = new HostEvictionOrder(boundary ? initial : 0, countKeyed);
         hostEvictable = this::hostEvictable;
         evictHostPage = s ->
         {
@@ -161,9 +168,9 @@ public final class HiRadixCache
         }
         final int initial = initialSlots(deviceCapacity, hostCapacity);
         index = new PageSlotMap(initial);
-        deviceOrder = new DeviceEvictionOrder(page.length);
-        hostOrder = new HostEvictionOrder(page.length);
-        duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0);
+        deviceOrder = new DeviceEvictionOrder(page.length, countKeyed);
+        hostOrder = new HostEvictionOrder(page.length, countKeyed);
+        duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0, countKeyed);
         freeCount = 0;
         slotsUsed = 0;
         deviceTreePages = 0;
@@ -470,9 +477,9 @@ public final class HiRadixCache
             if (s < 0)
             {
                 s = newSlot(pages[i], parentSlot);
+                hitCount[s] = 1;
                 consumeDeviceReservation();
                 setDevice(s);
-                hitCount[s] = 1;
             }
             else
             {
@@ -481,6 +488,10 @@ public final class HiRadixCache
                 {
                     consumeDeviceReservation();
                     setDevice(s);
+                }
+                else if (countKeyed)
+                {
+                    restamp(s);
                 }
             }
             if ((flags[s] & ON_HOST) == 0 && hitCount[s] >= writeThreshold)
@@ -491,6 +502,28 @@ public final class HiRadixCache
         }
         touchChain(pages, 0, n);
         return wants;
+    }
+
+    /** LFU: the page's hit count changed, so its key in each tier's order changes now, as SGLang's does. */
+    private void restamp(final int s)
+    {
+        touches++;
+        deviceOrder.touched(s, lfuCount(s));
+        offerDevice(s);
+        if (boundary || (flags[s] & ON_HOST) != 0)
+        {
+            touchHost(s);
+            offerHost(s);
+        }
+    }
+
+    /**
+     * The hit count LFU orders by: SGLang's {@code hit_count}, which its {@code _inc_hit_count} leaves at 0 under
+     * write_back (LFU is then LRU).
+     */
+    private int lfuCount(final int s)
+    {
+        return countsHits ? hitCount[s] : 0;
     }
 
     private void consumeDeviceReservation()
@@ -601,7 +634,7 @@ public final class HiRadixCache
     public long evictDevice(final long pages)
     {
         version++;
-        final long freed = deviceOrder.evict(pages, deviceCandidate, tryEvictDevice, chaseParent);
+        final long freed = deviceOrder.evict(pages, deviceCandidate, tryEvictDevice, parentOf);
         deviceEvictions += freed;
         return freed;
     }
@@ -773,7 +806,7 @@ public final class HiRadixCache
         version++;
         if (!boundary)
         {
-            return hostOrder.evict(pages, hostEvictable, evictHostPage);
+            return hostOrder.evict(pages, hostEvictable, evictHostPage, hostChase);
         }
         long freed = 0;
         while (freed < pages)
@@ -829,10 +862,10 @@ public final class HiRadixCache
     private void touchHost(final int s)
     {
         touches++;
-        hostOrder.touched(s);
+        hostOrder.touched(s, lfuCount(s));
         if (boundary)
         {
-            duplicateOrder.touched(s);
+            duplicateOrder.touched(s, lfuCount(s));
         }
     }
 
@@ -861,7 +894,7 @@ public final class HiRadixCache
             if ((flags[s] & ON_DEVICE) != 0 && renewOnAccess)
             {
                 touches++;
-                deviceOrder.touched(s);
+                deviceOrder.touched(s, lfuCount(s));
                 offerDevice(s);
             }
             if (boundary || (flags[s] & ON_HOST) != 0)
@@ -948,7 +981,7 @@ public final class HiRadixCache
             deviceChildren[parent[s]]++;
         }
         touches++;
-        deviceOrder.touched(s);
+        deviceOrder.touched(s, lfuCount(s));
         offerDevice(s);
     }
 
@@ -977,7 +1010,7 @@ public final class HiRadixCache
         if (!boundary)
         {
             touches++;
-            hostOrder.touched(s);
+            hostOrder.touched(s, lfuCount(s));
         }
         offerHost(s);
     }

@@ -1,55 +1,79 @@
 package dev.kvtier.model.hicache;
 
-import dev.kvtier.model.primitive.LongMinHeap;
+import dev.kvtier.model.primitive.SlotMinHeap;
 
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * What both tiers' eviction orders are made of: each page slot carries the stamp of its last touch, and a min-heap
- * holds (stamp, slot) for the slots offered while they may go. Entries go stale when a slot is touched again or
+ * What both tiers' eviction orders are made of: each page slot carries the key of its last touch, and a min-heap
+ * holds (key, slot) for the slots offered while they may go. Entries go stale when a slot is touched again or
  * stops being a candidate, and are dropped as they surface, so a touch costs a store and an offer a heap push
- * instead of a list relink. The tiers differ only in how one eviction pass takes candidates
- * ({@link DeviceEvictionOrder}, {@link HostEvictionOrder}).
+ * instead of a list relink. The key is the touch's stamp (a counter per order) under LRU and FIFO, and (hit count,
+ * stamp) under LFU, SGLang's {@code (hit_count, last_access_time)}: a page whose count changes is touched again.
+ * The tiers differ only in how one eviction pass takes candidates ({@link DeviceEvictionOrder},
+ * {@link HostEvictionOrder}).
  */
 abstract class TouchOrder
 {
-    private static final int SLOT_BITS = 26;
-    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+    private static final int MAX_SLOTS = (1 << 26) - 1;
+    private static final int STAMP_BITS = 40;
+    private static final long MAX_COUNT = (1L << 23) - 1;
 
-    private long[] stamps;
+    private final boolean byCount;
+    private long[] keys;
     private long clock;
-    private final LongMinHeap heap = new LongMinHeap();
-    private long[] deferred = new long[64];
+    private final SlotMinHeap heap = new SlotMinHeap();
+    private long[] deferredKeys = new long[64];
+    private int[] deferredSlots = new int[64];
     private int deferredCount;
 
-    TouchOrder(final int slots)
+    /**
+     * @param byCount whether the key leads with the page's hit count (LFU) rather than being its stamp alone
+     */
+    TouchOrder(final int slots, final boolean byCount)
     {
-        stamps = new long[slots];
+        keys = new long[slots];
+        this.byCount = byCount;
     }
 
     final void ensure(final int slots)
     {
-        if (slots > SLOT_MASK)
+        if (slots > MAX_SLOTS)
         {
-            throw new IllegalStateException("more than " + SLOT_MASK + " page slots in one radix cache");
+            throw new IllegalStateException("more than " + MAX_SLOTS + " page slots in one radix cache");
         }
-        if (slots > stamps.length)
+        if (slots > keys.length)
         {
-            stamps = Arrays.copyOf(stamps, slots);
+            keys = Arrays.copyOf(keys, slots);
         }
     }
 
     /** Slot {@code s} was just touched: it is now the most recently used page of its tier. */
     final void touched(final int s)
     {
-        stamps[s] = ++clock;
+        keys[s] = ++clock;
     }
 
-    /** Slot {@code s} is a candidate now, at its current stamp. */
+    /**
+     * Slot {@code s}, whose hit count is {@code count}, was just touched: under LFU its key is (count, now), else
+     * the count is not part of it.
+     */
+    final void touched(final int s, final int count)
+    {
+        keys[s] = byCount ? Math.min(count, MAX_COUNT) << STAMP_BITS | ++clock : ++clock;
+    }
+
+    /** The key slot {@code s} got at its last touch. */
+    final long keyOf(final int s)
+    {
+        return keys[s];
+    }
+
+    /** Slot {@code s} is a candidate now, at its current key. */
     final void offer(final int s)
     {
-        heap.push((stamps[s] << SLOT_BITS) | s);
+        heap.push(keys[s], s);
     }
 
     final int size()
@@ -75,36 +99,34 @@ abstract class TouchOrder
         return !heap.isEmpty();
     }
 
-    /** The oldest entry, removed; it may be stale ({@link #isCurrent}). */
+    /** The smallest entry's key, the entry removed; its slot is {@link #polledSlot}. It may be stale. */
     final long pollEntry()
     {
         return heap.pop();
     }
 
-    static int slotOf(final long entry)
+    /** The slot of the entry {@link #pollEntry} removed last. */
+    final int polledSlot()
     {
-        return (int)(entry & SLOT_MASK);
+        return heap.lastSlot();
     }
 
-    static long stampOf(final long entry)
+    /** Whether the entry ({@code key}, {@code s}) still holds its slot's last touch. */
+    final boolean isCurrent(final long key, final int s)
     {
-        return entry >>> SLOT_BITS;
+        return keys[s] == key;
     }
 
-    /** Whether {@code entry} still holds its slot's last touch. */
-    final boolean isCurrent(final long entry)
+    /** Keeps the entry ({@code key}, {@code s}) out of this pass; {@link #endPass} offers it again. */
+    final void defer(final long key, final int s)
     {
-        return stamps[slotOf(entry)] == stampOf(entry);
-    }
-
-    /** Keeps {@code entry} out of this pass; {@link #endPass} offers it again. */
-    final void defer(final long entry)
-    {
-        if (deferredCount == deferred.length)
+        if (deferredCount == deferredKeys.length)
         {
-            deferred = Arrays.copyOf(deferred, deferredCount * 2);
+            deferredKeys = Arrays.copyOf(deferredKeys, deferredCount * 2);
+            deferredSlots = Arrays.copyOf(deferredSlots, deferredCount * 2);
         }
-        deferred[deferredCount++] = entry;
+        deferredKeys[deferredCount] = key;
+        deferredSlots[deferredCount++] = s;
     }
 
     /** Puts back what the pass deferred. */
@@ -112,7 +134,7 @@ abstract class TouchOrder
     {
         for (int i = 0; i < deferredCount; i++)
         {
-            heap.push(deferred[i]);
+            heap.push(deferredKeys[i], deferredSlots[i]);
         }
         deferredCount = 0;
     }

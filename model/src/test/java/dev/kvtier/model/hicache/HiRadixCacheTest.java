@@ -97,10 +97,21 @@ class HiRadixCacheTest
         assertThat(cache.contains(1)).isFalse();
     }
 
+    /** A request that finds {@code pages} cached and inserts them again when it is done: one hit each. */
+    private void hit(final HiRadixCache cache, final int[] pages)
+    {
+        cache.match(pages, pages.length, match);
+        assertThat(match.devicePages()).isEqualTo(pages.length);
+        final int[] backup = new int[pages.length];
+        final int written = cache.beginHostWrite(backup, cache.insert(pages, pages.length, backup));
+        cache.endHostWrite(backup, written);
+    }
+
     @Test
     void shouldEvictInEntryOrderUnderFifoAndInRecencyOrderUnderLru()
     {
-        for (final RadixEvictionPolicy policy : RadixEvictionPolicy.values())
+        for (final RadixEvictionPolicy policy : new RadixEvictionPolicy[] {RadixEvictionPolicy.LRU,
+            RadixEvictionPolicy.FIFO})
         {
             final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH, policy);
             computeAndInsert(cache, new int[] {1});
@@ -137,6 +148,121 @@ class HiRadixCacheTest
             .isEqualTo(RadixEvictionPolicy.FIFO);
         org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.OPT))
-            .hasMessageContaining("use lru or fifo");
+            .hasMessageContaining("use lru, lfu or fifo");
+        assertThat(RadixEvictionPolicy.of(dev.kvtier.model.cache.EvictionPolicy.LFU))
+            .isEqualTo(RadixEvictionPolicy.LFU);
+        assertThat(RadixEvictionPolicy.parse("LFU")).isEqualTo(RadixEvictionPolicy.LFU);
+    }
+
+    @Test
+    void shouldKeepAFrequentlyHitOldPageUnderLfuWhereLruDropsIt()
+    {
+        for (final RadixEvictionPolicy policy : RadixEvictionPolicy.values())
+        {
+            final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH, policy);
+            computeAndInsert(cache, new int[] {1});
+            hit(cache, new int[] {1});
+            hit(cache, new int[] {1});
+            computeAndInsert(cache, new int[] {2});
+            computeAndInsert(cache, new int[] {3});
+            assertThat(cache.contains(1)).as("%s: three hits, least recent", policy)
+                .isEqualTo(policy == RadixEvictionPolicy.LFU);
+            assertThat(cache.contains(2)).as("%s: one hit, more recent", policy)
+                .isEqualTo(policy != RadixEvictionPolicy.LFU);
+        }
+    }
+
+    @Test
+    void shouldBreakLfuTiesByRecency()
+    {
+        final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH, RadixEvictionPolicy.LFU);
+        computeAndInsert(cache, new int[] {1});
+        computeAndInsert(cache, new int[] {2});
+        cache.match(new int[] {1}, 1, match); // renews page 1, counts no hit
+        computeAndInsert(cache, new int[] {3});
+        assertThat(cache.contains(1)).as("one hit each: the more recent stays").isTrue();
+        assertThat(cache.contains(2)).isFalse();
+    }
+
+    @Test
+    void shouldCountLfuHitsAtInsertNotAtMatch()
+    {
+        final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_THROUGH, RadixEvictionPolicy.LFU);
+        computeAndInsert(cache, new int[] {1});
+        computeAndInsert(cache, new int[] {2});
+        hit(cache, new int[] {2});
+        for (int i = 0; i < 5; i++)
+        {
+            cache.match(new int[] {1}, 1, match);
+        }
+        computeAndInsert(cache, new int[] {3});
+        assertThat(cache.contains(1)).as("matched five times, inserted once").isFalse();
+        assertThat(cache.contains(2)).as("inserted twice").isTrue();
+    }
+
+    @Test
+    void shouldOrderLfuByRecencyAloneUnderWriteBackAsSglangCountsNoHitsThere()
+    {
+        final HiRadixCache cache = new HiRadixCache(2, 0, WritePolicy.WRITE_BACK, RadixEvictionPolicy.LFU);
+        computeAndInsert(cache, new int[] {1});
+        hit(cache, new int[] {1});
+        hit(cache, new int[] {1});
+        computeAndInsert(cache, new int[] {2});
+        computeAndInsert(cache, new int[] {3});
+        assertThat(cache.contains(1)).isFalse();
+        assertThat(cache.contains(2)).isTrue();
+    }
+
+    @Test
+    void shouldTakeAParentWithFewerHitsThanItsChildInTheSameLfuPass()
+    {
+        final HiRadixCache cache = new HiRadixCache(8, 0, WritePolicy.WRITE_THROUGH, RadixEvictionPolicy.LFU);
+        final int[] chain = {1, 2, 3};
+        computeAndInsert(cache, chain);
+        // the output page of a finished request counts a hit, its prompt's pages do not: 3 has more hits than 2
+        cache.insert(chain, 2, 3, new int[3]);
+        computeAndInsert(cache, new int[] {7});
+        // 7 (one hit) goes first, then 3 (two); 2 and 1 (one hit each) become leaves below the key just taken and
+        // are what SGLang's heap pops next
+        assertThat(cache.evictDevice(3)).isEqualTo(3);
+        assertThat(cache.contains(7) || cache.contains(3) || cache.contains(2)).isFalse();
+        assertThat(cache.contains(1)).isTrue();
+        assertThat(cache.evictDevice(1)).isEqualTo(1);
+        assertThat(cache.deviceTreePages()).isZero();
+    }
+
+    @Test
+    void shouldFreeMorePagesThanLeavesHoldAndStopWhereLockedPagesBeginUnderLfu()
+    {
+        final HiRadixCache cache = new HiRadixCache(4, 0, WritePolicy.WRITE_THROUGH, RadixEvictionPolicy.LFU);
+        final int[] chain = {1, 2, 3, 4};
+        computeAndInsert(cache, chain);
+        hit(cache, chain);
+        assertThat(cache.reserveDevice(4)).as("one leaf at a time, the whole chain in one call").isTrue();
+        assertThat(cache.deviceTreePages()).isZero();
+        cache.releaseDevice(4);
+        computeAndInsert(cache, chain);
+        cache.lock(chain, 0, 2);
+        assertThat(cache.reserveDevice(4)).as("two pages are locked").isFalse();
+        assertThat(cache.contains(2) && !cache.contains(3)).isTrue();
+        assertThat(cache.reserveDevice(2)).isTrue();
+    }
+
+    @Test
+    void shouldEvictTheHostPageWithFewerHitsFirstUnderLfu()
+    {
+        for (final RadixEvictionPolicy policy : new RadixEvictionPolicy[] {RadixEvictionPolicy.LRU,
+            RadixEvictionPolicy.LFU})
+        {
+            final HiRadixCache cache = new HiRadixCache(1, 2, WritePolicy.WRITE_THROUGH, policy);
+            computeAndInsert(cache, new int[] {1});
+            hit(cache, new int[] {1});
+            hit(cache, new int[] {1});
+            computeAndInsert(cache, new int[] {2});
+            computeAndInsert(cache, new int[] {3});
+            assertThat(cache.onHost(1)).as("%s: three hits, least recent", policy)
+                .isEqualTo(policy == RadixEvictionPolicy.LFU);
+            assertThat(cache.contains(2)).as(policy.label()).isEqualTo(policy == RadixEvictionPolicy.LRU);
+        }
     }
 }

@@ -84,7 +84,7 @@ public final class ClusterSchema
         "nic.protocol", "rdma|tcp",
         "serving.write_policy", "write_through|write_through_selective|write_back|boundary_l1_l2",
         "serving.prefetch_policy", "best_effort|wait_complete|timeout",
-        "serving.eviction_policy", "lru|fifo",
+        "serving.eviction_policy", "lru|lfu|fifo",
         "disaggregation.mode", "none|pd",
         "router.policy", "round_robin|random|power_of_two|cache_aware|kv_aware",
         "router.decode_policy", "round_robin|random|power_of_two|cache_aware|kv_aware");
