@@ -55,7 +55,6 @@ public final class HiRadixCache
     private final java.util.function.IntPredicate deviceCandidate;
     private final java.util.function.IntPredicate tryEvictDevice;
     private final java.util.function.IntUnaryOperator parentOf;
-    private final java.util.function.IntUnaryOperator hostChase;
     private HostEvictionOrder hostOrder;
     private HostEvictionOrder duplicateOrder;
     private final java.util.function.IntPredicate duplicateEvictable;
@@ -135,7 +134,6 @@ public final class HiRadixCache
         deviceCandidate = this::deviceCandidate;
         tryEvictDevice = this::tryEvictDevice;
         parentOf = s -> parent[s];
-        hostChase = countKeyed ? parentOf : s -> NONE;
         hostOrder = new HostEvictionOrder(initial, countKeyed);
         duplicateOrder = new HostEvictionOrder(boundary ? initial : 0, countKeyed);
         hostEvictable = this::hostEvictable;
@@ -806,7 +804,7 @@ public final class HiRadixCache
         version++;
         if (!boundary)
         {
-            return hostOrder.evict(pages, hostEvictable, evictHostPage, hostChase);
+            return hostOrder.evict(pages, hostEvictable, evictHostPage);
         }
         long freed = 0;
         while (freed < pages)
