@@ -69,6 +69,32 @@ class NewcomerCliTest
         assertThat(alias.out()).isEqualTo(fifo.out());
     }
 
+    @Test
+    void shouldTakeLfuInServingModeAndTellItFromLruOnTheConversationTrace() throws Exception
+    {
+        final java.nio.file.Path trace = java.nio.file.Path.of("..", "..", "shared", "traces",
+            "conversation_trace.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(trace),
+            "conversation trace not in ../shared/traces; skipping");
+        final String[] base = {"sim", "--cluster", "small-4", "--trace", trace.toString(), "--limit", "600",
+            "--set", "serving.hicache_ratio=1", "--json", "--no-timing", "--no-progress"};
+        final CliRun lru = CliRun.of(base);
+        final CliRun lfu = CliRun.of(concat(base, "--set", "serving.eviction_policy=lfu"));
+        final CliRun again = CliRun.of(concat(base, "--eviction", "lfu"));
+        assertThat(lfu.exitCode()).as(lfu.err()).isZero();
+        assertThat(again.out()).as("same seed, same report; --eviction lfu is the field").isEqualTo(lfu.out());
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final var lruHits = json.readTree(lru.out()).get("hits");
+        final var lfuHits = json.readTree(lfu.out()).get("hits");
+        assertThat(json.readTree(lfu.out()).at("/cluster/config/serving/eviction_policy").asText()).isEqualTo("lfu");
+        assertThat(lfuHits.get("input_tokens")).isEqualTo(lruHits.get("input_tokens"));
+        assertThat(lfuHits.get("device_tokens").asLong()).as("L1 keeps other pages under LFU")
+            .isNotEqualTo(lruHits.get("device_tokens").asLong());
+        final CliRun server = CliRun.of("server", "--radix-eviction-policy", "mru");
+        assertThat(server.exitCode()).isEqualTo(2);
+        assertThat(server.err()).contains("use lru, lfu or fifo");
+    }
+
     private static String[] concat(final String[] a, final String... b)
     {
         final String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
