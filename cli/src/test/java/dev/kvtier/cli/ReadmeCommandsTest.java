@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's quick start, command by command as written (run in-process; its relative paths resolved from the
  * repository root for inputs and from a temporary directory for outputs), and what each prints checked against
- * what the README says: the hit-ratio table to four digits, the serving table's figures, the whole-trace serving
- * figures. Commands on the published conversation trace are skipped where it is absent.
+ * what the README says: the hit-ratio table to four digits, the serving tables' figures (prefetch and eviction
+ * policies), the HiCache write-policy table, the whole-trace serving figures. Commands on the published
+ * conversation trace are skipped where it is absent.
  */
 class ReadmeCommandsTest
 {
@@ -58,13 +59,14 @@ class ReadmeCommandsTest
             }
             final CliRun run = CliRun.of(args.toArray(String[]::new));
             assertThat(run.exitCode()).as(String.join(" ", command) + "\n" + run.err()).isZero();
-            check(String.join(" ", command), run, readme);
+            check(String.join(" ", command), run, readme, work);
             ran++;
         }
         assertThat(ran).isGreaterThanOrEqualTo(3);
     }
 
-    private static void check(final String command, final CliRun run, final String readme) throws Exception
+    private static void check(final String command, final CliRun run, final String readme, final Path work)
+        throws Exception
     {
         if (command.contains("--mode hits") && command.contains("conversation_trace"))
         {
@@ -80,6 +82,19 @@ class ReadmeCommandsTest
             }
             assertThat(readme).contains(String.format(Locale.ROOT, "Ideal (unbounded) %.4f",
                 report.at("/ideal_hit_ratio/tokens").asDouble()));
+        }
+        else if (command.startsWith("./kvtier compare") && command.contains("serving.eviction_policy="))
+        {
+            for (final String[] row : table(readme, "| eviction policy |", 3))
+            {
+                final String line = run.out().lines().filter(l -> l.startsWith("eviction_policy=" + row[0] + " "))
+                    .findFirst().orElseThrow();
+                final String[] f = line.trim().split("\\s+");
+                assertThat(String.format(Locale.ROOT, "%,d ms", Long.parseLong(f[1]))).as(line).isEqualTo(row[1]);
+                assertThat(f[5]).as(line).isEqualTo(row[2]);
+                assertThat(f[6]).as(line).isEqualTo(row[3]);
+                assertThat(f[7]).as(line).isEqualTo(row[4]);
+            }
         }
         else if (command.startsWith("./kvtier compare") && command.contains("conversation_trace"))
         {
@@ -108,6 +123,10 @@ class ReadmeCommandsTest
                 100 * r.at("/hits/device_ratio").asDouble(), 100 * r.at("/hits/host_ratio").asDouble(),
                 100 * r.at("/hits/storage_ratio").asDouble()));
         }
+        else if (command.contains("--mode hicache") && command.contains("conversation_trace"))
+        {
+            checkHiCacheTable(JSON.readTree(work.resolve("hicache").resolve("report.json").toFile()), readme);
+        }
         else if (command.contains("--trace chat.jsonl"))
         {
             final Matcher m = Pattern.compile("\\(([\\d,]+) unique blocks\\)").matcher(readme);
@@ -115,6 +134,50 @@ class ReadmeCommandsTest
             assertThat(run.out()).contains(m.group(1) + " unique blocks");
             assertThat(run.err()).doesNotContain("warning");
         }
+    }
+
+    /**
+     * The README's HiCache write-policy table against the quick start's hicache sweep, which holds its L1/L2 pairs
+     * with no L3: ratios to four digits, counts exactly, the duplicate ratio to three.
+     */
+    private static void checkHiCacheTable(final JsonNode report, final String readme)
+    {
+        final String section = readme.substring(readme.indexOf("## HiCache write policies on the conversation trace"));
+        assertThat(section.replaceAll("\\s+", " ")).contains(String.format(Locale.ROOT, "(ideal %.4f)",
+            report.at("/variants/0/hits/ideal_ratio").asDouble()));
+        final List<String> rows = section.lines().skip(1).dropWhile(l -> !l.startsWith("|")).skip(2)
+            .takeWhile(l -> l.startsWith("|")).toList();
+        assertThat(rows).hasSize(8);
+        for (final String row : rows)
+        {
+            final String[] c = cells(row.replace("**", ""));
+            final String[] pair = c[0].replace(",", "").split(" / ");
+            final JsonNode v = variant(report, c[1], Integer.parseInt(pair[0]), Integer.parseInt(pair[1]));
+            final org.assertj.core.data.Offset<Double> half = org.assertj.core.data.Offset.offset(0.00005 + 1e-9);
+            assertThat(v.at("/hits/l1_ratio").asDouble()).as(row).isCloseTo(Double.parseDouble(c[2]), half);
+            assertThat(v.at("/hits/l1_l2_ratio").asDouble()).as(row).isCloseTo(Double.parseDouble(c[3]), half);
+            assertThat(v.at("/token_hits/l1_l2_ratio").asDouble()).as(row).isCloseTo(Double.parseDouble(c[4]), half);
+            assertThat(String.format(Locale.ROOT, "%,d", v.at("/evictions/l1").asLong())).as(row).isEqualTo(c[5]);
+            assertThat(String.format(Locale.ROOT, "%,d", v.at("/evictions/l2").asLong())).as(row).isEqualTo(c[6]);
+            assertThat(String.format(Locale.ROOT, "%,d", v.at("/demotions").asLong())).as(row).isEqualTo(c[7]);
+            assertThat(String.format(Locale.ROOT, "%,d", v.at("/failed_l2_allocations").asLong())).as(row)
+                .isEqualTo(c[8]);
+            assertThat(String.format(Locale.ROOT, "%.3f", v.at("/residency/duplicate_ratio").asDouble())).as(row)
+                .isEqualTo(c[9]);
+        }
+    }
+
+    private static JsonNode variant(final JsonNode report, final String policy, final int l1, final int l2)
+    {
+        for (final JsonNode v : report.get("variants"))
+        {
+            if (v.get("policy").asText().equals(policy) && v.get("l1_pages").asInt() == l1
+                && v.get("l2_pages").asInt() == l2 && v.get("l3_pages").asInt() == 0)
+            {
+                return v;
+            }
+        }
+        throw new AssertionError("no variant " + policy + " " + l1 + "/" + l2 + " with no L3 in the report");
     }
 
     /** The first fenced block after {@code heading}. */
@@ -165,7 +228,13 @@ class ReadmeCommandsTest
     /** The serving table's rows: policy, TTFT p50, TTFT p99, hit, storage, completed, cut short. */
     private static List<String[]> servingTable(final String readme)
     {
-        final String section = readme.substring(readme.indexOf("| prefetch policy |"));
+        return table(readme, "| prefetch policy |", 3);
+    }
+
+    /** The rows of the table whose header starts with {@code header}, the first cell cut at its first space. */
+    private static List<String[]> table(final String readme, final String header, final int rows)
+    {
+        final String section = readme.substring(readme.indexOf(header));
         final List<String[]> out = new ArrayList<>();
         for (final String line : section.lines().skip(2).takeWhile(l -> l.startsWith("|")).toList())
         {
@@ -173,7 +242,7 @@ class ReadmeCommandsTest
             c[0] = c[0].split(" ")[0];
             out.add(c);
         }
-        assertThat(out).hasSize(3);
+        assertThat(out).hasSize(rows);
         return out;
     }
 

@@ -32,9 +32,10 @@ final class DeviceEvictionOrder extends TouchOrder
         long cursor = 0;
         while (freed < pages && hasEntries())
         {
-            final long key = pollEntry();
-            final int s = polledSlot();
-            if (!isCurrent(key, s) || !candidate.test(s))
+            final long entry = pollEntry();
+            final int s = slotOf(entry);
+            final long key = entryKey(entry);
+            if (!isCurrent(entry) || !candidate.test(s))
             {
                 continue;
             }
@@ -42,7 +43,7 @@ final class DeviceEvictionOrder extends TouchOrder
             {
                 if (key < cursor)
                 {
-                    defer(key, s);
+                    defer(entry);
                 }
                 continue;
             }
@@ -64,7 +65,7 @@ final class DeviceEvictionOrder extends TouchOrder
             }
             else
             {
-                defer(key, s);
+                defer(entry);
             }
         }
         endPass();

@@ -24,6 +24,12 @@ final class HostEvictionOrder extends TouchOrder
         super(slots, byCount);
     }
 
+    /** An LFU order whose stamps run out after {@code 2^stampBits - 1} touches (to test their renumbering). */
+    HostEvictionOrder(final int slots, final int stampBits)
+    {
+        super(slots, true, stampBits);
+    }
+
     /**
      * Evicts up to {@code pages} pages in key order: {@code evict} is called for each, and must make it
      * non-evictable (delete it). Returns how many were evicted.
@@ -34,15 +40,16 @@ final class HostEvictionOrder extends TouchOrder
         long cursor = -1;
         while (freed < pages && hasEntries())
         {
-            final long key = pollEntry();
-            final int s = polledSlot();
-            if (!isCurrent(key, s) || !evictable.test(s))
+            final long entry = pollEntry();
+            final int s = slotOf(entry);
+            final long key = entryKey(entry);
+            if (!isCurrent(entry) || !evictable.test(s))
             {
                 continue;
             }
             if (key < cursor)
             {
-                defer(key, s);
+                defer(entry);
                 continue;
             }
             cursor = key;

@@ -1,6 +1,6 @@
 package dev.kvtier.model.hicache;
 
-import dev.kvtier.model.primitive.SlotMinHeap;
+import dev.kvtier.model.primitive.LongMinHeap;
 
 import java.util.Arrays;
 import java.util.function.IntPredicate;
@@ -13,19 +13,26 @@ import java.util.function.IntPredicate;
  * stamp) under LFU, SGLang's {@code (hit_count, last_access_time)}: a page whose count changes is touched again.
  * The tiers differ only in how one eviction pass takes candidates ({@link DeviceEvictionOrder},
  * {@link HostEvictionOrder}).
+ *
+ * <p>An entry is one {@code long}: the key in the high 38 bits, the slot in the low 26. An LFU key gives 10 of its
+ * bits to the count (counts above 1,023 tie, recency decides) and 28 to the stamp; when its stamps run out, the
+ * order numbers them again from 1, keeping their order.
  */
 abstract class TouchOrder
 {
-    private static final int MAX_SLOTS = (1 << 26) - 1;
-    private static final int STAMP_BITS = 40;
-    private static final long MAX_COUNT = (1L << 23) - 1;
+    private static final int SLOT_BITS = 26;
+    private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
+    private static final int KEY_BITS = 64 - SLOT_BITS;
+    private static final int COUNT_BITS = 10;
+    private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
 
     private final boolean byCount;
+    private final int stampBits;
+    private final long maxStamp;
     private long[] keys;
     private long clock;
-    private final SlotMinHeap heap = new SlotMinHeap();
-    private long[] deferredKeys = new long[64];
-    private int[] deferredSlots = new int[64];
+    private final LongMinHeap heap = new LongMinHeap();
+    private long[] deferred = new long[64];
     private int deferredCount;
 
     /**
@@ -33,15 +40,25 @@ abstract class TouchOrder
      */
     TouchOrder(final int slots, final boolean byCount)
     {
+        this(slots, byCount, KEY_BITS - COUNT_BITS);
+    }
+
+    /**
+     * @param countedStampBits the stamp's bits in an LFU key (fewer only to test the renumbering)
+     */
+    TouchOrder(final int slots, final boolean byCount, final int countedStampBits)
+    {
         keys = new long[slots];
         this.byCount = byCount;
+        this.stampBits = byCount ? countedStampBits : KEY_BITS;
+        this.maxStamp = (1L << stampBits) - 1;
     }
 
     final void ensure(final int slots)
     {
-        if (slots > MAX_SLOTS)
+        if (slots > SLOT_MASK)
         {
-            throw new IllegalStateException("more than " + MAX_SLOTS + " page slots in one radix cache");
+            throw new IllegalStateException("more than " + SLOT_MASK + " page slots in one radix cache");
         }
         if (slots > keys.length)
         {
@@ -61,7 +78,60 @@ abstract class TouchOrder
      */
     final void touched(final int s, final int count)
     {
-        keys[s] = byCount ? Math.min(count, MAX_COUNT) << STAMP_BITS | ++clock : ++clock;
+        if (!byCount)
+        {
+            keys[s] = ++clock;
+            return;
+        }
+        if (clock == maxStamp)
+        {
+            renumber();
+        }
+        keys[s] = Math.min(count, MAX_COUNT) << stampBits | ++clock;
+    }
+
+    /**
+     * Numbers the stamps again from 1 in their order, each key keeping its count, and carries the current heap
+     * entries over (the stale ones are dropped). Never during a pass: a pass touches nothing.
+     */
+    private void renumber()
+    {
+        if (deferredCount != 0)
+        {
+            throw new IllegalStateException("stamps renumbered during an eviction pass");
+        }
+        final long stampMask = maxStamp;
+        final long[] order = new long[keys.length];
+        int n = 0;
+        for (int s = 0; s < keys.length; s++)
+        {
+            if (keys[s] != 0)
+            {
+                order[n++] = (keys[s] & stampMask) << SLOT_BITS | s;
+            }
+        }
+        if (n >= maxStamp)
+        {
+            throw new IllegalStateException(n + " page slots do not fit " + stampBits + "-bit stamps");
+        }
+        Arrays.sort(order, 0, n);
+        final long[] old = keys.clone();
+        for (int i = 0; i < n; i++)
+        {
+            final int s = slotOf(order[i]);
+            keys[s] = old[s] & ~stampMask | i + 1;
+        }
+        clock = n;
+        final long[] entries = heap.toArray();
+        heap.clear();
+        for (final long entry : entries)
+        {
+            final int s = slotOf(entry);
+            if (old[s] == entryKey(entry))
+            {
+                offer(s);
+            }
+        }
     }
 
     /** The key slot {@code s} got at its last touch. */
@@ -73,7 +143,7 @@ abstract class TouchOrder
     /** Slot {@code s} is a candidate now, at its current key. */
     final void offer(final int s)
     {
-        heap.push(keys[s], s);
+        heap.push((keys[s] << SLOT_BITS) | s);
     }
 
     final int size()
@@ -99,34 +169,36 @@ abstract class TouchOrder
         return !heap.isEmpty();
     }
 
-    /** The smallest entry's key, the entry removed; its slot is {@link #polledSlot}. It may be stale. */
+    /** The entry with the smallest key, removed; it may be stale ({@link #isCurrent}). */
     final long pollEntry()
     {
         return heap.pop();
     }
 
-    /** The slot of the entry {@link #pollEntry} removed last. */
-    final int polledSlot()
+    static int slotOf(final long entry)
     {
-        return heap.lastSlot();
+        return (int)(entry & SLOT_MASK);
     }
 
-    /** Whether the entry ({@code key}, {@code s}) still holds its slot's last touch. */
-    final boolean isCurrent(final long key, final int s)
+    static long entryKey(final long entry)
     {
-        return keys[s] == key;
+        return entry >>> SLOT_BITS;
     }
 
-    /** Keeps the entry ({@code key}, {@code s}) out of this pass; {@link #endPass} offers it again. */
-    final void defer(final long key, final int s)
+    /** Whether {@code entry} still holds its slot's last touch. */
+    final boolean isCurrent(final long entry)
     {
-        if (deferredCount == deferredKeys.length)
+        return keys[slotOf(entry)] == entryKey(entry);
+    }
+
+    /** Keeps {@code entry} out of this pass; {@link #endPass} offers it again. */
+    final void defer(final long entry)
+    {
+        if (deferredCount == deferred.length)
         {
-            deferredKeys = Arrays.copyOf(deferredKeys, deferredCount * 2);
-            deferredSlots = Arrays.copyOf(deferredSlots, deferredCount * 2);
+            deferred = Arrays.copyOf(deferred, deferredCount * 2);
         }
-        deferredKeys[deferredCount] = key;
-        deferredSlots[deferredCount++] = s;
+        deferred[deferredCount++] = entry;
     }
 
     /** Puts back what the pass deferred. */
@@ -134,7 +206,7 @@ abstract class TouchOrder
     {
         for (int i = 0; i < deferredCount; i++)
         {
-            heap.push(deferredKeys[i], deferredSlots[i]);
+            heap.push(deferred[i]);
         }
         deferredCount = 0;
     }

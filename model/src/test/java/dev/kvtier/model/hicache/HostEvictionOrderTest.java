@@ -64,4 +64,37 @@ class HostEvictionOrderTest
         order.evict(1, s -> evictable[s], s -> taken.add(s));
         assertThat(taken).containsExactly(0);
     }
+
+    @Test
+    void lfuTakesFewestHitsFirstThenLeastRecentAcrossARenumberingOfItsStamps()
+    {
+        final int slots = 6;
+        final HostEvictionOrder order = new HostEvictionOrder(slots, 5); // stamps run out every 31 touches
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        final int[] counts = new int[slots];
+        final long[] lastTouch = new long[slots];
+        for (int t = 1; t <= 200; t++)
+        {
+            final int s = random.nextInt(slots);
+            counts[s] = random.nextInt(4);
+            lastTouch[s] = t;
+            order.touched(s, counts[s]);
+            order.offer(s);
+        }
+        final List<Integer> expected = new ArrayList<>();
+        for (int s = 0; s < slots; s++)
+        {
+            expected.add(s);
+        }
+        expected.sort((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[a], counts[b])
+            : Long.compare(lastTouch[a], lastTouch[b]));
+        final boolean[] gone = new boolean[slots];
+        final List<Integer> taken = new ArrayList<>();
+        assertThat(order.evict(slots, s -> !gone[s], s ->
+        {
+            taken.add(s);
+            gone[s] = true;
+        })).isEqualTo(slots);
+        assertThat(taken).isEqualTo(expected);
+    }
 }
