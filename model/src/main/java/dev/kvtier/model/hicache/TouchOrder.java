@@ -1,16 +1,16 @@
 package dev.kvtier.model.hicache;
 
-import dev.kvtier.model.primitive.LongMinHeap;
+import dev.kvtier.model.primitive.SortedRunMinQueue;
 
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * What both tiers' eviction orders are made of: each page slot carries the stamp of its last touch, and a min-heap
+ * What both tiers' eviction orders are made of: each page slot carries the stamp of its last touch, and a min-queue
  * holds (stamp, slot) for the slots offered while they may go. Entries go stale when a slot is touched again or
- * stops being a candidate, and are dropped as they surface, so a touch costs a store and an offer a heap push
- * instead of a list relink. The tiers differ only in how one eviction pass takes candidates
- * ({@link DeviceEvictionOrder}, {@link HostEvictionOrder}).
+ * stops being a candidate, and are dropped as they surface, so a touch costs a store and an offer a push instead
+ * of a list relink (an append, as most offers follow their touch: {@link SortedRunMinQueue}). The tiers differ
+ * only in how one eviction pass takes candidates ({@link DeviceEvictionOrder}, {@link HostEvictionOrder}).
  */
 abstract class TouchOrder
 {
@@ -19,7 +19,7 @@ abstract class TouchOrder
 
     private long[] stamps;
     private long clock;
-    private final LongMinHeap heap = new LongMinHeap();
+    private final SortedRunMinQueue heap = new SortedRunMinQueue();
     private long[] deferred = new long[64];
     private int deferredCount;
 
