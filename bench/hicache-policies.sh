@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Speed of `kvtier sim --mode hicache`: the four write policies on a trace at one L1/L2 pair, one thread, RUNS
-# times (the table's last line gives the sweep's wall time and the CPU time of its one thread); then, when
-# SGLANG_DIR names a checkout of sgl-project/sglang, SGLang's policy simulator on the same trace and pair, per
-# policy; then, with GRID=1, a 10 x 10 L1 x L2 grid of boundary_l1_l2 on 1 and on 2 threads.
+# times. Simulation time is the sweep thread's CPU time, the JIT's warm-up inside (each run is a fresh JVM): the
+# table's last line gives it with the wall time, and this script prints each run's page touches per CPU second and
+# their median. Then, optionally:
+#   BASE=CLI_DIR  another build (its cli/target copied aside: kvtier-cli.jar, lib/, jvm.options) run alternately
+#                 with this one, the order swapped every run: each build's median and the median of the paired
+#                 ratios (on a shared machine only the ratio means much); with WARM=1 also a 5 x 5 L1 x L2 grid of
+#                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part;
+#   JMH=1         HiCacheReplayBenchmark: warm (steady state) and cold (a fresh JVM's first pass, 5 forks), page
+#                 touches per CPU second of the benchmark thread;
+#   SGLANG_DIR=   a checkout of sgl-project/sglang: its policy simulator on the same trace and pair, per policy;
+#   GRID=1        a 10 x 10 L1 x L2 grid of boundary_l1_l2 on 1 and on 2 threads.
 #   bench/hicache-policies.sh [TRACE] [L1] [L2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +18,71 @@ trace=${1:-../shared/traces/conversation_trace.jsonl}
 l1=${2:-1000}
 l2=${3:-4000}
 runs=${RUNS:-3}
+args=(sim --mode hicache --trace "$trace" --l1-pages "$l1" --l2-pages "$l2" --threads 1 --no-progress)
+
+# touches/s of simulation from the table's last line: "N variants, T page touches simulated in W s wall (...), C s
+# CPU on one thread (...)"
+rate() { sed -n 's/.* \([0-9,]*\) page touches simulated in .*, \([0-9.]*\) s CPU on one thread.*/\1 \2/p' \
+  | tr -d , | awk '{ printf "%.2f\n", $1 / $2 / 1e6 }'; }
+median() { python3 -c 'import statistics, sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+# a build's command line as the launcher runs sim (its collector and heap sizing), without the CDS archive
+build_sim() { local cli="$1"; shift
+  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 -cp "$cli/kvtier-cli.jar:$cli/lib/*" \
+    dev.kvtier.cli.Main "$@"; }
 
 ./kvtier sim --help > /dev/null   # build first, outside the timed runs
-echo "kvtier sim --mode hicache, 4 policies, L1 $l1 / L2 $l2 pages, --threads 1 ($runs runs):"
-for _ in $(seq "$runs"); do
-  ./kvtier sim --mode hicache --trace "$trace" --l1-pages "$l1" --l2-pages "$l2" --threads 1 --no-progress | tail -1
-done
+echo "kvtier sim --mode hicache, 4 policies, L1 $l1 / L2 $l2 pages, --threads 1 ($runs runs; load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+# paired ARGS...: RUNS runs of each build on the same sim arguments, alternating (the order swapped every run)
+paired() {
+  local base_rates=() this_rates=() ratios=() b t n
+  for n in $(seq "$runs"); do
+    if [ $((n % 2)) = 1 ]; then
+      b=$(build_sim "$BASE" "$@" | tail -1 | rate); t=$(build_sim cli/target "$@" | tail -1 | rate)
+    else
+      t=$(build_sim cli/target "$@" | tail -1 | rate); b=$(build_sim "$BASE" "$@" | tail -1 | rate)
+    fi
+    base_rates+=("$b"); this_rates+=("$t"); ratios+=("$(awk -v t="$t" -v b="$b" 'BEGIN { printf "%.2f", t / b }')")
+    echo "run $n: base $b, this build $t M touches per CPU second (ratio ${ratios[-1]})"
+  done
+  echo "medians: base $(median "${base_rates[@]}"), this build $(median "${this_rates[@]}") M touches per CPU second;" \
+    "paired ratio $(median "${ratios[@]}") (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+if [ -z "${BASE:-}" ]; then
+  rates=()
+  for _ in $(seq "$runs"); do
+    line=$(./kvtier "${args[@]}" | tail -1)
+    echo "$line"
+    rates+=("$(echo "$line" | rate)")
+  done
+  echo "median: $(median "${rates[@]}") M page touches per CPU second (runs: ${rates[*]})"
+else
+  [ -f "$BASE/kvtier-cli.jar" ] || { echo "hicache-policies: no kvtier-cli.jar in BASE=$BASE" >&2; exit 2; }
+  paired "${args[@]}"
+  if [ "${WARM:-0}" = 1 ]; then
+    echo "5 x 5 L1 x L2 grid, 4 policies (100 variants), --threads 1:"
+    paired sim --mode hicache --trace "$trace" --l1-pages 1000,2000,4000,7000,10000 \
+      --l2-pages 1000,4000,10000,20000,30000 --threads 1 --no-progress
+  fi
+fi
+
+if [ "${JMH:-0}" = 1 ]; then
+  ./mvnw -q -o -pl bench -am package -DskipTests
+  out=$(mktemp)
+  java -jar bench/target/benchmarks.jar HiCacheReplayBenchmark -p trace="$trace" -p l1Pages="$l1" -p l2Pages="$l2" \
+    -rf json -rff "$out" > /dev/null
+  python3 - "$out" <<'PY'
+import json, statistics, sys
+for b in json.load(open(sys.argv[1])):
+    touches = [x for fork in b["secondaryMetrics"]["touches"]["rawData"] for x in fork]
+    cpu = [x for fork in b["secondaryMetrics"]["cpuNanos"]["rawData"] for x in fork]
+    rates = [t / c * 1e3 for t, c in zip(touches, cpu)]
+    name = b["benchmark"].rsplit(".", 1)[1]
+    print("JMH %s: median %.2f M page touches per CPU second (%s: %s)" % (name, statistics.median(rates),
+        "forks" if name == "cold" else "iterations", ", ".join("%.2f" % r for r in rates)))
+PY
+  rm -f "$out"
+fi
 
 if [ -n "${SGLANG_DIR:-}" ]; then
   echo "SGLang benchmark/hicache/hicache_policy_simulator.py, same trace and pair:"

@@ -1,18 +1,18 @@
 package dev.kvtier.model.hicache;
 
-import dev.kvtier.model.primitive.LongMinHeap;
+import dev.kvtier.model.primitive.SortedRunMinQueue;
 
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * What both tiers' eviction orders are made of: each page slot carries the key of its last touch, and a min-heap
+ * What both tiers' eviction orders are made of: each page slot carries the key of its last touch, and a min-queue
  * holds (key, slot) for the slots offered while they may go. Entries go stale when a slot is touched again or
- * stops being a candidate, and are dropped as they surface, so a touch costs a store and an offer a heap push
- * instead of a list relink. The key is the touch's stamp (a counter per order) under LRU and FIFO, and (hit count,
- * stamp) under LFU, SGLang's {@code (hit_count, last_access_time)}: a page whose count changes is touched again.
- * The tiers differ only in how one eviction pass takes candidates ({@link DeviceEvictionOrder},
- * {@link HostEvictionOrder}).
+ * stops being a candidate, and are dropped as they surface, so a touch costs a store and an offer a push instead
+ * of a list relink (an append, as most offers follow their touch: {@link SortedRunMinQueue}). The key is the
+ * touch's stamp (a counter per order) under LRU and FIFO, and (hit count, stamp) under LFU, SGLang's
+ * {@code (hit_count, last_access_time)}: a page whose count changes is touched again. The tiers differ only in how
+ * one eviction pass takes candidates ({@link DeviceEvictionOrder}, {@link HostEvictionOrder}).
  *
  * <p>An entry is one {@code long}: the key in the high 38 bits, the slot in the low 26. An LFU key gives 10 of its
  * bits to the count (counts above 1,023 tie, recency decides) and 28 to the stamp; when its stamps run out, the
@@ -31,7 +31,7 @@ abstract class TouchOrder
     private final long maxStamp;
     private long[] keys;
     private long clock;
-    private final LongMinHeap heap = new LongMinHeap();
+    private final SortedRunMinQueue heap = new SortedRunMinQueue();
     private long[] deferred = new long[64];
     private int deferredCount;
 

@@ -47,6 +47,12 @@ public final class LongMinHeap
         heap[i] = v;
     }
 
+    /** The smallest value, left in place; the heap must not be empty. */
+    public long peek()
+    {
+        return heap[0];
+    }
+
     /** Removes and returns the smallest value; the heap must not be empty. */
     public long pop()
     {
