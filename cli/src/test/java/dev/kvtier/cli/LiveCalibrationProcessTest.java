@@ -2,6 +2,7 @@ package dev.kvtier.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvtier.sim.cluster.ClusterPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,8 +46,11 @@ class LiveCalibrationProcessTest
     private static final int DEVICE_PAGES = 256;
     private static final int SEGMENT_MB = 8;
     private static final String STORAGE_BANDWIDTH = "8mb";
-    /** {@link #STORAGE_BANDWIDTH} in Gbit/s. */
-    private static final double THROTTLE_GBPS = 8.0 * 1024 * 1024 * 8 / 1e9;
+    /**
+     * {@link #STORAGE_BANDWIDTH} as the simulator's {@code nic.gbps} over TCP: a link's rate is the NIC's line rate
+     * times the protocol's efficiency, and the live throttle is the link's rate.
+     */
+    private static final double THROTTLE_GBPS = 8.0 * 1024 * 1024 * 8 / 1e9 / ClusterPlan.TCP_EFFICIENCY;
     private static final double TIMEOUT_BASE_S = 0.01;
     private static final double TIMEOUT_PER_KI_TOKEN_S = 0.01;
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -7,6 +7,7 @@ import dev.kvtier.model.engine.WorkerConfig;
 import dev.kvtier.model.engine.WorkerMemory;
 import dev.kvtier.model.engine.WorkerRole;
 import dev.kvtier.model.engine.WorkerStats;
+import dev.kvtier.model.network.FlowNetwork;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.routing.Router;
 import dev.kvtier.model.routing.RouterConfig;
@@ -16,7 +17,6 @@ import dev.kvtier.sim.cluster.ClusterConfig;
 import dev.kvtier.sim.cluster.ClusterPlan;
 import dev.kvtier.sim.event.RandomStreams;
 import dev.kvtier.sim.runtime.SimRuntime;
-import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.LatencyNetwork;
 import dev.kvtier.workloads.trace.TraceRecord;
 
