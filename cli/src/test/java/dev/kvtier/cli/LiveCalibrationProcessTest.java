@@ -53,6 +53,8 @@ class LiveCalibrationProcessTest
     private static final double THROTTLE_GBPS = 8.0 * 1024 * 1024 * 8 / 1e9 / ClusterPlan.TCP_EFFICIENCY;
     private static final double TIMEOUT_BASE_S = 0.01;
     private static final double TIMEOUT_PER_KI_TOKEN_S = 0.01;
+    /** The request overhead, the L3 rate and the compute time scale (the live ITL is not the cost model's). */
+    private static final String FITTED = "serving.request_overhead_ms,nic.gbps,serving.compute_time_scale";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -123,7 +125,7 @@ class LiveCalibrationProcessTest
         // from what they configured) rather than from an unrelated preset
         final CliRun calibrate = CliRun.of("calibrate", "--trace-dir", traceDir.toString(), "--cluster",
             cluster.toString(), "--model-path", model.toString(), "--out", calibrated.toString(), "--threads", "2",
-            "--set", "nic.gbps=" + THROTTLE_GBPS);
+            "--fit", FITTED, "--set", "nic.gbps=" + THROTTLE_GBPS);
         System.out.println(calibrate.out() + calibrate.err());
         assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
 

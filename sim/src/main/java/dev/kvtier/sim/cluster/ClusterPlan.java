@@ -60,6 +60,11 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         nonNegative(s.devicePages(), "serving.device_pages");
         nonNegative(s.hostPages(), "serving.host_pages");
         notNegative(s.requestOverheadMs(), "serving.request_overhead_ms");
+        if (!(s.computeTimeScale() > 0) || Double.isInfinite(s.computeTimeScale()))
+        {
+            throw new IllegalArgumentException("cluster config field 'serving.compute_time_scale' must be a finite "
+                + "number > 0, got " + s.computeTimeScale());
+        }
         if (deviceKvBytes <= 0 && s.devicePages() == 0)
         {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model %s (%.0f GB of weights) does not "
