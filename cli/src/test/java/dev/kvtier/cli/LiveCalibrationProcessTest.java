@@ -23,14 +23,13 @@ import static org.assertj.core.api.Assertions.within;
  * evicts, and {@code kvtier router --trace-dir} with cache-aware routing) serves {@value #REQUESTS} requests of
  * {@code kvtier bench-serving}'s multi-turn workload ({@value #CLIENTS} conversations of {@value #ROUNDS} turns,
  * each turn resending the history, the answer and a new question). The workers' L3 is slowed to
- * {@value #STORAGE_BANDWIDTH} per worker with short prefetch deadlines, so prefetches do time out. Then {@code
- * kvtier calibrate} fits the request overhead and the NIC rate to the router's recording, the rate's search starting
- * from the throttle, and {@code kvtier replay} with the fitted config must land within the acceptance bounds of the
- * live run: storage hit ratio within 2 percentage points, prefetch timeouts within 15% (or two standard deviations
- * of their count, whichever is wider), TTFT p50 within 25%.
- * (Started from an unrelated 1 Gbit/s, the rate's fit wandered from a quarter to 1.2 times the throttle between
- * runs: timeouts are a step function of it, and the live TTFT tail, which the cost model does not produce, pulls it
- * down.)
+ * {@value #STORAGE_BANDWIDTH} per worker with short prefetch deadlines, so prefetches do time out; the throttle times
+ * transfers with the simulator's link model, so the simulator's links at {@code nic.gbps} × TCP's efficiency are the
+ * throttle. Then {@code kvtier calibrate} fits the request overhead, the NIC rate (its search starting from the
+ * throttle) and the compute time scale (a live pass takes longer than the cost model says) to the router's
+ * recording, and {@code kvtier replay} with the fitted config must land within the acceptance bounds of the live
+ * run: storage hit ratio within 2 percentage points, prefetch timeouts within 15% (or two standard deviations of
+ * their count, whichever is wider), TTFT p50 within 25%.
  *
  * <p>The model is a small Hugging Face-style config (256 B of KV per token, 4 KiB pages of 16 tokens), so thousands
  * of pages move over loopback in seconds; tiers are sized so that L1 and L2 hold a fraction of a worker's
