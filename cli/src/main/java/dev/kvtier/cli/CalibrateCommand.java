@@ -33,13 +33,16 @@ import java.util.concurrent.Callable;
  * arrivals and metrics); the search is {@link Calibration}'s.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Fit serving.request_overhead_ms and nic.gbps to a recorded run by replaying it, print the "
-            + "residuals before and after, and write the fitted cluster config.",
+    description = {"Fit serving.request_overhead_ms and nic.gbps (and serving.compute_time_scale when named) to a "
+            + "recorded run by replaying it, print the residuals before and after, and write the fitted cluster "
+            + "config.",
         "Example: kvtier calibrate --trace-dir rec --cluster small-4 --out calibrated.json"})
 public final class CalibrateCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> KNOBS = List.of("serving.request_overhead_ms", "nic.gbps");
+    private static final List<String> KNOBS = List.of("serving.request_overhead_ms", "nic.gbps",
+        "serving.compute_time_scale");
+    private static final List<String> DEFAULT_FIT = KNOBS.subList(0, 2);
 
     @Spec
     private CommandSpec spec;
@@ -56,8 +59,9 @@ public final class CalibrateCommand implements Callable<Integer>
     private Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--fit", paramLabel = "PATH", split = ",",
-        description = "Fields to fit: serving.request_overhead_ms, nic.gbps (default both).")
-    private List<String> fit = new ArrayList<>(KNOBS);
+        description = "Fields to fit: serving.request_overhead_ms, nic.gbps (default both), "
+            + "serving.compute_time_scale.")
+    private List<String> fit = new ArrayList<>(DEFAULT_FIT);
 
     @Option(names = "--model-path", paramLabel = "DIR|config.json", description = "As for kvtier replay.")
     private Path modelPath;
@@ -88,7 +92,7 @@ public final class CalibrateCommand implements Callable<Integer>
         {
             if (!KNOBS.contains(f))
             {
-                throw new BadInputException("--fit: unknown field '" + f + "'; fit " + String.join(" or ", KNOBS));
+                throw new BadInputException("--fit: unknown field '" + f + "'; fit " + String.join(", ", KNOBS));
             }
         }
         final RecordedWorkload workload = RecordedWorkload.read(traceDir);
@@ -143,7 +147,8 @@ public final class CalibrateCommand implements Callable<Integer>
     /**
      * The fitted fields start from {@code --cluster} and {@code --set} (or the defaults), never from the header: a
      * live header has none of them, and a simulator's would hand over the answer. The overhead is searched up to
-     * the recorded TTFT p50 (it cannot be more), the rate from 1/64 to 64 times its start.
+     * the recorded TTFT p50 (it cannot be more), the rate from 1/64 to 64 times its start, the compute time scale
+     * from 1/8 to 64 times its start.
      */
     private List<Calibration.Knob> knobs(final Map<String, Double> recorded)
     {
@@ -159,6 +164,10 @@ public final class CalibrateCommand implements Callable<Integer>
             if (path.equals("nic.gbps"))
             {
                 knobs.add(new Calibration.Knob(path, v, v / 64, v * 64, true));
+            }
+            else if (path.equals("serving.compute_time_scale"))
+            {
+                knobs.add(new Calibration.Knob(path, v, v / 8, v * 64, true));
             }
             else
             {

@@ -109,11 +109,13 @@ public final class ServerCommand implements Callable<Integer>
     double computeTimeScale;
 
     @Option(names = "--storage-latency-ms", defaultValue = "0",
-        description = "Fault knob: added to every L3 transfer batch of this worker. Default ${DEFAULT-VALUE}.")
+        description = "Fault knob: added to every L3 transfer batch of this worker (its own segment's too). "
+            + "Default ${DEFAULT-VALUE}.")
     double storageLatencyMs;
 
     @Option(names = "--storage-bandwidth", defaultValue = "0", paramLabel = "SIZE",
-        description = "Fault knob: cap on this worker's L3 bytes per second (e.g. 500mb); 0 = none.")
+        description = "Fault knob: the rate of this worker's links to its peers' segments (e.g. 500mb), one each "
+            + "way, shared by concurrent transfers as the simulator's links are; 0 = none.")
     String storageBandwidth;
 
     @Option(names = "--trace-dir", paramLabel = "DIR",

@@ -122,7 +122,7 @@ final class ReplayCommandTest
     }
 
     @Test
-    void aWorkersStorageFaultKnobsAreNotedAsNotModelled() throws Exception
+    void aWorkersStorageFaultKnobsAreNoted() throws Exception
     {
         final Path rec = dir.resolve("faults");
         final ObjectNode info = serverInfo();
@@ -132,13 +132,15 @@ final class ReplayCommandTest
         final CliRun json = CliRun.of("replay", "--trace-dir", rec.toString(), "--json", "--no-progress");
         assertThat(json.exitCode()).as(json.err()).isZero();
         assertThat(JSON.readTree(json.out()).get("notes")).anySatisfy(n -> assertThat(n.asText())
-            .contains("fault knobs").contains("storage_latency_ms 5.0").contains("500000000 B/s"));
+            .contains("does not model").contains("storage_latency_ms 5.0"));
+        assertThat(JSON.readTree(json.out()).get("notes")).anySatisfy(n -> assertThat(n.asText())
+            .contains("500000000 B/s").contains("nic.gbps"));
 
         final Path plain = dir.resolve("plain");
         record(plain, serverInfo(), 16);
         final CliRun quiet = CliRun.of("replay", "--trace-dir", plain.toString(), "--json", "--no-progress");
         assertThat(JSON.readTree(quiet.out()).get("notes")).noneSatisfy(n -> assertThat(n.asText())
-            .contains("fault knobs"));
+            .containsAnyOf("storage_latency_ms", "storage_bandwidth"));
     }
 
     @Test

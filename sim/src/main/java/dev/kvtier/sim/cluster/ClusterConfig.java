@@ -24,6 +24,9 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
      * tokenization and queueing), counted in its TTFT: the cost model has no such term, and {@code kvtier calibrate}
      * fits it to a live run; at 0 (the default) it is left out of the JSON too. {@code eviction_policy} is the L1/L2
      * eviction order ({@code lru}, {@code fifo}; SGLang's {@code --radix-eviction-policy}), left out at {@code lru}.
+     * {@code compute_time_scale} multiplies every compute time of the cost model (prefill passes, decode steps,
+     * device/host copies), as a live worker's {@code --compute-time-scale} does: a live worker's passes take longer
+     * than modelled (timers, a busy CPU), and {@code kvtier calibrate} fits it to a live run's ITL; left out at 1.
      */
     public record Serving(int pageSize, double memFractionStatic, int chunkedPrefillSize, int maxRunningRequests,
         double hicacheRatio, double hicacheSizeGb, String writePolicy, boolean storage, String prefetchPolicy,
@@ -32,8 +35,28 @@ public record ClusterConfig(String name, int nodes, int gpusPerNode, String gpu,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int devicePages,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long hostPages,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double requestOverheadMs,
-        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = LruIsDefault.class) String evictionPolicy)
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = LruIsDefault.class) String evictionPolicy,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneIsDefault.class) double computeTimeScale)
     {
+    }
+
+    /**
+     * Leaves {@code compute_time_scale} out of the config's JSON at its default (1), so reports of configs that do
+     * not set it are unchanged; Jackson excludes a value this filter {@code equals}.
+     */
+    public static final class OneIsDefault
+    {
+        @Override
+        public boolean equals(final Object value)
+        {
+            return value instanceof Double d && d == 1.0;
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return 1;
+        }
     }
 
     /**

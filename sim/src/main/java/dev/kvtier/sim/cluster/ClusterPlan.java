@@ -7,6 +7,7 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
+import dev.kvtier.model.network.FlowNetwork;
 import dev.kvtier.model.routing.RoutingPolicy;
 
 import java.util.Locale;
@@ -23,7 +24,7 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
     double nicBytesPerNs, long latencyNs, RoutingPolicy routing, RoutingPolicy decodeRouting)
 {
     /** Local memcpy bandwidth for a transfer that stays on one node (DRAM copy, about 50 GB/s). */
-    public static final double LOCAL_COPY_BYTES_PER_NS = 50.0;
+    public static final double LOCAL_COPY_BYTES_PER_NS = FlowNetwork.LOCAL_COPY_BYTES_PER_NS;
 
     /** Transfer Engine over RDMA reached 87 GB/s on 4×200 Gbps (FAST'25 Fig. 12), TCP 2.4× less. */
     public static final double RDMA_EFFICIENCY = 0.87;
@@ -59,6 +60,11 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         nonNegative(s.devicePages(), "serving.device_pages");
         nonNegative(s.hostPages(), "serving.host_pages");
         notNegative(s.requestOverheadMs(), "serving.request_overhead_ms");
+        if (!(s.computeTimeScale() > 0) || Double.isInfinite(s.computeTimeScale()))
+        {
+            throw new IllegalArgumentException("cluster config field 'serving.compute_time_scale' must be a finite "
+                + "number > 0, got " + s.computeTimeScale());
+        }
         if (deviceKvBytes <= 0 && s.devicePages() == 0)
         {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "model %s (%.0f GB of weights) does not "

@@ -14,13 +14,14 @@ import java.util.Map;
  * each round narrowed to the neighbours of the best point; a point is taken only when it lowers the loss, so the fit
  * is never worse than the start. The loss is the sum of squared replay errors ({@link ReplayMetrics#error}) over
  * {@link #FIT_METRICS}, a ratio's error (percentage points) weighted by 10 so that 1 pp counts as a 10% miss.
+ * The ITL p50 pins a compute time scale when one is fitted, and is a constant of the loss otherwise.
  * The simulations are the caller's ({@link Replays}): this type only chooses which ones to run.
  */
 public final class Calibration
 {
     /** The metrics the loss compares: what the knobs move. */
-    public static final List<String> FIT_METRICS = List.of("ttft_p50_ms", "ttft_p99_ms", "hit_ratio_storage",
-        "prefetch_completed", "prefetch_timed_out");
+    public static final List<String> FIT_METRICS = List.of("ttft_p50_ms", "ttft_p99_ms", "itl_p50_ms",
+        "hit_ratio_storage", "prefetch_completed", "prefetch_timed_out");
 
     private static final int POINTS = 9;
     private static final double RATIO_WEIGHT = 10;

@@ -173,17 +173,26 @@ public final class RecordedCluster
             layer.putObject("store").put("global_segment_size_gb", segment.asDouble() / GIB);
         }
         final double scale = info.path("compute_time_scale").asDouble(1);
-        if (scale != 1)
+        if (scale > 0 && scale != 1)
         {
-            notes.add("the worker scaled its compute time by " + scale + "; the simulator times compute by the "
-                + "cost model alone");
+            serving.put("compute_time_scale", scale);
+        }
+        else if (scale != 1)
+        {
+            notes.add("the worker did not wait for compute (compute_time_scale 0); the simulator times compute by "
+                + "the cost model");
         }
         final double latencyMs = info.path("storage_latency_ms").asDouble(0);
         final double bandwidth = info.path("storage_bandwidth").asDouble(0);
-        if (latencyMs != 0 || bandwidth != 0)
+        if (latencyMs != 0)
         {
-            notes.add("the worker's L3 transfers had fault knobs (storage_latency_ms " + latencyMs
-                + ", storage_bandwidth " + (long)bandwidth + " B/s) that the simulator does not model");
+            notes.add("the worker's L3 transfers had an added latency (storage_latency_ms " + latencyMs
+                + ") that the simulator does not model");
+        }
+        if (bandwidth != 0)
+        {
+            notes.add("the worker's links to its peers' segments ran at storage_bandwidth " + (long)bandwidth
+                + " B/s: replay them with nic.gbps × the protocol's efficiency at that rate");
         }
         notes.add("one instance (a worker); the nic is --cluster's or the default"
             + (info.has("prefetch_threshold") ? "" : ", and so are the prefetch thresholds (not in this recording)"));

@@ -1,5 +1,6 @@
 package dev.kvtier.sim.runtime;
 
+import dev.kvtier.model.network.FlowNetwork;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
 import dev.kvtier.model.node.Node;
@@ -10,7 +11,6 @@ import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.sim.event.EventQueue;
 import dev.kvtier.sim.event.RandomStreams;
 import dev.kvtier.sim.fault.FaultPlan;
-import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.NetworkModel;
 
 import java.util.ArrayList;

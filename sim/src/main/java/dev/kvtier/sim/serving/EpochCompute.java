@@ -15,8 +15,10 @@ import java.util.Arrays;
  */
 public final class EpochCompute extends TimedCompute
 {
-    /** Opens an epoch-stepping port for each worker. */
-    public static final Factory FACTORY = EpochCompute::new;
+    /** Opens an epoch-stepping port for each worker, at the cost model's times. */
+    public static final Factory FACTORY = factory(1);
+
+    private final double timeScale;
 
     private long prefillNs;
     /** End of each step of the epoch, since its start. */
@@ -27,14 +29,40 @@ public final class EpochCompute extends TimedCompute
     public EpochCompute(final NodeContext ctx, final CostModel cost, final Listener listener, final long passTimer,
         final long copyTimerBase)
     {
+        this(ctx, cost, listener, passTimer, copyTimerBase, 1);
+    }
+
+    private EpochCompute(final NodeContext ctx, final CostModel cost, final Listener listener, final long passTimer,
+        final long copyTimerBase, final double timeScale)
+    {
         super(ctx, cost, listener, passTimer, copyTimerBase);
+        this.timeScale = timeScale;
+    }
+
+    /**
+     * Opens an epoch-stepping port for each worker whose every compute time is the cost model's times {@code
+     * timeScale} (the cluster config's {@code serving.compute_time_scale}; 1 is the model's time exactly).
+     */
+    public static Factory factory(final double timeScale)
+    {
+        if (!(timeScale > 0) || Double.isInfinite(timeScale))
+        {
+            throw new IllegalArgumentException("compute time scale must be a finite number > 0, got " + timeScale);
+        }
+        return (ctx, cost, listener, passTimer, copyTimerBase) -> new EpochCompute(ctx, cost, listener, passTimer,
+            copyTimerBase, timeScale);
+    }
+
+    private long scaled(final long ns)
+    {
+        return timeScale == 1 ? ns : Math.round(ns * timeScale);
     }
 
     @Override
     public void prefill(final long newTokens, final double attentionPairs, final long loadTokens,
         final long syncTokens)
     {
-        prefillNs = cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens);
+        prefillNs = scaled(cost.prefillPassNs(newTokens, attentionPairs, loadTokens, syncTokens));
         startPass(false, prefillNs);
     }
 
@@ -49,7 +77,7 @@ public final class EpochCompute extends TimedCompute
         long t = 0;
         for (int k = 0; k < steps; k++)
         {
-            t += cost.decodeStepNs(batch, contextTokens + (long)k * batch);
+            t += scaled(cost.decodeStepNs(batch, contextTokens + (long)k * batch));
             cumulative[k] = t;
         }
         epochStartNs = ctx.now();
@@ -77,7 +105,7 @@ public final class EpochCompute extends TimedCompute
     @Override
     protected long copyNs(final long ns)
     {
-        return ns;
+        return scaled(ns);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kvtier.sim.serving;
 
+import dev.kvtier.model.engine.ComputePort;
 import dev.kvtier.model.engine.InferenceRequest;
 import dev.kvtier.model.engine.RequestRecord;
 import dev.kvtier.model.engine.ServingWorker;
@@ -7,6 +8,7 @@ import dev.kvtier.model.engine.WorkerConfig;
 import dev.kvtier.model.engine.WorkerMemory;
 import dev.kvtier.model.engine.WorkerRole;
 import dev.kvtier.model.engine.WorkerStats;
+import dev.kvtier.model.network.FlowNetwork;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.routing.Router;
 import dev.kvtier.model.routing.RouterConfig;
@@ -16,7 +18,6 @@ import dev.kvtier.sim.cluster.ClusterConfig;
 import dev.kvtier.sim.cluster.ClusterPlan;
 import dev.kvtier.sim.event.RandomStreams;
 import dev.kvtier.sim.runtime.SimRuntime;
-import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.LatencyNetwork;
 import dev.kvtier.workloads.trace.TraceRecord;
 
@@ -117,6 +118,7 @@ public final class ServingSimulation
         final Router router = new Router(routerConfig);
         final NodeId routerId = runtime.add("router", router);
         final List<ServingWorker> workers = new ArrayList<>(n);
+        final ComputePort.Factory compute = EpochCompute.factory(plan.config().serving().computeTimeScale());
         for (int i = 0; i < n; i++)
         {
             final WorkerRole role = !plan.disaggregated() ? WorkerRole.COMBINED
@@ -124,7 +126,7 @@ public final class ServingSimulation
             final WorkerConfig wc = new WorkerConfig(i, role, plan.cache(),
                 plan.config().serving().chunkedPrefillSize(), plan.config().serving().maxRunningRequests(),
                 plan.cost(), routerId, masterId, storage ? plan.segmentBytes() : 0,
-                plan.config().disaggregation().decodeOffload(), EpochCompute.FACTORY, WorkerMemory.VIRTUAL, false);
+                plan.config().disaggregation().decodeOffload(), compute, WorkerMemory.VIRTUAL, false);
             final ServingWorker w = new ServingWorker(wc);
             workers.add(w);
             final NodeId got = runtime.add(ids.get(i).name(), w);

@@ -1,5 +1,6 @@
 package dev.kvtier.sim.fault;
 
+import dev.kvtier.model.network.FlowNetwork;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.store.AllocationStrategy;
@@ -14,7 +15,6 @@ import dev.kvtier.model.store.client.StoreClientNode;
 import dev.kvtier.model.store.client.StoreCommand;
 import dev.kvtier.model.store.client.StoreCommandReply;
 import dev.kvtier.sim.runtime.SimRuntime;
-import dev.kvtier.transport.sim.FlowNetwork;
 import dev.kvtier.transport.sim.LatencyNetwork;
 
 import java.nio.ByteBuffer;

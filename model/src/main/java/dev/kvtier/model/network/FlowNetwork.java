@@ -1,4 +1,4 @@
-package dev.kvtier.transport.sim;
+package dev.kvtier.model.network;
 
 import java.util.Arrays;
 
@@ -11,9 +11,15 @@ import java.util.Arrays;
  *
  * <p>The network is a pure state machine: time is passed in, and the host asks {@link #nextCompletionNs()} when to
  * call {@link #advanceTo} next. Completions are reported to a {@link CompletionSink} with the tag given at start.
+ * It is the network cost model of both runtimes: the simulator costs every transfer batch with it, and a live
+ * worker slowed on purpose ({@code kvtier server --storage-bandwidth}) times its transfers with it, so that a
+ * replay of a live run models the live links with the same arithmetic.
  */
 public final class FlowNetwork
 {
+    /** Memory-to-memory copy bandwidth for transfers that stay on one node, in bytes per ns (50 GB/s). */
+    public static final double LOCAL_COPY_BYTES_PER_NS = 50.0;
+
     /** Receives finished flows, in a deterministic order (by flow slot). */
     @FunctionalInterface
     public interface CompletionSink

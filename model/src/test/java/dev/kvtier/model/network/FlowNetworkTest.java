@@ -1,4 +1,4 @@
-package dev.kvtier.transport.sim;
+package dev.kvtier.model.network;
 
 import org.junit.jupiter.api.Test;
 
