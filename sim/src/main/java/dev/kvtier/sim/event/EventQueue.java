@@ -106,43 +106,55 @@ public final class EventQueue
             {
                 break;
             }
-            int best = first;
-            long bt = k[2 * first];
+            final int best;
+            final long bt;
+            final long bg;
             if (first + ARITY <= last)
             {
-                final long t1 = k[2 * first + 2];
-                final long t2 = k[2 * first + 4];
-                final long t3 = k[2 * first + 6];
-                if (t1 < bt || (t1 == bt && k[2 * first + 3] < k[2 * best + 1]))
-                {
-                    best = first + 1;
-                    bt = t1;
-                }
-                if (t2 < bt || (t2 == bt && k[2 * first + 5] < k[2 * best + 1]))
-                {
-                    best = first + 2;
-                    bt = t2;
-                }
-                if (t3 < bt || (t3 == bt && k[2 * first + 7] < k[2 * best + 1]))
-                {
-                    best = first + 3;
-                    bt = t3;
-                }
+                // a tournament of the four children without a branch: which of two wins is a mask, not a jump,
+                // so the random outcomes cost no mispredicted branches
+                final int j = 2 * first;
+                final long t0 = k[j];
+                final long g0 = k[j + 1];
+                final long t1 = k[j + 2];
+                final long g1 = k[j + 3];
+                final long t2 = k[j + 4];
+                final long g2 = k[j + 5];
+                final long t3 = k[j + 6];
+                final long g3 = k[j + 7];
+                final long m01 = before(t1, g1, t0, g0);
+                final long ta = t0 ^ ((t0 ^ t1) & m01);
+                final long ga = g0 ^ ((g0 ^ g1) & m01);
+                final long m23 = before(t3, g3, t2, g2);
+                final long tb = t2 ^ ((t2 ^ t3) & m23);
+                final long gb = g2 ^ ((g2 ^ g3) & m23);
+                final long m = before(tb, gb, ta, ga);
+                bt = ta ^ ((ta ^ tb) & m);
+                bg = ga ^ ((ga ^ gb) & m);
+                best = first + (int)(m01 & 1 & ~m) + (int)((2 + (m23 & 1)) & m);
             }
             else
             {
+                int b = first;
+                long bTime = k[2 * first];
+                long bTag = k[2 * first + 1];
                 for (int c = first + 1; c < last; c++)
                 {
                     final long ct = k[2 * c];
-                    if (ct < bt || (ct == bt && k[2 * c + 1] < k[2 * best + 1]))
+                    final long cg = k[2 * c + 1];
+                    if (ct < bTime || (ct == bTime && cg < bTag))
                     {
-                        best = c;
-                        bt = ct;
+                        b = c;
+                        bTime = ct;
+                        bTag = cg;
                     }
                 }
+                best = b;
+                bt = bTime;
+                bg = bTag;
             }
             k[2 * i] = bt;
-            k[2 * i + 1] = k[2 * best + 1];
+            k[2 * i + 1] = bg;
             i = best;
         }
         // ... and the last entry goes up from there to its place
@@ -163,6 +175,20 @@ public final class EventQueue
         k[2 * i] = t;
         k[2 * i + 1] = tag;
         return result;
+    }
+
+    /**
+     * All ones when entry (time {@code t}, tag {@code g}) comes before entry ({@code u}, {@code h}), else zero,
+     * computed without a branch. Tags are never negative (a 31-bit sequence above a 32-bit payload), so their
+     * difference cannot overflow; times may be any long, so theirs is corrected for overflow.
+     */
+    private static long before(final long t, final long g, final long u, final long h)
+    {
+        final long d = t - u;
+        final long earlier = (d ^ ((t ^ u) & (d ^ t))) >> 63;
+        final long x = t ^ u;
+        final long same = ~((x | -x) >> 63);
+        return earlier | (same & ((g - h) >> 63));
     }
 
     /** Time of the event most recently popped. */
