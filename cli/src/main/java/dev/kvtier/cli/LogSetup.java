@@ -29,6 +29,19 @@ final class LogSetup
         }
     }
 
+    /**
+     * Makes {@link LogConfig} the logging configuration unless one was given on the command line (no effect once
+     * logging has started).
+     */
+    static void configureOnFirstUse()
+    {
+        if (System.getProperty("java.util.logging.config.class") == null
+            && System.getProperty("java.util.logging.config.file") == null)
+        {
+            System.setProperty("java.util.logging.config.class", LogConfig.class.getName());
+        }
+    }
+
     /** Parses a {@code --log-level} value: error, warn, info, debug, trace or off. */
     static Level parse(final String name)
     {

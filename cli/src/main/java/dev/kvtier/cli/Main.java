@@ -21,11 +21,11 @@ public final class Main
     static
     {
         LogSetup.format();
+        LogSetup.configureOnFirstUse();
+        // picocli otherwise looks for Groovy on the class path (opening every jar on the way) to support closures
+        // in annotations, which kvtier does not use
+        System.setProperty("picocli.disable.closures", "true");
     }
-
-    /** Chronicle Queue's INFO lines (where it loaded from, how long a mapping took) are noise on a console. */
-    private static final java.util.logging.Logger CHRONICLE_LOG = quiet("net.openhft");
-    private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");
 
     private Main()
     {
@@ -39,11 +39,14 @@ public final class Main
     /** Runs one command line; exposed so tests drive the real CLI in-process. */
     public static int run(final String[] args, final PrintWriter out, final PrintWriter err)
     {
-        final CommandLine cli = new CommandLine(new KvtierCommand());
+        final CommandLine cli = KvtierCommand.forArguments(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.getSubcommands().get("master").setOverwrittenOptionsAllowed(true);
+        if (cli.getSubcommands().containsKey("master"))
+        {
+            cli.getSubcommands().get("master").setOverwrittenOptionsAllowed(true);
+        }
         ParamLabels.install(cli);
         cli.setParameterExceptionHandler((ex, arguments) ->
         {
@@ -67,9 +70,11 @@ public final class Main
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> handle(ex, cmd, err));
         for (final String name : new String[] {"sim", "compare", "replay", "calibrate"})
         {
-            cli.getSubcommands().get(name).getCommandSpec().usageMessage().footerHeading(
-                "%nCluster config fields (--set PATH=VALUE, --vary PATH=V1,V2,...):%n")
-                .footer(ClusterSchema.helpText().replace("%", "%%").split("\n"));
+            final CommandLine sub = cli.getSubcommands().get(name);
+            if (sub != null)
+            {
+                clusterFieldsFooter(sub);
+            }
         }
         final String[] line;
         try
@@ -96,6 +101,18 @@ public final class Main
                 / (1 << 20) + " MiB heap; give it more (KVTIER_JAVA_OPTS=-Xmx16g) or simulate fewer nodes");
             return 1;
         }
+    }
+
+    /** The cluster config fields as a command's help footer, made only when the help is shown. */
+    private static void clusterFieldsFooter(final CommandLine command)
+    {
+        command.getCommandSpec().usageMessage().footerHeading(
+            "%nCluster config fields (--set PATH=VALUE, --vary PATH=V1,V2,...):%n");
+        command.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help ->
+        {
+            help.commandSpec().usageMessage().footer(ClusterSchema.helpText().replace("%", "%%").split("\n"));
+            return help.footer();
+        });
     }
 
     /** A master command line with upstream's {@code --config_path} expanded, or the arguments unchanged. */
@@ -158,13 +175,6 @@ public final class Main
         err.println(who + ": internal error: " + ex + " (set KVTIER_DEBUG=1 for the stack trace)");
         debug(ex, err);
         return 1;
-    }
-
-    private static java.util.logging.Logger quiet(final String name)
-    {
-        final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
     }
 
     private static void debug(final Exception ex, final PrintWriter err)

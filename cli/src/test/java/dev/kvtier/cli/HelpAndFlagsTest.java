@@ -23,7 +23,7 @@ class HelpAndFlagsTest
     void noHelpShouldShowAJavaFieldNameAsAPlaceholder()
     {
         final List<String> commands = new ArrayList<>();
-        walk(new CommandLine(new KvtierCommand()), "", commands);
+        walk(KvtierCommand.all(), "", commands);
         assertThat(commands).contains("master", "sim", "trace stats");
         for (final String command : commands)
         {

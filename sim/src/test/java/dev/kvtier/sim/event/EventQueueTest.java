@@ -80,4 +80,38 @@ class EventQueueTest
         }
         assertThat(q.size()).isEqualTo(reference.size());
     }
+
+    @Test
+    void shouldOrderTimesAcrossTheWholeLongRange()
+    {
+        // the branch-free comparison subtracts times: differences that overflow must still order correctly
+        final long[] times = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, 1, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1,
+            Long.MAX_VALUE, 0, Long.MIN_VALUE, 1L << 62, -(1L << 62)};
+        final EventQueue q = new EventQueue(2);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < times.length; i++)
+            {
+                q.push(times[i], round * times.length + i);
+            }
+        }
+        record Ev(long time, int payload)
+        {
+        }
+        final List<Ev> expected = new ArrayList<>();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < times.length; i++)
+            {
+                expected.add(new Ev(times[i], round * times.length + i));
+            }
+        }
+        expected.sort(Comparator.comparingLong(Ev::time).thenComparingInt(Ev::payload));
+        for (final Ev e : expected)
+        {
+            assertThat(q.pop()).isEqualTo(e.payload());
+            assertThat(q.lastTime()).isEqualTo(e.time());
+        }
+        assertThat(q.isEmpty()).isTrue();
+    }
 }
