@@ -7,7 +7,10 @@ package dev.kvtier.model.primitive;
  * an array indexed by id made every one of them as large as the whole trace (O(instances × distinct pages)).
  *
  * <p>Key and slot sit side by side in one {@code int[]}, so a lookup that hits its home slot is one memory access,
- * as the direct array was. Dense ids are spread by Fibonacci hashing (a multiply by 2^32/φ, the high bits kept).
+ * as the direct array was. Ids are hashed in aligned groups of {@value #GROUP} (a multiply by 2^32/φ of
+ * {@code id / GROUP}, the high bits kept) and keep their order inside the group, so the consecutive ids of a
+ * chain's pages share a 64-byte line of the table, as they share one of the direct array: a chain walk costs a
+ * cache miss per group, not per page.
  * The key is stored plus one so that a fresh (zeroed) table already reads as empty. Removal shifts the rest of the
  * run back ({@link LinearProbing}), so millions of evictions leave no tombstones. At most half full: 8 to 16
  * bytes per entry.
@@ -23,6 +26,9 @@ public final class PageSlotMap
     private static final int ABSENT = -1;
     private static final int MIN_CAPACITY = 16;
     private static final int GOLDEN = 0x9E3779B9;
+    /** log2 of the ids hashed together: 8 (key, slot) pairs are one 64-byte line. */
+    private static final int GROUP_BITS = 3;
+    private static final int GROUP = 1 << GROUP_BITS;
     private static final int DIRECT_PER_ENTRY = 32;
     private static final int DIRECT_FLOOR = 16_384;
 
@@ -191,14 +197,15 @@ public final class PageSlotMap
 
     private int home(final int key)
     {
-        return (key * GOLDEN) >>> shift;
+        return (((key >>> GROUP_BITS) * GOLDEN) >>> shift) << GROUP_BITS | (key & (GROUP - 1));
     }
 
     private void allocate(final int capacity)
     {
         table = new int[capacity * 2];
         mask = capacity - 1;
-        shift = Integer.numberOfLeadingZeros(capacity) + 1;
+        // the group's number takes the high log2(capacity / GROUP) bits; capacity >= 2 * GROUP keeps shift < 32
+        shift = Integer.numberOfLeadingZeros(capacity) + 1 + GROUP_BITS;
     }
 
     private void rehash(final int capacity)
