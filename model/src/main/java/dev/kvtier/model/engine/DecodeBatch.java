@@ -2,29 +2,57 @@ package dev.kvtier.model.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * The running batch of a worker that decodes: each decode asks the compute port for the steps until its first
  * request finishes, then advances every request by the steps that ran, records the gaps between their tokens,
  * and finishes those that are done. How many steps a decode takes at once is the port's business.
+ *
+ * <p>A decode costs O(1) plus the requests that joined or finished since the last one, not O(batch): under
+ * overload the port ends a decode at every arrival, a step or two at a time, and a batch of hundreds walked
+ * per decode was most of the event loop. The batch counts its steps on one clock; a request's progress is where
+ * the clock stood when it joined (its finishing step is kept in a heap, so the next finish is the heap's top), the
+ * sum of the running contexts is kept as the clock moves, and the requests that were all in the previous decode
+ * share one gap to their next token (recorded once with their count). A request's {@code generated} is brought
+ * up to date when it finishes, or at every decode when the worker reports progress.
  */
 final class DecodeBatch
 {
+    /** In join order: the order requests finish in when several finish in one decode. */
     private final List<Job> running = new ArrayList<>();
+    /** The running requests by the batch step at which each has made all its output. */
+    private final PriorityQueue<Job> byDoneStep = new PriorityQueue<>((a, b) -> Long.compare(a.doneAtStep,
+        b.doneAtStep));
+    /** Requests that joined since the last decode ended; the others' latest token came out at its end. */
+    private final List<Job> joined = new ArrayList<>();
     private final ServingWorker worker;
     private final ComputePort compute;
     private final WorkerStats stats;
+    private final boolean reportsProgress;
+    /** Decode steps this batch has run. */
+    private long stepClock;
+    /** Sum over the running requests of prompt plus generated tokens. */
+    private long context;
+    /** When the last decode's last step ended: the latest token of every request in the batch but {@link #joined}. */
+    private long lastDecodeEndNs;
 
-    DecodeBatch(final ServingWorker worker, final ComputePort compute, final WorkerStats stats)
+    DecodeBatch(final ServingWorker worker, final ComputePort compute, final WorkerStats stats,
+        final boolean reportsProgress)
     {
         this.worker = worker;
         this.compute = compute;
         this.stats = stats;
+        this.reportsProgress = reportsProgress;
     }
 
     void add(final Job job)
     {
         running.add(job);
+        joined.add(job);
+        job.doneAtStep = stepClock + job.remainingOutput();
+        byDoneStep.add(job);
+        context += job.request.inputTokens() + job.generated;
     }
 
     int size()
@@ -39,14 +67,8 @@ final class DecodeBatch
 
     void start()
     {
-        long context = 0;
-        int steps = Integer.MAX_VALUE;
-        for (final Job job : running)
-        {
-            context += job.request.inputTokens() + job.generated;
-            steps = Math.min(steps, job.remainingOutput());
-        }
-        compute.decode(running.size(), context, Math.max(steps, 1));
+        final long untilFirstDone = byDoneStep.isEmpty() ? Integer.MAX_VALUE : byDoneStep.peek().doneAtStep - stepClock;
+        compute.decode(running.size(), context, (int)Math.max(Math.min(untilFirstDone, Integer.MAX_VALUE), 1));
     }
 
     void finish(final ComputePort.DecodeSteps done)
@@ -56,39 +78,85 @@ final class DecodeBatch
         stats.decodeTokens += (long)steps * running.size();
         stats.decodeBusyNs += done.stepEndNs(steps - 1);
         recordTokenGaps(done);
+        stepClock += steps;
+        context += (long)steps * running.size();
+        if (reportsProgress)
+        {
+            for (final Job job : running)
+            {
+                job.generated = generated(job);
+            }
+        }
+        if (byDoneStep.isEmpty() || byDoneStep.peek().doneAtStep > stepClock)
+        {
+            reportProgress();
+            return;
+        }
+        while (!byDoneStep.isEmpty() && byDoneStep.peek().doneAtStep <= stepClock)
+        {
+            byDoneStep.poll().finishing = true;
+        }
         int kept = 0;
         final List<Job> finished = new ArrayList<>();
         for (final Job job : running)
         {
-            job.generated += steps;
-            if (job.remainingOutput() <= 0)
+            if (job.finishing)
             {
+                job.finishing = false;
+                job.generated = generated(job);
+                job.lastTokenNs = lastDecodeEndNs;
+                context -= job.request.inputTokens() + job.generated;
                 finished.add(job);
             }
             else
             {
                 running.set(kept++, job);
-                worker.reportProgress(job);
             }
         }
         running.subList(kept, running.size()).clear();
+        reportProgress();
         for (final Job job : finished)
         {
             worker.finishJob(job);
         }
     }
 
-    /** Each running request's gaps between tokens over the decode's steps. */
+    private int generated(final Job job)
+    {
+        return (int)(job.request.outputTokens() - (job.doneAtStep - stepClock));
+    }
+
+    private void reportProgress()
+    {
+        if (reportsProgress)
+        {
+            for (final Job job : running)
+            {
+                worker.reportProgress(job);
+            }
+        }
+    }
+
+    /**
+     * Each running request's gaps between tokens over the decode's steps: the requests that were in the last
+     * decode share their first gap (counted once for all of them), those that joined since have their own.
+     */
     private void recordTokenGaps(final ComputePort.DecodeSteps done)
     {
         final int steps = done.steps();
         final long start = done.startNs();
         final long firstStepEnd = start + done.stepEndNs(0);
-        for (final Job job : running)
+        final int previous = running.size() - joined.size();
+        if (previous > 0)
+        {
+            stats.tokenItlUs.recordValueWithCount(Math.max(1, (firstStepEnd - lastDecodeEndNs) / 1000), previous);
+        }
+        for (final Job job : joined)
         {
             stats.tokenItlUs.recordValue(Math.max(1, (firstStepEnd - job.lastTokenNs) / 1000));
-            job.lastTokenNs = start + done.stepEndNs(steps - 1);
         }
+        joined.clear();
+        lastDecodeEndNs = start + done.stepEndNs(steps - 1);
         for (int k = 1; k < steps; k++)
         {
             stats.tokenItlUs.recordValueWithCount(Math.max(1, (done.stepEndNs(k) - done.stepEndNs(k - 1)) / 1000),

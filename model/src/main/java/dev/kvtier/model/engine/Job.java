@@ -28,7 +28,12 @@ final class Job
     long firstTokenNs;
     /** When this request's latest token came out (its first, then each decode step's). */
     long lastTokenNs;
+    /** Output tokens made; while the request decodes, brought up to date by {@link DecodeBatch} when it reads it. */
     int generated;
+    /** The decode batch's step at which this request has made all its output. */
+    long doneAtStep;
+    /** Marked by {@link DecodeBatch} while it takes the requests that finish in one decode out of its batch. */
+    boolean finishing;
     RequestRecord handedOff;
 
     Job(final InferenceRequest request, final NodeId decodeTarget, final long queuedNs)

@@ -143,7 +143,7 @@ public final class ServingWorker implements Node
             }
         }
         hostWrites = new HostWrites(cache, compute, cacheConfig.storage() ? backup : null, stats, pageSize);
-        decode = new DecodeBatch(this, compute, stats);
+        decode = new DecodeBatch(this, compute, stats, config.reportProgress());
         handoff = new PdHandoff(this, ctx, cache, decode, stats, transfers, deviceRegion);
         prefill = new PrefillScheduler(this, ctx, cache, prefetch, compute, hostWrites, decode, handoff, stats);
     }
