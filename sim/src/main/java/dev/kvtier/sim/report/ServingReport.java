@@ -265,6 +265,7 @@ public final class ServingReport
             perf.put("real_time_factor", round(result.realTimeFactor(), 1));
             perf.put("events_per_s", round(result.runWallNs() > 0 ? result.events() / (result.runWallNs() / 1e9) : 0,
                 0));
+            perf.put("run_cpu_s", round(result.runCpuNs() / 1e9, 3));
         }
     }
 

@@ -21,6 +21,8 @@ import dev.kvtier.sim.runtime.SimRuntime;
 import dev.kvtier.transport.sim.LatencyNetwork;
 import dev.kvtier.workloads.trace.TraceRecord;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -165,9 +167,12 @@ public final class ServingSimulation
         final long horizon = (arrivals.length == 0 ? 0 : arrivals[arrivals.length - 1]) + MAX_DRAIN_NS;
         runtime.stopWhen(() -> done.size() >= expected || runtime.now() > horizon);
         final double ideal = pages.idealHitRatio(records);
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final long cpuStart = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         final long runStart = System.nanoTime();
         runtime.run();
         final long runWall = System.nanoTime() - runStart;
+        final long runCpu = cpuStart < 0 ? 0 : threads.getCurrentThreadCpuTime() - cpuStart;
         done.sort(Comparator.comparingLong(RequestRecord::id));
         final List<WorkerStats> stats = new ArrayList<>(n);
         for (final ServingWorker w : workers)
@@ -178,7 +183,8 @@ public final class ServingSimulation
         return new ServingResult(plan, o, records.size(), done, stats,
             st ? master.service().counters() : null, st ? master.service().keyCount() : 0,
             st ? master.service().allocatedBytes() : 0, router.cacheAwareHits(), router.cacheAwareBalanced(), ideal,
-            flows.bytesMoved(), runtime.eventsProcessed(), runtime.now(), runStart - setupStart, runWall);
+            flows.bytesMoved(), runtime.eventsProcessed(), runtime.now(), runStart - setupStart, runWall,
+            runCpu);
     }
 
     /** Arrival times in ns: trace timestamps over the rate scale, optionally spread inside their bucket. */
