@@ -26,7 +26,7 @@ class ClusterConfigCheckTest
     void shouldRefuseValuesOutOfRangeBeforeTheRun()
     {
         for (final String bad : new String[] {"store.global_segment_size_gb=-1", "nic.latency_us=-100", "nic.gbps=0",
-            "store.eviction_ratio=5", "serving.page_size=0", "nodes=0"})
+            "store.eviction_ratio=5", "serving.page_size=0", "nodes=0", "serving.compute_time_scale=0"})
         {
             final CliRun run = sim(bad);
             assertThat(run.exitCode()).as(bad + ": " + run.err()).isEqualTo(2);

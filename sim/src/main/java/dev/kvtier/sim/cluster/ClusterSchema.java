@@ -73,6 +73,7 @@ public final class ClusterSchema
         Map.entry("serving.mem_fraction_static", FRACTION),
         Map.entry("serving.chunked_prefill_size", AT_LEAST_ONE),
         Map.entry("serving.max_running_requests", AT_LEAST_ONE),
+        Map.entry("serving.compute_time_scale", POSITIVE),
         Map.entry("store.eviction_high_watermark_ratio", FRACTION),
         Map.entry("store.eviction_ratio", FRACTION),
         Map.entry("router.cache_threshold", SHARE));
