@@ -14,15 +14,16 @@ import java.util.function.IntPredicate;
  * {@code (hit_count, last_access_time)}: a page whose count changes is touched again. The tiers differ only in how
  * one eviction pass takes candidates ({@link DeviceEvictionOrder}, {@link HostEvictionOrder}).
  *
- * <p>An entry is one {@code long}: the key in the high 38 bits, the slot in the low 26. An LFU key gives 10 of its
- * bits to the count (counts above 1,023 tie, recency decides) and 28 to the stamp; when its stamps run out, the
- * order numbers them again from 1, keeping their order.
+ * <p>An entry is one {@code long}: the key in the 37 bits below the sign bit, the slot in the low 26 (the queues
+ * compare entries as signed numbers, so the sign bit stays clear). An LFU key gives 10 of its bits to the count
+ * (counts above 1,023 tie, recency decides) and 27 to the stamp; when the stamps run out, the order numbers them
+ * again from 1, keeping their order.
  */
 abstract class TouchOrder
 {
     private static final int SLOT_BITS = 26;
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
-    private static final int KEY_BITS = 64 - SLOT_BITS;
+    private static final int KEY_BITS = 63 - SLOT_BITS;
     private static final int COUNT_BITS = 10;
     private static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
 
@@ -78,14 +79,14 @@ abstract class TouchOrder
      */
     final void touched(final int s, final int count)
     {
+        if (clock == maxStamp)
+        {
+            renumber();
+        }
         if (!byCount)
         {
             keys[s] = ++clock;
             return;
-        }
-        if (clock == maxStamp)
-        {
-            renumber();
         }
         keys[s] = Math.min(count, MAX_COUNT) << stampBits | ++clock;
     }

@@ -97,4 +97,25 @@ class HostEvictionOrderTest
         })).isEqualTo(slots);
         assertThat(taken).isEqualTo(expected);
     }
+
+    @Test
+    void lfuTakesAPageWithHundredsOfHitsAfterTheRarelyHitOnes()
+    {
+        // counts from 512 up fill the count's top bit: the entry must still sort above the others
+        final HostEvictionOrder order = new HostEvictionOrder(4, true);
+        final int[] counts = {600, 1, 5_000, 2};
+        for (int s = 0; s < counts.length; s++)
+        {
+            order.touched(s, counts[s]);
+            order.offer(s);
+        }
+        final boolean[] gone = new boolean[counts.length];
+        final List<Integer> taken = new ArrayList<>();
+        assertThat(order.evict(counts.length, s -> !gone[s], s ->
+        {
+            taken.add(s);
+            gone[s] = true;
+        })).isEqualTo(counts.length);
+        assertThat(taken).containsExactly(1, 3, 0, 2);
+    }
 }
