@@ -56,8 +56,11 @@ final class ThrottledTransferEngine implements TransferEngine
     });
     private final Map<Long, Batch> flows = new HashMap<>();
     private final List<Batch> ended = new ArrayList<>();
-    /** Batches whose flow has ended in the model and whose latency is still running. */
-    private final Set<Batch> delayed = ConcurrentHashMap.newKeySet();
+    /**
+     * Flows that have ended in the model and whose latency is still running, each under its own token (a batch
+     * with a read and a write flow is here twice, once per flow).
+     */
+    private final Map<Object, Batch> delayed = new ConcurrentHashMap<>();
     private long nextTag;
     private ScheduledFuture<?> wakeup;
     private long wakeupAtNs = Long.MAX_VALUE;
@@ -179,14 +182,12 @@ final class ThrottledTransferEngine implements TransferEngine
             }
             else
             {
-                delayed.add(b);
-                schedule(() ->
+                final Object flow = new Object();
+                delayed.put(flow, b);
+                if (schedule(() -> endDelayed(flow, TransferStatus.OK), latencyNs) == null)
                 {
-                    if (delayed.remove(b))
-                    {
-                        b.part(TransferStatus.OK);
-                    }
-                }, latencyNs);
+                    endDelayed(flow, TransferStatus.PEER_DEAD);
+                }
             }
         }
     }
@@ -257,14 +258,21 @@ final class ThrottledTransferEngine implements TransferEngine
         {
             b.part(TransferStatus.PEER_DEAD);
         }
-        for (final Batch b : delayed)
+        for (final Object flow : delayed.keySet())
         {
-            if (delayed.remove(b))
-            {
-                b.part(TransferStatus.PEER_DEAD);
-            }
+            endDelayed(flow, TransferStatus.PEER_DEAD);
         }
         engine.close();
+    }
+
+    /** Ends one delayed flow's part of its batch, once: by its timer, or by close if that comes first. */
+    private void endDelayed(final Object flow, final TransferStatus status)
+    {
+        final Batch b = delayed.remove(flow);
+        if (b != null)
+        {
+            b.part(status);
+        }
     }
 
     /** A submitted batch: ends once its real transfer and every modelled flow have, with the real one's status. */

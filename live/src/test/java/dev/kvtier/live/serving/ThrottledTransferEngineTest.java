@@ -64,6 +64,32 @@ class ThrottledTransferEngineTest
         }
     }
 
+    @Test
+    void aBatchThatReadsAndWritesEndsOnceBothFlowsHaveWaitedTheirLatency() throws Exception
+    {
+        // one batch, a read and a write flow of equal size on the two links: both end in the model together, and
+        // each waits the added latency before its part of the batch is done
+        try (ThrottledTransferEngine engine = new ThrottledTransferEngine(new InstantEngine(), 50, CAP))
+        {
+            final SegmentEndpoint peer = new SegmentEndpoint("peer", "fake", "peer-host", 2, 0, BYTES);
+            final long start = System.nanoTime();
+            final CompletableFuture<Long> done = new CompletableFuture<>();
+            engine.submit(peer, List.of(new TransferSlice(false, 0, MemoryRegion.virtual(BYTES), 0, BYTES),
+                new TransferSlice(true, 0, MemoryRegion.virtual(BYTES), 0, BYTES)), status ->
+                {
+                    if (status.ok())
+                    {
+                        done.complete(System.nanoTime() - start);
+                    }
+                    else
+                    {
+                        done.completeExceptionally(new AssertionError(status));
+                    }
+                });
+            assertThat(done.get(HANG_GUARD_S, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(ms(149));
+        }
+    }
+
     private static long ms(final long ms)
     {
         return TimeUnit.MILLISECONDS.toNanos(ms);
