@@ -28,6 +28,8 @@ final class ChaosCluster implements AutoCloseable
     private final long segmentBytes;
     private ChildProcess master;
     private final ChildProcess[] stores;
+    /** Stops the processes if this JVM is ended (SIGTERM, a CI timeout) before {@link #close()} runs. */
+    private final Thread reaper = new Thread(this::closeAtExit, "kvtier-chaos-reaper");
 
     ChaosCluster(final Path dir, final int storeCount, final long segmentBytes) throws IOException
     {
@@ -42,6 +44,7 @@ final class ChaosCluster implements AutoCloseable
             dataPorts[i] = freePort();
         }
         stores = new ChildProcess[storeCount];
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     private static int freePort() throws IOException
@@ -172,6 +175,17 @@ final class ChaosCluster implements AutoCloseable
     @Override
     public void close() throws InterruptedException
     {
+        if (Thread.currentThread() != reaper)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // the JVM is ending: the reaper closes the processes too, and closing twice is harmless
+            }
+        }
         for (final ChildProcess s : stores)
         {
             if (s != null)
@@ -182,6 +196,18 @@ final class ChaosCluster implements AutoCloseable
         if (master != null)
         {
             master.close();
+        }
+    }
+
+    private void closeAtExit()
+    {
+        try
+        {
+            close();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -80,11 +80,15 @@ public final class ChaosCommand implements Callable<Integer>
         final ChaosRun.Options o;
         try
         {
+            final long valueBytes = ByteSizes.parse("--value-size", valueSize);
+            if (valueBytes > Integer.MAX_VALUE)
+            {
+                throw new IllegalArgumentException("--value-size must be below 2 GiB, got " + valueSize);
+            }
             o = new ChaosRun.Options(Durations.parseMs("--duration", duration), seed, stores, clients,
-                (int)ByteSizes.parse("--value-size", valueSize), keys, ByteSizes.parse("--segment-size", segmentSize),
+                (int)valueBytes, keys, ByteSizes.parse("--segment-size", segmentSize),
                 Durations.parseMs("--min-gap", minGap), Durations.parseMs("--max-gap", maxGap),
                 Durations.parseMs("--recovery-timeout", recoveryTimeout), faults);
-            new ChaosLoad.Options("", "", clients, o.valueSize(), keys, 30, seed);
         }
         catch (final IllegalArgumentException e)
         {

@@ -30,8 +30,18 @@ final class ChaosRun
     record Options(long durationMs, long seed, int stores, int clients, int valueSize, int keys, long segmentBytes,
         long minGapMs, long maxGapMs, long recoveryTimeoutMs, int maxFaults)
     {
+        /** Share of the clients' operations that are puts, in percent. */
+        static final int WRITE_PERCENT = 30;
+
         Options
         {
+            // the load's own checks first (clients, keys, value size), with the addresses it gets later
+            loadOptions("", "", clients, valueSize, keys, seed);
+            if (maxFaults < 0)
+            {
+                throw new IllegalArgumentException("--faults must be >= 0 (0: as many as --duration allows), got "
+                    + maxFaults);
+            }
             if (minGapMs < 100 || maxGapMs < minGapMs)
             {
                 throw new IllegalArgumentException("--min-gap must be >= 100 ms and <= --max-gap, got " + minGapMs
@@ -47,6 +57,12 @@ final class ChaosRun
                     + "segments (" + stores + " x " + segmentBytes + " B), so that puts are not refused for space");
             }
         }
+    }
+
+    private static ChaosLoad.Options loadOptions(final String master, final String metadata, final int clients,
+        final int valueSize, final int keys, final long seed)
+    {
+        return new ChaosLoad.Options(master, metadata, clients, valueSize, keys, Options.WRITE_PERCENT, seed);
     }
 
     /** What happened. */
@@ -110,8 +126,8 @@ final class ChaosRun
         try (ChaosCluster cluster = new ChaosCluster(dir, options.stores(), options.segmentBytes()))
         {
             cluster.start();
-            final ChaosLoad load = ChaosLoad.start(new ChaosLoad.Options(cluster.rpc(), cluster.metadata(),
-                options.clients(), options.valueSize(), options.keys(), 30, options.seed()), this::succeeded);
+            final ChaosLoad load = ChaosLoad.start(loadOptions(cluster.rpc(), cluster.metadata(), options.clients(),
+                options.valueSize(), options.keys(), options.seed()), this::succeeded);
             List<String> stuck = List.of();
             try
             {

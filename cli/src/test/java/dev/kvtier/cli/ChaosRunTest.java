@@ -17,6 +17,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChaosRunTest
 {
     @Test
+    void badOptionsAreRefusedWithOneLineBeforeAnyProcessStarts()
+    {
+        final String[][] cases = {
+            {"--faults", "-1", "--faults must be >= 0"},
+            {"--value-size", "3gb", "--value-size must be below 2 GiB"},
+            {"--clients", "0", "clients"},
+        };
+        for (final String[] c : cases)
+        {
+            final CliRun run = CliRun.of("chaos", c[0], c[1]);
+            assertThat(run.exitCode()).as(c[0] + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err()).as(c[0]).contains(c[2]);
+            assertThat(run.err().lines()).as(c[0]).hasSize(1);
+        }
+    }
+
+    @Test
     void oneFaultOfEachKindRecoversWithNoWrongByte(@TempDir final Path dir) throws Exception
     {
         final ChaosRun.Options options = new ChaosRun.Options(120_000, 7, 2, 2, 16 * 1024, 32, 32L << 20, 300, 600,
