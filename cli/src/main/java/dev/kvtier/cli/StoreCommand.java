@@ -79,7 +79,8 @@ public final class StoreCommand implements Callable<Integer>
             {
                 System.err.println("kvtier store: a data port thread died (" + cause + "); /health reports ready: "
                     + "false; exiting with status 70");
-                System.exit(70);
+                // not on the dying I/O thread: exit runs the shutdown hook, whose close joins that thread
+                new Thread(() -> System.exit(70), "kvtier-store-exit").start();
             });
         }
         final PrintWriter out = spec.commandLine().getOut();
