@@ -26,7 +26,10 @@ final class Job
     int extendDone;
     long prefillStartNs = -1;
     long firstTokenNs;
-    /** When this request's latest token came out (its first, then each decode step's). */
+    /**
+     * When this request's latest token came out, as of its joining the decode batch and its finishing; while it
+     * decodes, {@link DecodeBatch} holds the time of its latest step.
+     */
     long lastTokenNs;
     /** Output tokens made; while the request decodes, brought up to date by {@link DecodeBatch} when it reads it. */
     int generated;

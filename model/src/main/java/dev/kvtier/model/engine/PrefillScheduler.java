@@ -165,9 +165,9 @@ final class PrefillScheduler
      *
      * <p>An attempt that does not fit and frees, evicts and loads nothing leaves the cache as it found it but for
      * its prefix's recency; asked again before any other call changes the cache, it would fail the same way after
-     * walking the whole device LRU. Such a request is stalled until the cache's version moves: a retry costs
-     * nothing, or one touch of its prefix if other requests touched theirs meanwhile, and ends as the full
-     * attempt would.
+     * matching, locking and unlocking its prefix again. Such a request is stalled until the cache's version moves:
+     * a retry costs nothing, or one touch of its prefix if other requests touched theirs meanwhile, and ends as the
+     * full attempt would.
      */
     private int admit(final Job job)
     {

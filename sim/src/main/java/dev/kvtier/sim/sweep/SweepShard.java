@@ -35,17 +35,14 @@ public record SweepShard(int index, int count)
                     Integer.parseInt(text.substring(slash + 1).trim()));
             }
         }
-        catch (final NumberFormatException e)
-        {
-            // falls through to the message below
-        }
         catch (final IllegalArgumentException e)
         {
-            throw new IllegalArgumentException("'" + text + "': want I/N with 0 <= I < N, e.g. 0/4");
+            // not numbers, or out of range (NumberFormatException is one too): the message below
         }
         throw new IllegalArgumentException("'" + text + "': want I/N with 0 <= I < N, e.g. 0/4");
     }
 
+    /** Whether this shard runs the sweep's variant at position {@code variant}. */
     public boolean holds(final int variant)
     {
         return variant % count == index;
