@@ -10,20 +10,13 @@ import dev.kvtier.model.node.NodeContext;
  */
 public final class EmulatedCompute extends TimedCompute
 {
-    private final double timeScale;
-
     private long passNs;
     private long startNs;
 
     public EmulatedCompute(final NodeContext ctx, final CostModel cost, final Listener listener,
         final long passTimer, final long copyTimerBase, final double timeScale)
     {
-        super(ctx, cost, listener, passTimer, copyTimerBase);
-        if (!(timeScale >= 0) || Double.isInfinite(timeScale))
-        {
-            throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
-        }
-        this.timeScale = timeScale;
+        super(ctx, cost, listener, passTimer, copyTimerBase, timeScale);
     }
 
     /** Ports that wait {@code timeScale} times the cost model's time. */
@@ -31,11 +24,6 @@ public final class EmulatedCompute extends TimedCompute
     {
         return (ctx, cost, listener, passTimer, copyTimerBase) ->
             new EmulatedCompute(ctx, cost, listener, passTimer, copyTimerBase, timeScale);
-    }
-
-    private long scaled(final long ns)
-    {
-        return timeScale == 1.0 ? ns : (long)(ns * timeScale);
     }
 
     @Override
@@ -62,12 +50,6 @@ public final class EmulatedCompute extends TimedCompute
     public void cutDecode()
     {
         // a decode is one step: it ends at the end of the step in progress anyway
-    }
-
-    @Override
-    protected long copyNs(final long ns)
-    {
-        return scaled(ns);
     }
 
     @Override

@@ -5,8 +5,10 @@ import dev.kvtier.model.node.NodeContext;
 /**
  * What every compute port that ends its work on the node's own timers shares: one pass timer for the prefill pass
  * or decode in flight, one timer per copy (its id is the copy's tag above a base), and the routing of those timers
- * back to the worker. Subclasses say only how long work takes (the simulator's epochs, the live emulation's scaled
- * steps), so both finish work the same way.
+ * back to the worker. Subclasses say only how work is stepped (the simulator's epochs, the live emulation's one
+ * step per timer), so both finish work the same way; how long a piece of work takes is the cost model's time times
+ * one compute time scale ({@link #scaled}), applied here once for both, so a live run and its replay at the same
+ * scale wait the same nanoseconds.
  */
 public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSteps
 {
@@ -15,16 +17,35 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
     private final Listener listener;
     private final long passTimer;
     private final long copyTimerBase;
+    private final double timeScale;
     private boolean decoding;
 
+    /**
+     * @param timeScale every compute time is the cost model's times this (a finite number {@code >= 0}; 1 is the
+     *                  model's time exactly, 0 does not wait)
+     */
     protected TimedCompute(final NodeContext ctx, final CostModel cost, final Listener listener,
-        final long passTimer, final long copyTimerBase)
+        final long passTimer, final long copyTimerBase, final double timeScale)
     {
+        if (!(timeScale >= 0) || Double.isInfinite(timeScale))
+        {
+            throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
+        }
+        this.timeScale = timeScale;
         this.ctx = ctx;
         this.cost = cost;
         this.listener = listener;
         this.passTimer = passTimer;
         this.copyTimerBase = copyTimerBase;
+    }
+
+    /**
+     * {@code ns} of the cost model's time as this port waits it: times the compute time scale, rounded to the
+     * nearest nanosecond (the model's time itself at scale 1).
+     */
+    protected final long scaled(final long ns)
+    {
+        return timeScale == 1 ? ns : Math.round(ns * timeScale);
     }
 
     /** Starts a pass that ends after {@code ns}: a decode if {@code decode}, else a prefill. */
@@ -40,9 +61,6 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
         ctx.schedule(ns, passTimer);
     }
 
-    /** How long a copy of {@code ns} modelled nanoseconds takes here. */
-    protected abstract long copyNs(long ns);
-
     /** The busy time the prefill pass that just ended is charged. */
     protected abstract long prefillBusyNs();
 
@@ -50,7 +68,7 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
     public final void copy(final Copy direction, final long tokens, final long tag)
     {
         final long ns = direction == Copy.HOST_TO_DEVICE ? cost.hostToDeviceNs(tokens) : cost.deviceToHostNs(tokens);
-        ctx.schedule(copyNs(ns), copyTimerBase + tag);
+        ctx.schedule(scaled(ns), copyTimerBase + tag);
     }
 
     @Override

@@ -18,8 +18,6 @@ public final class EpochCompute extends TimedCompute
     /** Opens an epoch-stepping port for each worker, at the cost model's times. */
     public static final Factory FACTORY = factory(1);
 
-    private final double timeScale;
-
     private long prefillNs;
     /** End of each step of the epoch, since its start. */
     private long[] cumulative = new long[1024];
@@ -35,8 +33,7 @@ public final class EpochCompute extends TimedCompute
     private EpochCompute(final NodeContext ctx, final CostModel cost, final Listener listener, final long passTimer,
         final long copyTimerBase, final double timeScale)
     {
-        super(ctx, cost, listener, passTimer, copyTimerBase);
-        this.timeScale = timeScale;
+        super(ctx, cost, listener, passTimer, copyTimerBase, timeScale);
     }
 
     /**
@@ -51,11 +48,6 @@ public final class EpochCompute extends TimedCompute
         }
         return (ctx, cost, listener, passTimer, copyTimerBase) -> new EpochCompute(ctx, cost, listener, passTimer,
             copyTimerBase, timeScale);
-    }
-
-    private long scaled(final long ns)
-    {
-        return timeScale == 1 ? ns : Math.round(ns * timeScale);
     }
 
     @Override
@@ -100,12 +92,6 @@ public final class EpochCompute extends TimedCompute
             epochSteps = steps;
             reschedulePass(epochStartNs + cumulative[steps - 1] - ctx.now());
         }
-    }
-
-    @Override
-    protected long copyNs(final long ns)
-    {
-        return scaled(ns);
     }
 
     @Override
