@@ -33,15 +33,15 @@ import java.util.concurrent.Callable;
  * arrivals and metrics); the search is {@link Calibration}'s.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Fit serving.request_overhead_ms and nic.gbps (and serving.compute_time_scale when named) to a "
-            + "recorded run by replaying it, print the residuals before and after, and write the fitted cluster "
-            + "config.",
+    description = {"Fit serving.request_overhead_ms and nic.gbps (and serving.compute_time_scale and "
+            + "nic.latency_us when named) to a recorded run by replaying it, print the residuals before and after, "
+            + "and write the fitted cluster config.",
         "Example: kvtier calibrate --trace-dir rec --cluster small-4 --out calibrated.json"})
 public final class CalibrateCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> KNOBS = List.of("serving.request_overhead_ms", "nic.gbps",
-        "serving.compute_time_scale");
+        "serving.compute_time_scale", "nic.latency_us");
     private static final List<String> DEFAULT_FIT = KNOBS.subList(0, 2);
 
     @Spec
@@ -60,7 +60,7 @@ public final class CalibrateCommand implements Callable<Integer>
 
     @Option(names = "--fit", paramLabel = "PATH", split = ",",
         description = "Fields to fit: serving.request_overhead_ms, nic.gbps (default both), "
-            + "serving.compute_time_scale.")
+            + "serving.compute_time_scale, nic.latency_us.")
     private List<String> fit = new ArrayList<>(DEFAULT_FIT);
 
     @Option(names = "--model-path", paramLabel = "DIR|config.json", description = "As for kvtier replay.")
@@ -148,7 +148,8 @@ public final class CalibrateCommand implements Callable<Integer>
      * The fitted fields start from {@code --cluster} and {@code --set} (or the defaults), never from the header: a
      * live header has none of them, and a simulator's would hand over the answer. The overhead is searched up to
      * the recorded TTFT p50 (it cannot be more), the rate from 1/64 to 64 times its start, the compute time scale
-     * from 1/8 to 64 times its start.
+     * from 1/8 to 64 times its start, the latency (its start the protocol's when the config leaves it at -1) from
+     * 1/8 to 256 times its start.
      */
     private List<Calibration.Knob> knobs(final Map<String, Double> recorded)
     {
@@ -160,7 +161,8 @@ public final class CalibrateCommand implements Callable<Integer>
             {
                 continue;
             }
-            final double v = start.at("/" + path.replace('.', '/')).asDouble();
+            final double v = path.equals("nic.latency_us") ? startLatencyUs(start)
+                : start.at("/" + path.replace('.', '/')).asDouble();
             if (path.equals("nic.gbps"))
             {
                 knobs.add(new Calibration.Knob(path, v, v / 64, v * 64, true));
@@ -168,6 +170,10 @@ public final class CalibrateCommand implements Callable<Integer>
             else if (path.equals("serving.compute_time_scale"))
             {
                 knobs.add(new Calibration.Knob(path, v, v / 8, v * 64, true));
+            }
+            else if (path.equals("nic.latency_us"))
+            {
+                knobs.add(new Calibration.Knob(path, v, v / 8, v * 256, true));
             }
             else
             {
@@ -178,8 +184,31 @@ public final class CalibrateCommand implements Callable<Integer>
         return knobs;
     }
 
-    private static String table(final Calibration.Result r, final Map<String, Double> recorded)
+    /** The one-way latency the start's cluster runs with, µs: its own, or its protocol's when it leaves it at -1. */
+    private double startLatencyUs(final ObjectNode start)
     {
+        final double own = start.at("/nic/latency_us").asDouble(-1);
+        if (own > 0)
+        {
+            return own;
+        }
+        final boolean rdma = start.at("/nic/protocol").asText("tcp").equals("rdma");
+        return (rdma ? ClusterPlan.RDMA_LATENCY_NS : ClusterPlan.TCP_LATENCY_NS) / 1000.0;
+    }
+
+    /** The metrics printed: the replay's, then the two the loss derives from its prefetch counts. */
+    private static List<String> names()
+    {
+        final List<String> names = new ArrayList<>(ReplayMetrics.NAMES);
+        names.add(Calibration.PREFETCH_ENDED);
+        names.add(Calibration.TIMED_OUT_SHARE);
+        return names;
+    }
+
+    private static String table(final Calibration.Result result, final Map<String, Double> recordedFigures)
+    {
+        final Calibration.Result r = derived(result);
+        final Map<String, Double> recorded = Calibration.withDerived(recordedFigures);
         final StringBuilder sb = new StringBuilder();
         r.fitted().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "fitted %s = %s%n", k,
             Calibration.format(v))));
@@ -187,7 +216,7 @@ public final class CalibrateCommand implements Callable<Integer>
             r.lossAfter(), r.runs()));
         sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %10s %12s %10s%n", "metric", "recorded", "before",
             "error", "after", "error"));
-        for (final String name : ReplayMetrics.NAMES)
+        for (final String name : names())
         {
             final Double rec = recorded.get(name);
             sb.append(String.format(Locale.ROOT, "%-22s %12s %12s %10s %12s %10s%n", name, num(rec),
@@ -202,9 +231,17 @@ public final class CalibrateCommand implements Callable<Integer>
         return v == null ? "-" : Calibration.format(v);
     }
 
-    private static String json(final Calibration.Result r, final Map<String, Double> recorded,
+    private static Calibration.Result derived(final Calibration.Result r)
+    {
+        return new Calibration.Result(r.fitted(), Calibration.withDerived(r.before()),
+            Calibration.withDerived(r.after()), r.lossBefore(), r.lossAfter(), r.runs());
+    }
+
+    private static String json(final Calibration.Result result, final Map<String, Double> recordedFigures,
         final ObjectNode config) throws Exception
     {
+        final Calibration.Result r = derived(result);
+        final Map<String, Double> recorded = Calibration.withDerived(recordedFigures);
         final ObjectNode root = JSON.createObjectNode();
         root.put("mode", "calibrate");
         final ObjectNode fitted = root.putObject("fitted");
@@ -213,7 +250,7 @@ public final class CalibrateCommand implements Callable<Integer>
         root.put("loss_after", r.lossAfter());
         root.put("simulations", r.runs());
         final ObjectNode metrics = root.putObject("metrics");
-        for (final String name : ReplayMetrics.NAMES)
+        for (final String name : names())
         {
             final ObjectNode m = metrics.putObject(name);
             final Double rec = recorded.get(name);

@@ -75,7 +75,7 @@ final class CalibrateCommandTest
         final CliRun unknown = CliRun.of("calibrate", "--trace-dir", dir.toString(), "--fit", "nic.count");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err().strip()).isEqualTo("kvtier calibrate: --fit: unknown field 'nic.count'; fit "
-            + "serving.request_overhead_ms, nic.gbps, serving.compute_time_scale");
+            + "serving.request_overhead_ms, nic.gbps, serving.compute_time_scale, nic.latency_us");
         final CliRun missing = CliRun.of("calibrate", "--trace-dir", dir.resolve("none").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err().strip().lines()).hasSize(1);

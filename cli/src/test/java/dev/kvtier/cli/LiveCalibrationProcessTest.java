@@ -23,17 +23,19 @@ import static org.assertj.core.api.Assertions.within;
  * evicts, and {@code kvtier router --trace-dir} with cache-aware routing) serves {@value #REQUESTS} requests of
  * {@code kvtier bench-serving}'s multi-turn workload ({@value #CLIENTS} conversations of {@value #ROUNDS} turns,
  * each turn resending the history, the answer and a new question). The workers' L3 is slowed to
- * {@value #STORAGE_BANDWIDTH} per worker with short prefetch deadlines, so prefetches do time out; the throttle times
- * transfers with the simulator's link model, so the simulator's links at {@code nic.gbps} × TCP's efficiency are the
- * throttle. Then {@code kvtier calibrate} fits the request overhead, the NIC rate (its search starting from the
- * throttle) and the compute time scale (a live pass takes longer than the cost model says) to the router's
+ * {@value #STORAGE_BANDWIDTH} per worker with deadlines that a remote read of a few hundred tokens just misses, so
+ * that whether a prefetch times out is the links' doing (a transfer of tens of milliseconds against a deadline of
+ * tens of milliseconds) rather than that of the few milliseconds of RPC hops and passes a busy CPU adds: the
+ * throttle times transfers with the simulator's link model, so the simulator's links at {@code nic.gbps} × TCP's
+ * efficiency are the throttle. Then {@code kvtier calibrate} fits the request overhead, the NIC rate (its search
+ * starting from the throttle), the compute time scale and the NIC latency (the RPC hops) to the router's
  * recording, and {@code kvtier replay} with the fitted config must land within the acceptance bounds of the live
- * run: storage hit ratio within 2 percentage points, prefetch timeouts within 15% (or two standard deviations of
- * their count, whichever is wider), TTFT p50 within 25%.
+ * run: storage hit ratio within 2 percentage points, prefetch timeouts within 15%, TTFT p50 within 25%.
  *
  * <p>The model is a small Hugging Face-style config (256 B of KV per token, 4 KiB pages of 16 tokens), so thousands
  * of pages move over loopback in seconds; tiers are sized so that L1 and L2 hold a fraction of a worker's
- * conversations and the store a fifth of all of them.
+ * conversations and the store a fifth of all of them. L2 is four times L1: with less, most prefetches could not
+ * reserve host pages and which ones started hung on the timing of evictions, live and simulated alike.
  */
 class LiveCalibrationProcessTest
 {
@@ -44,16 +46,22 @@ class LiveCalibrationProcessTest
     private static final int PAGE_BYTES = PAGE_SIZE * 256;
     private static final int DEVICE_PAGES = 256;
     private static final int SEGMENT_MB = 8;
-    private static final String STORAGE_BANDWIDTH = "8mb";
+    private static final int HICACHE_RATIO = 4;
+    private static final String STORAGE_BANDWIDTH = "2mb";
     /**
      * {@link #STORAGE_BANDWIDTH} as the simulator's {@code nic.gbps} over TCP: a link's rate is the NIC's line rate
      * times the protocol's efficiency, and the live throttle is the link's rate.
      */
-    private static final double THROTTLE_GBPS = 8.0 * 1024 * 1024 * 8 / 1e9 / ClusterPlan.TCP_EFFICIENCY;
-    private static final double TIMEOUT_BASE_S = 0.01;
-    private static final double TIMEOUT_PER_KI_TOKEN_S = 0.01;
-    /** The request overhead, the L3 rate and the compute time scale (the live ITL is not the cost model's). */
-    private static final String FITTED = "serving.request_overhead_ms,nic.gbps,serving.compute_time_scale";
+    private static final double THROTTLE_GBPS = 2.0 * 1024 * 1024 * 8 / 1e9 / ClusterPlan.TCP_EFFICIENCY;
+    private static final double TIMEOUT_BASE_S = 0.02;
+    private static final double TIMEOUT_PER_KI_TOKEN_S = 0.02;
+    /**
+     * The request overhead, the L3 rate, the latency of every hop and the compute time scale: on a busy CPU a live
+     * worker's passes take longer than the cost model says (the ITL p50 pins the scale), and with them fewer
+     * prefetches start live (100 of the 120 of an idler run of the same settings), which the scale reproduces.
+     */
+    private static final String FITTED = "serving.request_overhead_ms,nic.gbps,serving.compute_time_scale,"
+        + "nic.latency_us";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,7 +86,8 @@ class LiveCalibrationProcessTest
                 SEGMENT_MB + "mb");
             final String[] server = {"server", "--model-path", model.toString(), "--gpu", "H100", "--page-size",
                 Integer.toString(PAGE_SIZE), "--device-memory", Long.toString((long)DEVICE_PAGES * PAGE_BYTES),
-                "--mem-fraction-static", "1", "--enable-hierarchical-cache", "--hicache-ratio", "2",
+                "--mem-fraction-static", "1", "--enable-hierarchical-cache", "--hicache-ratio",
+                Integer.toString(HICACHE_RATIO),
                 "--hicache-storage-backend", "mooncake", "--hicache-storage-prefetch-policy", "timeout",
                 "--hicache-storage-backend-extra-config", "{\"prefetch_timeout_base\": " + TIMEOUT_BASE_S
                     + ", \"prefetch_timeout_per_ki_token\": " + TIMEOUT_PER_KI_TOKEN_S + "}",
@@ -111,20 +120,14 @@ class LiveCalibrationProcessTest
         System.out.println("live run: " + bench);
         keepFor(dir, System.getenv("KVTIER_KEEP_RECORDING"));
 
-        final Path cluster = dir.resolve("cluster.json");
-        Files.writeString(cluster, "{\"name\": \"live-2\", \"nodes\": 2, \"gpus_per_node\": 1, \"gpu\": \"H100\", "
-            + "\"tp\": 1, \"nic\": {\"count\": 1, \"gbps\": 1, \"protocol\": \"tcp\"}, \"serving\": {\"page_size\": "
-            + PAGE_SIZE + ", \"device_pages\": " + info.get("device_pages") + ", \"host_pages\": "
-            + info.get("host_pages") + ", \"write_policy\": \"write_through\", \"storage\": true, "
-            + "\"prefetch_policy\": \"timeout\", \"prefetch_timeout_base_s\": " + TIMEOUT_BASE_S
-            + ", \"prefetch_timeout_per_ki_token_s\": " + TIMEOUT_PER_KI_TOKEN_S + "}, \"store\": "
-            + "{\"global_segment_size_gb\": " + ((double)SEGMENT_MB / 1024) + "}}");
+        final Path cluster = writeCluster(dir, info);
         final Path calibrated = dir.resolve("calibrated.json");
-        // both knobs fitted, the L3 rate's search starting from the workers' configured throttle (as a user starts
-        // from what they configured) rather than from an unrelated preset
+        // the L3 rate's search starts from the workers' configured throttle (as a user starts from what they
+        // configured) rather than from an unrelated preset; five rounds narrow the rate to under 1% (three to 7%,
+        // where a 15% step in the rate moves the timed-out count by 25-50%)
         final CliRun calibrate = CliRun.of("calibrate", "--trace-dir", traceDir.toString(), "--cluster",
             cluster.toString(), "--model-path", model.toString(), "--out", calibrated.toString(), "--threads", "2",
-            "--fit", FITTED, "--set", "nic.gbps=" + THROTTLE_GBPS);
+            "--fit", FITTED, "--rounds", "5", "--set", "nic.gbps=" + THROTTLE_GBPS);
         System.out.println(calibrate.out() + calibrate.err());
         assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
 
@@ -133,6 +136,8 @@ class LiveCalibrationProcessTest
         assertThat(replay.exitCode()).as(replay.err()).isZero();
         final JsonNode m = JSON.readTree(replay.out()).get("metrics");
         System.out.println("calibrated replay: " + m);
+        System.out.println("fitted rate / throttle: " + JSON.readTree(Files.readString(calibrated)).at("/nic/gbps")
+            .asDouble() / THROTTLE_GBPS);
         assertThat(JSON.readTree(replay.out()).get("requests").asInt()).isEqualTo(REQUESTS);
 
         // bench-serving through the router counts the prefetch outcomes the answers carried, as the router recorded
@@ -141,23 +146,34 @@ class LiveCalibrationProcessTest
 
         final double storageLive = m.at("/storage_hit_ratio/recorded").asDouble();
         final double storageSim = m.at("/storage_hit_ratio/simulated").asDouble();
-        // how much the store serves depends on the machine's speed (a loaded machine times more prefetches out):
-        // 0.7–4.3% of L1/L2 misses in the runs so far; what the test needs is that it served and that some timed out
+        // how much the store serves depends on how many prefetches complete; what the test needs is that it served
         assertThat(storageLive).as("the store served history live").isPositive();
         assertThat(m.at("/prefetch_completed/recorded").asInt()).as("prefetches completed live").isPositive();
         assertThat(storageSim).as("storage hit ratio").isCloseTo(storageLive, within(0.02));
 
         final double timeoutsLive = m.at("/prefetch_timed_out/recorded").asDouble();
         final double timeoutsSim = m.at("/prefetch_timed_out/simulated").asDouble();
-        assertThat(timeoutsLive).as("prefetches timed out live").isGreaterThanOrEqualTo(5);
-        // 15% of a count of 25-45 is 4-7 prefetches, within the run-to-run spread of the live count itself (idle
-        // runs: 24-43 at these settings); two standard deviations of a count that size bound it as well
-        assertThat(timeoutsSim).as("prefetch timeouts")
-            .isCloseTo(timeoutsLive, within(Math.max(0.15 * timeoutsLive, 2 * Math.sqrt(timeoutsLive))));
+        // tens of timeouts, so that 15% is several prefetches and not one
+        assertThat(timeoutsLive).as("prefetches timed out live").isGreaterThanOrEqualTo(30);
+        assertThat(timeoutsSim).as("prefetch timeouts").isCloseTo(timeoutsLive, within(0.15 * timeoutsLive));
 
         final double ttftLive = m.at("/ttft_p50_ms/recorded").asDouble();
         final double ttftSim = m.at("/ttft_p50_ms/simulated").asDouble();
         assertThat(ttftSim).as("TTFT p50").isCloseTo(ttftLive, within(0.25 * ttftLive));
+    }
+
+    /** The workers' cluster as a config file for calibrate and replay: what a router's recording does not hold. */
+    private static Path writeCluster(final Path dir, final JsonNode info) throws Exception
+    {
+        final Path cluster = dir.resolve("cluster.json");
+        Files.writeString(cluster, "{\"name\": \"live-2\", \"nodes\": 2, \"gpus_per_node\": 1, \"gpu\": \"H100\", "
+            + "\"tp\": 1, \"nic\": {\"count\": 1, \"gbps\": 1, \"protocol\": \"tcp\"}, \"serving\": {\"page_size\": "
+            + PAGE_SIZE + ", \"device_pages\": " + info.get("device_pages") + ", \"host_pages\": "
+            + info.get("host_pages") + ", \"write_policy\": \"write_through\", \"storage\": true, "
+            + "\"prefetch_policy\": \"timeout\", \"prefetch_timeout_base_s\": " + TIMEOUT_BASE_S
+            + ", \"prefetch_timeout_per_ki_token_s\": " + TIMEOUT_PER_KI_TOKEN_S + "}, \"store\": "
+            + "{\"global_segment_size_gb\": " + ((double)SEGMENT_MB / 1024) + "}}");
+        return cluster;
     }
 
     /** Copies the run (recording, model) to {@code keep} when set, to study it with replay and calibrate. */

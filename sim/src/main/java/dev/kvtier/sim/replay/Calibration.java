@@ -15,13 +15,23 @@ import java.util.Map;
  * is never worse than the start. The loss is the sum of squared replay errors ({@link ReplayMetrics#error}) over
  * {@link #FIT_METRICS}, a ratio's error (percentage points) weighted by 10 so that 1 pp counts as a 10% miss.
  * The ITL p50 pins a compute time scale when one is fitted, and is a constant of the loss otherwise.
- * The simulations are the caller's ({@link Replays}): this type only chooses which ones to run.
+ *
+ * <p>The prefetch outcomes enter as the number of prefetches that ended ({@value #PREFETCH_ENDED}: completed,
+ * partial or timed out) and the share of them that timed out ({@value #TIMED_OUT_SHARE}), not as the completed and
+ * timed-out counts: which prefetches start is the cache's doing, which of the started ones time out the links'. With
+ * the counts, a replay that starts fewer prefetches than the recording could match the timed-out count by letting
+ * none complete (a rate far below the real one); with the share, letting none complete is a miss of the whole
+ * completed share. The simulations are the caller's ({@link Replays}): this type only chooses which ones to run.
  */
 public final class Calibration
 {
-    /** The metrics the loss compares: what the knobs move. */
+    /** Prefetches that ended (completed, partial or timed out), a figure derived from {@link ReplayMetrics}'. */
+    public static final String PREFETCH_ENDED = "prefetch_ended";
+    /** Timed-out prefetches over those that ended (0 when none ended), a ratio derived from {@link ReplayMetrics}'. */
+    public static final String TIMED_OUT_SHARE = "prefetch_timed_out_ratio";
+    /** The figures the loss compares: what the knobs move ({@link #withDerived} adds the two derived ones). */
     public static final List<String> FIT_METRICS = List.of("ttft_p50_ms", "ttft_p99_ms", "itl_p50_ms",
-        "hit_ratio_storage", "prefetch_completed", "prefetch_timed_out");
+        "hit_ratio_storage", PREFETCH_ENDED, TIMED_OUT_SHARE, "prefetch_timed_out");
 
     private static final int POINTS = 9;
     private static final double RATIO_WEIGHT = 10;
@@ -130,19 +140,41 @@ public final class Calibration
     /** The loss of simulated figures against recorded ones; a figure the recording lacks counts nothing. */
     public static double loss(final Map<String, Double> recorded, final Map<String, Double> simulated)
     {
+        final Map<String, Double> rec0 = withDerived(recorded);
+        final Map<String, Double> sim = withDerived(simulated);
         double sum = 0;
         for (final String name : FIT_METRICS)
         {
-            final Double rec = recorded.get(name);
+            final Double rec = rec0.get(name);
             if (rec == null)
             {
                 continue;
             }
-            final Double e = ReplayMetrics.error(name, rec, simulated.get(name));
+            final Double e = ReplayMetrics.error(name, rec, sim.get(name));
             final double w = e == null ? 1 : ReplayMetrics.isRatio(name) ? e * RATIO_WEIGHT : e;
             sum += w * w;
         }
         return sum;
+    }
+
+    /**
+     * {@code figures} ({@link ReplayMetrics}') with {@link #PREFETCH_ENDED} and {@link #TIMED_OUT_SHARE} added, when
+     * they have the prefetch counts.
+     */
+    public static Map<String, Double> withDerived(final Map<String, Double> figures)
+    {
+        final Double completed = figures.get("prefetch_completed");
+        final Double partial = figures.get("prefetch_partial");
+        final Double timedOut = figures.get("prefetch_timed_out");
+        if (completed == null || partial == null || timedOut == null)
+        {
+            return figures;
+        }
+        final Map<String, Double> all = new LinkedHashMap<>(figures);
+        final double ended = completed + partial + timedOut;
+        all.put(PREFETCH_ENDED, ended);
+        all.put(TIMED_OUT_SHARE, ended == 0 ? 0 : Math.round(timedOut / ended * 1e6) / 1e6);
+        return all;
     }
 
     /** A value as {@code --set} takes it: 6 significant digits, so a written config reads back the same. */
