@@ -57,8 +57,9 @@ class LiveCalibrationProcessTest
     private static final double TIMEOUT_PER_KI_TOKEN_S = 0.02;
     /**
      * The request overhead, the L3 rate, the latency of every hop and the compute time scale: on a busy CPU a live
-     * worker's passes take longer than the cost model says (the ITL p50 pins the scale), and with them fewer
-     * prefetches start live (100 of the 120 of an idler run of the same settings), which the scale reproduces.
+     * worker's passes take longer than the cost model says (the ITL p50 pins the scale), and fewer prefetches
+     * start live than in a replay at the cost model's compute (100 against 120 in one run), which the scale
+     * reproduces in part.
      */
     private static final String FITTED = "serving.request_overhead_ms,nic.gbps,serving.compute_time_scale,"
         + "nic.latency_us";
