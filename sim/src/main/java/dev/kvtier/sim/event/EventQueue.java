@@ -6,12 +6,16 @@ import java.util.Arrays;
  * The pending-event set of the simulator: a 4-ary min-heap ordered by (time, insertion sequence), so events at
  * the same instant fire in the order they were scheduled and a run is reproducible. An entry is two {@code long}s
  * side by side in one array: its time, and its sequence number above its payload (the sequence in the high 32
- * bits, so comparing the second words compares sequences). No object per event, two words moved per level. A pop
- * leaves the root empty, and the next push drops its entry into that hole (a simulation step pops one event and
- * usually schedules one); the hole goes to the bottom along the smallest children, picked by a branch-free
- * tournament on the times, before the entry goes up to its place (Floyd's variant, which saves a comparison per
- * level because the entry nearly always belongs near the bottom). Sequence numbers are renumbered in order when
- * they would overflow their 31 bits, so the order stays exact in any run.
+ * bits, so comparing the second words compares sequences). No object per event, two words moved per level.
+ *
+ * <p>A pop leaves the root empty, and the next push drops its entry into that hole (a simulation step pops one
+ * event and usually schedules one); the hole goes to the bottom along the smallest children before the entry goes
+ * up to its place (Floyd's variant, which saves a comparison per level because the entry nearly always belongs near
+ * the bottom). The smallest of four children is found on their times alone by masks rather than jumps (the
+ * outcomes are random, so jumps would be mispredicted half the time), and a level's critical path is two
+ * subtractions and two selects: times are simulation time since the start, never negative, so their difference
+ * cannot overflow and its sign is the comparison. Sequences are read only when two times are equal. Sequence
+ * numbers are renumbered in order when they would overflow their 31 bits, so the order stays exact in any run.
  */
 public final class EventQueue
 {
@@ -54,9 +58,20 @@ public final class EventQueue
         return size() == 0;
     }
 
-    /** Adds an event; among events with equal time, earlier pushes pop first. */
+    /**
+     * Adds an event; among events with equal time, earlier pushes pop first.
+     *
+     * @param time simulation time since the start, {@code >= 0}
+     * @throws IllegalArgumentException when {@code time} is negative (a time before the start, or an overflowed
+     *                                  sum of a time and a delay)
+     */
     public void push(final long time, final int payload)
     {
+        if (time < 0)
+        {
+            throw new IllegalArgumentException(
+                "event time must be >= 0 (simulation time since the start), got " + time);
+        }
         if (nextSeq >= seqLimit)
         {
             settleRoot();
@@ -74,22 +89,7 @@ public final class EventQueue
         {
             keys = Arrays.copyOf(keys, keys.length * 2);
         }
-        final long[] k = keys;
-        int i = size++;
-        while (i > 0)
-        {
-            final int parent = (i - 1) >>> 2;
-            final long pt = k[2 * parent];
-            if (pt < time || (pt == time && k[2 * parent + 1] < tag))
-            {
-                break;
-            }
-            k[2 * i] = pt;
-            k[2 * i + 1] = k[2 * parent + 1];
-            i = parent;
-        }
-        k[2 * i] = time;
-        k[2 * i + 1] = tag;
+        siftUp(time, tag, size++);
     }
 
     /** Time of the earliest event; undefined when empty. */
@@ -113,6 +113,12 @@ public final class EventQueue
         return (int)k[1];
     }
 
+    /** Time of the event most recently popped. */
+    public long lastTime()
+    {
+        return lastTime;
+    }
+
     /** Fills an empty root with the last entry. */
     private void settleRoot()
     {
@@ -129,79 +135,75 @@ public final class EventQueue
 
     /**
      * Places an entry into the empty root of the heap of the first {@code last} slots: the hole goes down along the
-     * smallest children to the bottom, then the entry goes up from there to its place (Floyd's variant, which saves
-     * a comparison per level because the entry nearly always belongs near the bottom).
+     * smallest children to the bottom, then the entry goes up from there to its place.
      */
     private void fill(final long t, final long tag, final int last)
     {
         final long[] k = keys;
-        // the hole goes down along the smallest children to the bottom ...
         int i = 0;
-        while (true)
+        int first = 1;
+        while (first < last)
         {
-            final int first = ARITY * i + 1;
-            if (first >= last)
-            {
-                break;
-            }
-            final int best;
-            final long bt;
-            final long bg;
+            int best;
             if (first + ARITY <= last)
             {
-                // a tournament of the four children without a branch: which of two wins is a mask, not a jump,
-                // so the random outcomes cost no mispredicted branches
                 final int j = 2 * first;
                 final long t0 = k[j];
-                final long g0 = k[j + 1];
                 final long t1 = k[j + 2];
-                final long g1 = k[j + 3];
                 final long t2 = k[j + 4];
-                final long g2 = k[j + 5];
                 final long t3 = k[j + 6];
-                final long g3 = k[j + 7];
-                // times decide unless two are equal, which is rare enough for one well-predicted branch
-                long m01 = earlier(t1, t0);
-                long m23 = earlier(t3, t2);
-                if ((t0 == t1) | (t2 == t3))
-                {
-                    m01 = before(t1, g1, t0, g0);
-                    m23 = before(t3, g3, t2, g2);
-                }
+                // m01 is all ones when child 1 is earlier than child 0, and so on: the winner's offset by masks
+                final long m01 = earlier(t1, t0);
+                final long m23 = earlier(t3, t2);
                 final long ta = t0 ^ ((t0 ^ t1) & m01);
-                final long ga = g0 ^ ((g0 ^ g1) & m01);
                 final long tb = t2 ^ ((t2 ^ t3) & m23);
-                final long gb = g2 ^ ((g2 ^ g3) & m23);
-                final long m = ta != tb ? earlier(tb, ta) : before(tb, gb, ta, ga);
-                bt = ta ^ ((ta ^ tb) & m);
-                bg = ga ^ ((ga ^ gb) & m);
-                best = first + (int)(m01 & 1 & ~m) + (int)((2 + (m23 & 1)) & m);
+                final long ia = m01 & 1;
+                final long ib = 2 + (m23 & 1);
+                best = first + (int)(ia ^ ((ia ^ ib) & earlier(tb, ta)));
+                if ((t0 == t1) | (t2 == t3) | (ta == tb))
+                {
+                    // equal times, rare: the sequences decide
+                    best = earliest(first, first + ARITY);
+                }
             }
             else
             {
-                int b = first;
-                long bTime = k[2 * first];
-                long bTag = k[2 * first + 1];
-                for (int c = first + 1; c < last; c++)
-                {
-                    final long ct = k[2 * c];
-                    final long cg = k[2 * c + 1];
-                    if (ct < bTime || (ct == bTime && cg < bTag))
-                    {
-                        b = c;
-                        bTime = ct;
-                        bTag = cg;
-                    }
-                }
-                best = b;
-                bt = bTime;
-                bg = bTag;
+                best = earliest(first, last);
             }
-            k[2 * i] = bt;
-            k[2 * i + 1] = bg;
+            k[2 * i] = k[2 * best];
+            k[2 * i + 1] = k[2 * best + 1];
             i = best;
+            first = ARITY * i + 1;
         }
-        // ... and the entry goes up from there to its place
+        siftUp(t, tag, i);
+    }
+
+    /** Index of the earliest entry, by time then sequence, among slots {@code from} (inclusive) to {@code to}. */
+    private int earliest(final int from, final int to)
+    {
+        final long[] k = keys;
+        int b = from;
+        long bTime = k[2 * from];
+        long bTag = k[2 * from + 1];
+        for (int c = from + 1; c < to; c++)
+        {
+            final long ct = k[2 * c];
+            final long cg = k[2 * c + 1];
+            if (ct < bTime || (ct == bTime && cg < bTag))
+            {
+                b = c;
+                bTime = ct;
+                bTag = cg;
+            }
+        }
+        return b;
+    }
+
+    /** Moves an entry up from the empty slot {@code hole} to its place. */
+    private void siftUp(final long t, final long tag, final int hole)
+    {
+        final long[] k = keys;
+        int i = hole;
         while (i > 0)
         {
             final int parent = (i - 1) >>> 2;
@@ -219,28 +221,12 @@ public final class EventQueue
     }
 
     /**
-     * All ones when entry (time {@code t}, tag {@code g}) comes before entry ({@code u}, {@code h}), else zero,
-     * computed without a branch. Tags are never negative (a 31-bit sequence above a 32-bit payload), so their
-     * difference cannot overflow; times may be any long, so theirs is corrected for overflow.
+     * All ones when time {@code t} is earlier than time {@code u}, else zero, without a branch. Both are
+     * non-negative (checked at push), so {@code t - u} cannot overflow and its sign bit is the answer.
      */
-    private static long before(final long t, final long g, final long u, final long h)
-    {
-        final long x = t ^ u;
-        final long same = ~((x | -x) >> 63);
-        return earlier(t, u) | (same & ((g - h) >> 63));
-    }
-
-    /** All ones when time {@code t} is earlier than time {@code u}, else zero; corrected for overflow. */
     private static long earlier(final long t, final long u)
     {
-        final long d = t - u;
-        return (d ^ ((t ^ u) & (d ^ t))) >> 63;
-    }
-
-    /** Time of the event most recently popped. */
-    public long lastTime()
-    {
-        return lastTime;
+        return (t - u) >> 63;
     }
 
     /** Gives the pending entries sequence numbers 0, 1, … in their present order; their heap order is unchanged. */

@@ -9,6 +9,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventQueueTest
 {
@@ -82,11 +83,11 @@ class EventQueueTest
     }
 
     @Test
-    void shouldOrderTimesAcrossTheWholeLongRange()
+    void shouldOrderTimesAcrossTheWholeNonNegativeRange()
     {
-        // the branch-free comparison subtracts times: differences that overflow must still order correctly
-        final long[] times = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, 1, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1,
-            Long.MAX_VALUE, 0, Long.MIN_VALUE, 1L << 62, -(1L << 62)};
+        // the branch-free comparison subtracts times: the widest differences must still order correctly
+        final long[] times = {Long.MAX_VALUE, 0, 1, Long.MAX_VALUE - 1, 2, Long.MAX_VALUE, 0, 1L << 62,
+            (1L << 62) - 1, 1L << 32, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2 + 1};
         final EventQueue q = new EventQueue(2);
         for (int round = 0; round < 3; round++)
         {
@@ -112,6 +113,25 @@ class EventQueueTest
             assertThat(q.pop()).isEqualTo(e.payload());
             assertThat(q.lastTime()).isEqualTo(e.time());
         }
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseANegativeTimeAndKeepItsEntries()
+    {
+        final EventQueue q = new EventQueue(4);
+        q.push(5, 1);
+        q.push(3, 2);
+        q.push(7, 3);
+        assertThat(q.pop()).isEqualTo(2);
+        // refused while the popped root is still empty: the queue settles as if nothing was pushed
+        assertThatThrownBy(() -> q.push(-1, 4))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("event time must be >= 0 (simulation time since the start), got -1");
+        assertThatThrownBy(() -> q.push(Long.MAX_VALUE + 10, 4)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(q.size()).isEqualTo(2);
+        assertThat(q.pop()).isEqualTo(1);
+        assertThat(q.pop()).isEqualTo(3);
         assertThat(q.isEmpty()).isTrue();
     }
 }
