@@ -12,7 +12,8 @@ import java.util.function.IntPredicate;
  * holds hundreds of thousands of objects that live for minutes; as Java objects (object, replica, list) they were
  * most of what the collector copied during a serving run, and an existence check touched five cache lines. Here
  * an object is a row: the fields every lookup and the eviction scan read (lease, soft-pin deadline, state,
- * replica chain, size) sit together in one 32-byte record, the rest in columns, the key in a {@code String[]},
+ * replica chain, size) sit together in one 32-byte record, the rest in columns, the key in a {@code StoreKey[]}
+ * (a page's digest as four longs, compared without touching a string),
  * and replicas in a {@link ReplicaPool}.
  *
  * <p>Rows are dense, {@code 0 <= row < size()}: removing a row moves the last one into its place, so a row number
@@ -38,7 +39,7 @@ final class ObjectTable
     private int[] slots = new int[2 * 2048];
     private int slotMask = 2047;
     private long[] hot = new long[1024 * STRIDE];
-    private String[] keys = new String[1024];
+    private StoreKey[] keys = new StoreKey[1024];
     /** Where each row's pair sits in {@link #slots}: a removal finds its slot and the moved last row's without
      * reading either key (two strings, each a cache miss, and a probe each, for every object evicted). */
     private int[] slotOfRow = new int[1024];
@@ -54,7 +55,7 @@ final class ObjectTable
     }
 
     /** The row of {@code key}, or -1. */
-    int find(final String key)
+    int find(final StoreKey key)
     {
         final int h = key.hashCode();
         int i = spread(h) & slotMask;
@@ -63,7 +64,7 @@ final class ObjectTable
         {
             if (slots[2 * i] == h)
             {
-                final String k = keys[row - 1];
+                final StoreKey k = keys[row - 1];
                 if (k == key || k.equals(key))
                 {
                     return row - 1;
@@ -75,7 +76,7 @@ final class ObjectTable
     }
 
     /** Adds an object with no replicas under a key that is not present; returns its row. */
-    int insert(final String key, final long clientId, final long size, final long putStartMs,
+    int insert(final StoreKey key, final long clientId, final long size, final long putStartMs,
         final boolean hardPin, final long softPinTtlMs)
     {
         if ((this.size + 1) * 2 > slotMask + 1)
@@ -140,7 +141,7 @@ final class ObjectTable
 
     // ---- fields ---------------------------------------------------------------------------------------------------
 
-    String key(final int row)
+    StoreKey key(final int row)
     {
         return keys[row];
     }
@@ -357,9 +358,9 @@ final class ObjectTable
     }
 
     /** The keys in index order, safe to walk while removing. */
-    List<String> keySnapshot()
+    List<StoreKey> keySnapshot()
     {
-        final List<String> out = new ArrayList<>(size);
+        final List<StoreKey> out = new ArrayList<>(size);
         for (int i = 1; i < slots.length; i += 2)
         {
             if (slots[i] != EMPTY)
