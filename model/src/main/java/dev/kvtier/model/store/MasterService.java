@@ -475,9 +475,9 @@ public final class MasterService
         for (int v = 0; v < victims.size(); v++)
         {
             final StoreKey key = victims.get(v);
-            // keys are unique in the table, so the planned row still holds this very string unless it moved
+            // keys are unique in the table, so the planned row still holds this key unless it moved
             final int planned = plan.rows()[v];
-            final int row = planned < objects.size() && objects.key(planned) == key ? planned : objects.find(key);
+            final int row = planned < objects.size() && objects.holds(planned, key) ? planned : objects.find(key);
             counters.evictedKeys++;
             counters.evictedBytes += objects.size(row);
             drop(row);

@@ -12,8 +12,8 @@ import java.util.function.IntPredicate;
  * holds hundreds of thousands of objects that live for minutes; as Java objects (object, replica, list) they were
  * most of what the collector copied during a serving run, and an existence check touched five cache lines. Here
  * an object is a row: the fields every lookup and the eviction scan read (lease, soft-pin deadline, state,
- * replica chain, size) sit together in one 32-byte record, the rest in columns, the key in a {@code StoreKey[]}
- * (a page's digest as four longs, compared without touching a string),
+ * replica chain, size) sit together in one 32-byte record, the rest in columns, the key's digest as four longs in
+ * a column (a string key's string in another), compared with no object between the index and the words,
  * and replicas in a {@link ReplicaPool}.
  *
  * <p>Rows are dense, {@code 0 <= row < size()}: removing a row moves the last one into its place, so a row number
@@ -39,7 +39,10 @@ final class ObjectTable
     private int[] slots = new int[2 * 2048];
     private int slotMask = 2047;
     private long[] hot = new long[1024 * STRIDE];
-    private StoreKey[] keys = new StoreKey[1024];
+    /** A digest key's four words per row ({@link StoreKey#word}); a string key's are 0. */
+    private long[] keyWords = new long[1024 * 4];
+    /** A string key's string per row; null for a digest key. */
+    private String[] keyTexts = new String[1024];
     /** Where each row's pair sits in {@link #slots}: a removal finds its slot and the moved last row's without
      * reading either key (two strings, each a cache miss, and a probe each, for every object evicted). */
     private int[] slotOfRow = new int[1024];
@@ -64,8 +67,7 @@ final class ObjectTable
         {
             if (slots[2 * i] == h)
             {
-                final StoreKey k = keys[row - 1];
-                if (k == key || k.equals(key))
+                if (holds(row - 1, key))
                 {
                     return row - 1;
                 }
@@ -93,18 +95,19 @@ final class ObjectTable
             }
         }
         final int row = this.size++;
-        if (row == keys.length)
+        if (row == keyTexts.length)
         {
-            final int n = keys.length * 2;
+            final int n = keyTexts.length * 2;
             hot = Arrays.copyOf(hot, n * STRIDE);
-            keys = Arrays.copyOf(keys, n);
+            keyWords = Arrays.copyOf(keyWords, n * 4);
+            keyTexts = Arrays.copyOf(keyTexts, n);
             slotOfRow = Arrays.copyOf(slotOfRow, n);
             clientIds = Arrays.copyOf(clientIds, n);
             putStarts = Arrays.copyOf(putStarts, n);
             softPinTtls = Arrays.copyOf(softPinTtls, n);
         }
         place(key.hashCode(), row);
-        keys[row] = key;
+        setKey(row, key);
         clientIds[row] = clientId;
         putStarts[row] = putStartMs;
         softPinTtls[row] = softPinTtlMs;
@@ -131,19 +134,52 @@ final class ObjectTable
         {
             repoint(last, row);
             System.arraycopy(hot, last * STRIDE, hot, row * STRIDE, STRIDE);
-            keys[row] = keys[last];
+            System.arraycopy(keyWords, last * 4, keyWords, row * 4, 4);
+            keyTexts[row] = keyTexts[last];
             clientIds[row] = clientIds[last];
             putStarts[row] = putStarts[last];
             softPinTtls[row] = softPinTtls[last];
         }
-        keys[last] = null;
+        keyTexts[last] = null;
     }
 
     // ---- fields ---------------------------------------------------------------------------------------------------
 
+    /** The key of a row (made from its columns: a new object equal to the one inserted). */
     StoreKey key(final int row)
     {
-        return keys[row];
+        final String text = keyTexts[row];
+        final int b = row * 4;
+        return text != null ? StoreKey.of(text)
+            : StoreKey.ofWords(keyWords[b], keyWords[b + 1], keyWords[b + 2], keyWords[b + 3]);
+    }
+
+    /** Whether {@code row} holds {@code key}: four longs compared for a digest key, the strings for another. */
+    boolean holds(final int row, final StoreKey key)
+    {
+        final String text = key.text();
+        if (text != null)
+        {
+            return text.equals(keyTexts[row]);
+        }
+        final int b = row * 4;
+        final long w0 = key.word(0);
+        final long w1 = key.word(1);
+        final long w2 = key.word(2);
+        final long w3 = key.word(3);
+        // a string key's row holds zero words, so only the all-zero digest needs the string column read
+        return keyWords[b] == w0 && keyWords[b + 1] == w1 && keyWords[b + 2] == w2 && keyWords[b + 3] == w3
+            && ((w0 | w1 | w2 | w3) != 0 || keyTexts[row] == null);
+    }
+
+    private void setKey(final int row, final StoreKey key)
+    {
+        final int b = row * 4;
+        keyTexts[row] = key.text();
+        for (int i = 0; i < 4; i++)
+        {
+            keyWords[b + i] = key.word(i);
+        }
     }
 
     long clientId(final int row)
@@ -365,7 +401,7 @@ final class ObjectTable
         {
             if (slots[i] != EMPTY)
             {
-                out.add(keys[slots[i] - 1]);
+                out.add(key(slots[i] - 1));
             }
         }
         return out;

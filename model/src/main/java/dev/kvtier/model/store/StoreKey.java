@@ -82,6 +82,12 @@ public final class StoreKey
             (long)LONGS.get(digest, offset + 16), (long)LONGS.get(digest, offset + 24));
     }
 
+    /** The digest key of four words, most significant first (as {@link #word} gives them back). */
+    static StoreKey ofWords(final long w0, final long w1, final long w2, final long w3)
+    {
+        return new StoreKey(w0, w1, w2, w3);
+    }
+
     /** The key named {@code text}: the digest form when it is a 32-byte digest's lowercase hex. */
     public static StoreKey of(final String text)
     {
@@ -133,6 +139,18 @@ public final class StoreKey
             h = h * 961 + PAIR_HASH[(int)(w >>> shift) & 0xFF];
         }
         return h;
+    }
+
+    /** Word {@code i} (0 to 3, most significant first) of a digest key; 0 for a string key. */
+    long word(final int i)
+    {
+        return i == 0 ? w0 : i == 1 ? w1 : i == 2 ? w2 : w3;
+    }
+
+    /** The string of a string key, or null for a digest key. */
+    String text()
+    {
+        return text;
     }
 
     /** Whether the key is empty (a string key of no characters; the master refuses it). */

@@ -56,4 +56,26 @@ class StoreKeyTest
         // an upper-case hex is another key than its lower-case form, as the strings are
         assertThat(StoreKey.of(upper)).isNotEqualTo(StoreKey.of(upper.toLowerCase()));
     }
+
+    @Test
+    void theTableTellsTheAllZeroDigestFromAStringOfTheSameHash()
+    {
+        final String zeros = "0".repeat(64);
+        final String twin = "0".repeat(62) + "/O";   // 31 * '/' + 'O' = 31 * '0' + '0': the same String hash
+        assertThat(twin.hashCode()).isEqualTo(zeros.hashCode());
+        final StoreKey digest = StoreKey.ofDigest(new byte[StoreKey.DIGEST_BYTES], 0);
+        final StoreKey text = StoreKey.of(twin);
+        final ObjectTable table = new ObjectTable();
+        assertThat(table.find(digest)).isEqualTo(-1);
+        final int t = table.insert(text, 1, 10, 0, false, 0);
+        assertThat(table.find(digest)).isEqualTo(-1);
+        final int d = table.insert(digest, 1, 20, 0, false, 0);
+        assertThat(table.find(text)).isEqualTo(t);
+        assertThat(table.find(StoreKey.of(zeros))).isEqualTo(d);
+        assertThat(table.key(d)).isEqualTo(digest);
+        assertThat(table.key(t).toString()).isEqualTo(twin);
+        table.remove(t);
+        assertThat(table.find(digest)).isEqualTo(0);
+        assertThat(table.find(text)).isEqualTo(-1);
+    }
 }
