@@ -12,9 +12,9 @@ import java.util.function.IntPredicate;
  * holds hundreds of thousands of objects that live for minutes; as Java objects (object, replica, list) they were
  * most of what the collector copied during a serving run, and an existence check touched five cache lines. Here
  * an object is a row: the fields every lookup and the eviction scan read (lease, soft-pin deadline, state,
- * replica chain, size) sit together in one 32-byte record, the rest in columns, the key's digest as four longs in
- * a column (a string key's string in another), compared with no object between the index and the words,
- * and replicas in a {@link ReplicaPool}.
+ * replica chain, size) sit together in one 64-byte record with the key's digest as four longs (a string key's
+ * string in a column), so a lookup that finds its key has the fields it reads next in the same or the adjacent
+ * cache line; the rest sit in columns, and replicas in a {@link ReplicaPool}.
  *
  * <p>Rows are dense, {@code 0 <= row < size()}: removing a row moves the last one into its place, so a row number
  * is only good until the next removal. Code that removes while it walks holds keys ({@link #keySnapshot}) and
@@ -27,20 +27,20 @@ final class ObjectTable
     static final int HARD_PIN = 2;
     /** At least one replica complete: readable. */
     static final int ANY_COMPLETE = 4;
-    static final int STRIDE = 4;
+    static final int STRIDE = 8;
     static final int LEASE = 0;
     static final int SOFT_PIN = 1;
     /** State bits in the low byte, replica count in the next 24 bits, the replica chain's head above. */
     static final int STATE = 2;
     private static final int SIZE = 3;
+    /** A digest key's four words ({@link StoreKey#word}), beside the fields a lookup reads next; 0 for a string key. */
+    private static final int KEY = 4;
     private static final int EMPTY = 0;
 
     /** Pairs per slot: the key's hash, then row + 1 (0 = empty). Probes compare ints before touching a key. */
     private int[] slots = new int[2 * 2048];
     private int slotMask = 2047;
     private long[] hot = new long[1024 * STRIDE];
-    /** A digest key's four words per row ({@link StoreKey#word}); a string key's are 0. */
-    private long[] keyWords = new long[1024 * 4];
     /** A string key's string per row; null for a digest key. */
     private String[] keyTexts = new String[1024];
     /** Where each row's pair sits in {@link #slots}: a removal finds its slot and the moved last row's without
@@ -99,7 +99,6 @@ final class ObjectTable
         {
             final int n = keyTexts.length * 2;
             hot = Arrays.copyOf(hot, n * STRIDE);
-            keyWords = Arrays.copyOf(keyWords, n * 4);
             keyTexts = Arrays.copyOf(keyTexts, n);
             slotOfRow = Arrays.copyOf(slotOfRow, n);
             clientIds = Arrays.copyOf(clientIds, n);
@@ -134,7 +133,6 @@ final class ObjectTable
         {
             repoint(last, row);
             System.arraycopy(hot, last * STRIDE, hot, row * STRIDE, STRIDE);
-            System.arraycopy(keyWords, last * 4, keyWords, row * 4, 4);
             keyTexts[row] = keyTexts[last];
             clientIds[row] = clientIds[last];
             putStarts[row] = putStarts[last];
@@ -149,9 +147,8 @@ final class ObjectTable
     StoreKey key(final int row)
     {
         final String text = keyTexts[row];
-        final int b = row * 4;
-        return text != null ? StoreKey.of(text)
-            : StoreKey.ofWords(keyWords[b], keyWords[b + 1], keyWords[b + 2], keyWords[b + 3]);
+        final int b = row * STRIDE + KEY;
+        return text != null ? StoreKey.of(text) : StoreKey.ofWords(hot[b], hot[b + 1], hot[b + 2], hot[b + 3]);
     }
 
     /** Whether {@code row} holds {@code key}: four longs compared for a digest key, the strings for another. */
@@ -162,23 +159,23 @@ final class ObjectTable
         {
             return text.equals(keyTexts[row]);
         }
-        final int b = row * 4;
+        final int b = row * STRIDE + KEY;
         final long w0 = key.word(0);
         final long w1 = key.word(1);
         final long w2 = key.word(2);
         final long w3 = key.word(3);
         // a string key's row holds zero words, so only the all-zero digest needs the string column read
-        return keyWords[b] == w0 && keyWords[b + 1] == w1 && keyWords[b + 2] == w2 && keyWords[b + 3] == w3
+        return hot[b] == w0 && hot[b + 1] == w1 && hot[b + 2] == w2 && hot[b + 3] == w3
             && ((w0 | w1 | w2 | w3) != 0 || keyTexts[row] == null);
     }
 
     private void setKey(final int row, final StoreKey key)
     {
-        final int b = row * 4;
+        final int b = row * STRIDE + KEY;
         keyTexts[row] = key.text();
         for (int i = 0; i < 4; i++)
         {
-            keyWords[b + i] = key.word(i);
+            hot[b + i] = key.word(i);
         }
     }
 
