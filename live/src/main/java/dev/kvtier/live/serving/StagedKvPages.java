@@ -5,6 +5,7 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.KvPagePattern;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.NodeContext;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.LocalSlice;
 
 import java.nio.ByteBuffer;
@@ -50,21 +51,21 @@ final class StagedKvPages implements KvPages
     }
 
     @Override
-    public List<LocalSlice> writeSources(final List<String> keys)
+    public List<LocalSlice> writeSources(final List<StoreKey> keys)
     {
         final int n = keys.size();
         grow(writes, writeSlices, n);
         for (int i = 0; i < n; i++)
         {
-            pattern.fill(writes.get(i), 0, keys.get(i));
+            pattern.fill(writes.get(i), 0, keys.get(i).toString());
         }
         return writeSlices.subList(0, n);
     }
 
     @Override
-    public boolean verify(final int slot, final String key)
+    public boolean verify(final int slot, final StoreKey key)
     {
-        return pattern.matches(reads.get(slot), 0, key);
+        return pattern.matches(reads.get(slot), 0, key.toString());
     }
 
     /** Staging bytes held now. */

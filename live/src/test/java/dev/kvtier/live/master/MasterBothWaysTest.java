@@ -7,6 +7,7 @@ import dev.kvtier.model.store.MasterReply;
 import dev.kvtier.model.store.MasterRequest;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.sim.runtime.SimRuntime;
 import dev.kvtier.transport.sim.LatencyNetwork;
 import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
@@ -51,11 +52,11 @@ class MasterBothWaysTest
         s.add(new MasterRequest.ExistKey(10, "a"));
         s.add(new MasterRequest.Remove(11, "a", false));
         s.add(new MasterRequest.GetSize(12, "a"));
-        s.add(new MasterRequest.BatchPutStart(13, CLIENT, List.of("b", "c", "huge"), List.of(MIB, 2 * MIB, 128 * MIB),
-            one));
-        s.add(new MasterRequest.BatchPutEnd(14, CLIENT, List.of("b", "c")));
-        s.add(new MasterRequest.BatchExistKey(15, List.of("a", "b", "c", "d")));
-        s.add(new MasterRequest.BatchGetReplicaList(16, List.of("c", "d")));
+        s.add(new MasterRequest.BatchPutStart(13, CLIENT, StoreKey.of(List.of("b", "c", "huge")),
+            List.of(MIB, 2 * MIB, 128 * MIB), one));
+        s.add(new MasterRequest.BatchPutEnd(14, CLIENT, StoreKey.of(List.of("b", "c"))));
+        s.add(new MasterRequest.BatchExistKey(15, StoreKey.of(List.of("a", "b", "c", "d"))));
+        s.add(new MasterRequest.BatchGetReplicaList(16, StoreKey.of(List.of("c", "d"))));
         s.add(new MasterRequest.PutStart(17, CLIENT, "z", MIB, one));
         s.add(new MasterRequest.PutRevoke(18, CLIENT, "z"));
         s.add(new MasterRequest.RemoveByRegex(19, "^[bc]$", true));

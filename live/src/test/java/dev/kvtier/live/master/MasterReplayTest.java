@@ -14,6 +14,7 @@ import dev.kvtier.model.store.MasterRequest;
 import dev.kvtier.model.store.MasterService;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.sim.runtime.InputReplay;
 import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -144,22 +145,22 @@ class MasterReplayTest
                 client.call(id -> new MasterRequest.Ping(id, CLIENT_B));
             }
             client.call(id -> new MasterRequest.GetReplicaList(id, "k3"));
-            client.call(id -> new MasterRequest.BatchGetReplicaList(id, List.of("k4", "k5", "absent")));
+            client.call(id -> new MasterRequest.BatchGetReplicaList(id, StoreKey.of(List.of("k4", "k5", "absent"))));
             // 30 of 32 MiB is past the 90% watermark: the 10 ms eviction timer must drop objects
             pingUntil(master, client, true, s -> s.counters().evictedKeys() > 0);
             // client B stops pinging: the 1 s client monitor expires it after 800 ms, unmounting its segment
             pingUntil(master, client, false, s -> s.liveClients() == 1);
             client.call(id -> new MasterRequest.Ping(id, CLIENT_B));
             client.call(id -> new MasterRequest.ReMountSegment(id, List.of(SEGMENT_B), CLIENT_B));
-            client.call(id -> new MasterRequest.BatchPutStart(id, CLIENT_B, List.of("b1", "b2", "huge"),
+            client.call(id -> new MasterRequest.BatchPutStart(id, CLIENT_B, StoreKey.of(List.of("b1", "b2", "huge")),
                 List.of(MIB, 2 * MIB, 64 * MIB), one));
-            client.call(id -> new MasterRequest.BatchPutEnd(id, CLIENT_B, List.of("b1", "b2")));
-            client.call(id -> new MasterRequest.BatchExistKey(id, List.of("k0", "k29", "b1", "huge")));
+            client.call(id -> new MasterRequest.BatchPutEnd(id, CLIENT_B, StoreKey.of(List.of("b1", "b2"))));
+            client.call(id -> new MasterRequest.BatchExistKey(id, StoreKey.of(List.of("k0", "k29", "b1", "huge"))));
             client.call(id -> new MasterRequest.Remove(id, "k29", false));
             client.call(id -> new MasterRequest.Remove(id, "k28", true));
             client.call(id -> new MasterRequest.GetReplicaList(id, "b1"));
             client.call(id -> new MasterRequest.Remove(id, "b1", false));
-            client.call(id -> new MasterRequest.BatchRemove(id, List.of("k27", "absent"), true));
+            client.call(id -> new MasterRequest.BatchRemove(id, StoreKey.of(List.of("k27", "absent")), true));
             client.call(id -> new MasterRequest.RemoveByRegex(id, "^k1[0-4]$", true));
             client.call(id -> new MasterRequest.GetSize(id, "b2"));
             client.call(id -> new MasterRequest.GetReplicaList(id, "never-put"));

@@ -4,6 +4,7 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.HiRadixCache;
 import dev.kvtier.model.hicache.PageChain;
 import dev.kvtier.model.store.ReplicateConfig;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class BackupController
 {
-    private record BackupOp(int[] pages, List<String> rawKeys, boolean pinned)
+    private record BackupOp(int[] pages, List<StoreKey> rawKeys, boolean pinned)
     {
     }
 
@@ -50,13 +51,13 @@ final class BackupController
         {
             cache.protectHost(p);
         }
-        final List<String> names = new ArrayList<>(n);
+        final List<StoreKey> names = new ArrayList<>(n);
         int at = 0;
         for (final int p : copy)
         {
             // the cache hands pages over in chain order, so each is found at or after the previous one
             at = chain.indexOf(p, at);
-            names.add(chain.key(at));
+            names.add(chain.storeKey(at));
         }
         queue.add(new BackupOp(copy, names, true));
         pagesPending += names.size();
@@ -64,7 +65,7 @@ final class BackupController
     }
 
     /** Writes pages that exist only as staging (decode offload): no pins, keys given directly. */
-    void offload(final List<String> keys)
+    void offload(final List<StoreKey> keys)
     {
         queue.add(new BackupOp(new int[0], keys, false));
         pagesPending += keys.size();
@@ -101,10 +102,10 @@ final class BackupController
             finish(op);
             return;
         }
-        final List<String> keys = op.rawKeys.subList(from, to);
+        final List<StoreKey> keys = op.rawKeys.subList(from, to);
         store.batchExists(keys, exists ->
         {
-            final List<String> missing = new ArrayList<>();
+            final List<StoreKey> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++)
             {
                 if (exists[i] <= 0)

@@ -1,5 +1,6 @@
 package dev.kvtier.model.engine;
 
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.LocalSlice;
 
 import java.util.List;
@@ -20,8 +21,8 @@ public interface KvPages
     List<LocalSlice> readTargets(int n);
 
     /** Prepares the write batch's pages (slot {@code i} holds the bytes of {@code keys.get(i)}) and names them. */
-    List<LocalSlice> writeSources(List<String> keys);
+    List<LocalSlice> writeSources(List<StoreKey> keys);
 
     /** Whether the page read into slot {@code slot} holds the bytes of {@code key}. */
-    boolean verify(int slot, String key);
+    boolean verify(int slot, StoreKey key);
 }

@@ -9,6 +9,7 @@ import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.Result;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayDeque;
@@ -203,7 +204,7 @@ final class PrefetchController
     {
         final int from = op.start + found;
         final int to = Math.min(op.start + op.requested, from + HiCacheConfig.STORAGE_BATCH_PAGES);
-        final List<String> keys = keys(op, from, to);
+        final List<StoreKey> keys = keys(op, from, to);
         store.batchExists(keys, exists ->
         {
             int consecutive = 0;
@@ -261,7 +262,7 @@ final class PrefetchController
     {
         final int from = op.start + op.completedPages;
         final int to = Math.min(op.start + op.hitPages, from + HiCacheConfig.STORAGE_BATCH_PAGES);
-        final List<String> keys = keys(op, from, to);
+        final List<StoreKey> keys = keys(op, from, to);
         store.batchQuery(keys, lookups ->
         {
             // only the consecutive run of stored pages from the start is usable as a prefix
@@ -319,13 +320,13 @@ final class PrefetchController
         pumpIo();
     }
 
-    private List<String> keys(final PrefetchOp op, final int from, final int to)
+    private List<StoreKey> keys(final PrefetchOp op, final int from, final int to)
     {
         final PageChain chain = op.job.request.chain();
-        final List<String> keys = new ArrayList<>(to - from);
+        final List<StoreKey> keys = new ArrayList<>(to - from);
         for (int i = from; i < to; i++)
         {
-            keys.add(chain.key(i));
+            keys.add(chain.storeKey(i));
         }
         return keys;
     }

@@ -10,6 +10,7 @@ import dev.kvtier.model.node.Node;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.StoreClient;
 
 import java.util.ArrayList;
@@ -296,10 +297,10 @@ public final class ServingWorker implements Node
             final int pages = total / pageSize - input / pageSize;
             if (pages > 0)
             {
-                final List<String> keys = new ArrayList<>(pages);
+                final List<StoreKey> keys = new ArrayList<>(pages);
                 for (int j = 0; j < pages; j++)
                 {
-                    keys.add("offload-" + job.request.id() + "-" + j);
+                    keys.add(StoreKey.of("offload-" + job.request.id() + "-" + j));
                 }
                 stats.offloadPages += pages;
                 backup.offload(keys);

@@ -4,6 +4,7 @@ import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 import dev.kvtier.model.store.client.LocalSlice;
 
 import java.util.Collections;
@@ -67,13 +68,13 @@ public interface WorkerMemory
                 }
 
                 @Override
-                public List<LocalSlice> writeSources(final List<String> keys)
+                public List<LocalSlice> writeSources(final List<StoreKey> keys)
                 {
                     return Collections.nCopies(keys.size(), slice);
                 }
 
                 @Override
-                public boolean verify(final int slot, final String key)
+                public boolean verify(final int slot, final StoreKey key)
                 {
                     return true;
                 }

@@ -1,5 +1,7 @@
 package dev.kvtier.model.hicache;
 
+import dev.kvtier.model.store.StoreKey;
+
 import java.util.Arrays;
 
 /**
@@ -10,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Immutable and shared: the arrays are neither copied nor mutated. A builder that knows many pages (the
  * simulator's catalog, a front end's chain builder) gives its chains one array of digests by page id, 32 bytes a
- * page, and the 64-character key is made by {@link #key} only where it leaves for the store: a trace of 18 million
+ * page, and the 64-character key is made by {@link #key} only where it leaves the process (the store calls carry
+ * the digest as a {@link StoreKey}): a trace of 18 million
  * distinct pages held as key strings took 2.7 GB, as digests 0.6 GB. A recorded run's keys, which need not be
  * digests, are kept as the strings they were.
  */
@@ -102,6 +105,15 @@ public final class PageChain
     {
         return keys != null ? keys[index]
             : PageHasher.hex(digests, ids[index] * PageHasher.DIGEST_BYTES, PageHasher.DIGEST_BYTES);
+    }
+
+    /**
+     * The store key of the chain's page at {@code index}: its digest as it is (no hex is made), or the recorded key.
+     */
+    public StoreKey storeKey(final int index)
+    {
+        return keys != null ? StoreKey.of(keys[index])
+            : StoreKey.ofDigest(digests, ids[index] * PageHasher.DIGEST_BYTES);
     }
 
     /**

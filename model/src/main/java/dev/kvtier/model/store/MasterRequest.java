@@ -6,52 +6,84 @@ import java.util.List;
 
 /**
  * The master's RPCs as messages. Every request carries an id that its {@link MasterReply} echoes, so a client can
- * pipeline requests over one connection (live) or one simulated link (sim).
+ * pipeline requests over one connection (live) or one simulated link (sim). Keys are {@link StoreKey}s: a page's
+ * digest travels as its four longs in the simulator, and as its hex on the wire.
  */
 public sealed interface MasterRequest extends Message
 {
     long requestId();
 
-    record PutStart(long requestId, long clientId, String key, long length, ReplicateConfig config)
+    record PutStart(long requestId, long clientId, StoreKey key, long length, ReplicateConfig config)
         implements MasterRequest
     {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public PutStart(final long requestId, final long clientId, final String key, final long length,
+            final ReplicateConfig config)
+        {
+            this(requestId, clientId, StoreKey.of(key), length, config);
+        }
     }
 
-    record PutEnd(long requestId, long clientId, String key) implements MasterRequest
+    record PutEnd(long requestId, long clientId, StoreKey key) implements MasterRequest
+    {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public PutEnd(final long requestId, final long clientId, final String key)
+        {
+            this(requestId, clientId, StoreKey.of(key));
+        }
+    }
+
+    record PutRevoke(long requestId, long clientId, StoreKey key) implements MasterRequest
+    {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public PutRevoke(final long requestId, final long clientId, final String key)
+        {
+            this(requestId, clientId, StoreKey.of(key));
+        }
+    }
+
+    record GetReplicaList(long requestId, StoreKey key) implements MasterRequest
+    {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public GetReplicaList(final long requestId, final String key)
+        {
+            this(requestId, StoreKey.of(key));
+        }
+    }
+
+    record ExistKey(long requestId, StoreKey key) implements MasterRequest
+    {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public ExistKey(final long requestId, final String key)
+        {
+            this(requestId, StoreKey.of(key));
+        }
+    }
+
+    record BatchExistKey(long requestId, List<StoreKey> keys) implements MasterRequest
     {
     }
 
-    record PutRevoke(long requestId, long clientId, String key) implements MasterRequest
-    {
-    }
-
-    record GetReplicaList(long requestId, String key) implements MasterRequest
-    {
-    }
-
-    record ExistKey(long requestId, String key) implements MasterRequest
-    {
-    }
-
-    record BatchExistKey(long requestId, List<String> keys) implements MasterRequest
-    {
-    }
-
-    record BatchPutStart(long requestId, long clientId, List<String> keys, List<Long> lengths,
+    record BatchPutStart(long requestId, long clientId, List<StoreKey> keys, List<Long> lengths,
         ReplicateConfig config) implements MasterRequest
     {
     }
 
-    record BatchPutEnd(long requestId, long clientId, List<String> keys) implements MasterRequest
+    record BatchPutEnd(long requestId, long clientId, List<StoreKey> keys) implements MasterRequest
     {
     }
 
-    record BatchGetReplicaList(long requestId, List<String> keys) implements MasterRequest
+    record BatchGetReplicaList(long requestId, List<StoreKey> keys) implements MasterRequest
     {
     }
 
-    record Remove(long requestId, String key, boolean force) implements MasterRequest
+    record Remove(long requestId, StoreKey key, boolean force) implements MasterRequest
     {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public Remove(final long requestId, final String key, final boolean force)
+        {
+            this(requestId, StoreKey.of(key), force);
+        }
     }
 
     record RemoveByRegex(long requestId, String regex, boolean force) implements MasterRequest
@@ -78,15 +110,20 @@ public sealed interface MasterRequest extends Message
     {
     }
 
-    record GetSize(long requestId, String key) implements MasterRequest
+    record GetSize(long requestId, StoreKey key) implements MasterRequest
+    {
+        /** The key named by a string (see {@link StoreKey#of(String)}). */
+        public GetSize(final long requestId, final String key)
+        {
+            this(requestId, StoreKey.of(key));
+        }
+    }
+
+    record BatchPutRevoke(long requestId, long clientId, List<StoreKey> keys) implements MasterRequest
     {
     }
 
-    record BatchPutRevoke(long requestId, long clientId, List<String> keys) implements MasterRequest
-    {
-    }
-
-    record BatchRemove(long requestId, List<String> keys, boolean force) implements MasterRequest
+    record BatchRemove(long requestId, List<StoreKey> keys, boolean force) implements MasterRequest
     {
     }
 }

@@ -54,7 +54,7 @@ public final class MasterService
     // ---- writes -----------------------------------------------------------------------------------------------
 
     /** Allocates replicas for a new object; they stay PROCESSING until {@link #putEnd}. */
-    public Result<List<ReplicaDescriptor>> putStart(final long clientId, final String key, final long length,
+    public Result<List<ReplicaDescriptor>> putStart(final long clientId, final StoreKey key, final long length,
         final ReplicateConfig cfg, final long nowMs)
     {
         counters.putStart++;
@@ -102,7 +102,7 @@ public final class MasterService
     }
 
     /** Marks the writer's replicas COMPLETE; the object becomes readable and, with no lease, evictable at once. */
-    public Result<Void> putEnd(final long clientId, final String key, final long nowMs)
+    public Result<Void> putEnd(final long clientId, final StoreKey key, final long nowMs)
     {
         final int row = objects.find(key);
         final ErrorCode denied = writerCheck(row, clientId);
@@ -130,7 +130,7 @@ public final class MasterService
     }
 
     /** Abandons an unfinished write: its PROCESSING replicas are freed at once. */
-    public Result<Void> putRevoke(final long clientId, final String key, final long nowMs)
+    public Result<Void> putRevoke(final long clientId, final StoreKey key, final long nowMs)
     {
         final int row = objects.find(key);
         final ErrorCode denied = writerCheck(row, clientId);
@@ -173,7 +173,7 @@ public final class MasterService
     // ---- reads ------------------------------------------------------------------------------------------------
 
     /** Readable replicas of a key; grants a read lease of {@code default_kv_lease_ttl}. */
-    public Result<List<ReplicaDescriptor>> getReplicaList(final String key, final long nowMs)
+    public Result<List<ReplicaDescriptor>> getReplicaList(final StoreKey key, final long nowMs)
     {
         counters.getReplicaList++;
         final int row = objects.find(key);
@@ -191,7 +191,7 @@ public final class MasterService
     }
 
     /** Whether a readable replica exists; grants a lease, as upstream does, unless {@code grantLease} is false. */
-    public boolean existKey(final String key, final long nowMs, final boolean grantLease)
+    public boolean existKey(final StoreKey key, final long nowMs, final boolean grantLease)
     {
         counters.existKey++;
         final int row = objects.find(key);
@@ -206,10 +206,10 @@ public final class MasterService
         return true;
     }
 
-    public List<Boolean> batchExistKey(final List<String> keys, final long nowMs)
+    public List<Boolean> batchExistKey(final List<StoreKey> keys, final long nowMs)
     {
         final List<Boolean> out = new ArrayList<>(keys.size());
-        for (final String k : keys)
+        for (final StoreKey k : keys)
         {
             out.add(existKey(k, nowMs, true));
         }
@@ -217,7 +217,7 @@ public final class MasterService
     }
 
     /** Object size in bytes, without granting a lease (an admin-style query). */
-    public Result<Long> getSize(final String key)
+    public Result<Long> getSize(final StoreKey key)
     {
         final int row = objects.find(key);
         return row < 0 || !objects.hasFlag(row, ObjectTable.ANY_COMPLETE) ? Result.fail(ErrorCode.OBJECT_NOT_FOUND)
@@ -232,7 +232,7 @@ public final class MasterService
     // ---- removal ----------------------------------------------------------------------------------------------
 
     /** Removes one object; a lease (or hard pin) blocks it unless forced, and unfinished writes always do. */
-    public Result<Void> remove(final String key, final boolean force, final long nowMs)
+    public Result<Void> remove(final StoreKey key, final boolean force, final long nowMs)
     {
         final int row = objects.find(key);
         if (row < 0)
@@ -256,9 +256,9 @@ public final class MasterService
     {
         final Pattern p = Pattern.compile(regex);
         long n = 0;
-        for (final String key : objects.keySnapshot())
+        for (final StoreKey key : objects.keySnapshot())
         {
-            if (p.matcher(key).matches() && remove(key, force, nowMs).isOk())
+            if (p.matcher(key.toString()).matches() && remove(key, force, nowMs).isOk())
             {
                 n++;
             }
@@ -270,7 +270,7 @@ public final class MasterService
     public long removeAll(final boolean force, final long nowMs)
     {
         long n = 0;
-        for (final String key : objects.keySnapshot())
+        for (final StoreKey key : objects.keySnapshot())
         {
             final int row = objects.find(key);
             if (objects.hasFlag(row, ObjectTable.COMPLETE) && (force || objects.leaseMs(row) <= nowMs))
@@ -284,7 +284,7 @@ public final class MasterService
 
     // ---- batch variants: per-key results, in key order ---------------------------------------------------------
 
-    public List<Result<List<ReplicaDescriptor>>> batchPutStart(final long clientId, final List<String> keys,
+    public List<Result<List<ReplicaDescriptor>>> batchPutStart(final long clientId, final List<StoreKey> keys,
         final List<Long> lengths, final ReplicateConfig cfg, final long nowMs)
     {
         final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
@@ -295,40 +295,40 @@ public final class MasterService
         return out;
     }
 
-    public List<Result<Void>> batchPutEnd(final long clientId, final List<String> keys, final long nowMs)
+    public List<Result<Void>> batchPutEnd(final long clientId, final List<StoreKey> keys, final long nowMs)
     {
         final List<Result<Void>> out = new ArrayList<>(keys.size());
-        for (final String k : keys)
+        for (final StoreKey k : keys)
         {
             out.add(putEnd(clientId, k, nowMs));
         }
         return out;
     }
 
-    public List<Result<Void>> batchPutRevoke(final long clientId, final List<String> keys, final long nowMs)
+    public List<Result<Void>> batchPutRevoke(final long clientId, final List<StoreKey> keys, final long nowMs)
     {
         final List<Result<Void>> out = new ArrayList<>(keys.size());
-        for (final String k : keys)
+        for (final StoreKey k : keys)
         {
             out.add(putRevoke(clientId, k, nowMs));
         }
         return out;
     }
 
-    public List<Result<List<ReplicaDescriptor>>> batchGetReplicaList(final List<String> keys, final long nowMs)
+    public List<Result<List<ReplicaDescriptor>>> batchGetReplicaList(final List<StoreKey> keys, final long nowMs)
     {
         final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
-        for (final String k : keys)
+        for (final StoreKey k : keys)
         {
             out.add(getReplicaList(k, nowMs));
         }
         return out;
     }
 
-    public List<Result<Void>> batchRemove(final List<String> keys, final boolean force, final long nowMs)
+    public List<Result<Void>> batchRemove(final List<StoreKey> keys, final boolean force, final long nowMs)
     {
         final List<Result<Void>> out = new ArrayList<>(keys.size());
-        for (final String k : keys)
+        for (final StoreKey k : keys)
         {
             out.add(remove(k, force, nowMs));
         }
@@ -440,7 +440,7 @@ public final class MasterService
     {
         segments.unmount(segmentId);
         final ReplicaPool pool = objects.replicas();
-        for (final String key : objects.keySnapshot())
+        for (final StoreKey key : objects.keySnapshot())
         {
             final int row = objects.find(key);
             if (objects.removeReplicasIf(row, e -> pool.segmentId(e) == segmentId) > 0)
@@ -471,13 +471,13 @@ public final class MasterService
         }
         counters.evictionAttempts++;
         final WatermarkEviction plan = WatermarkEviction.plan(objects, used, config, nowMs, evictionScratch);
-        final List<String> victims = plan.victims();
+        final List<StoreKey> victims = plan.victims();
         for (int v = 0; v < victims.size(); v++)
         {
-            final String key = victims.get(v);
-            // keys are unique in the table, so the planned row still holds this very string unless it moved
+            final StoreKey key = victims.get(v);
+            // keys are unique in the table, so the planned row still holds this key unless it moved
             final int planned = plan.rows()[v];
-            final int row = planned < objects.size() && objects.key(planned) == key ? planned : objects.find(key);
+            final int row = planned < objects.size() && objects.holds(planned, key) ? planned : objects.find(key);
             counters.evictedKeys++;
             counters.evictedBytes += objects.size(row);
             drop(row);
@@ -503,6 +503,54 @@ public final class MasterService
                 counters.putStartReleased++;
             }
         }
+    }
+
+    // ---- keys named by strings (the wire's and an operator's form; each is the StoreKey operation) ---------------
+
+    public Result<List<ReplicaDescriptor>> putStart(final long clientId, final String key, final long length,
+        final ReplicateConfig cfg, final long nowMs)
+    {
+        return putStart(clientId, key == null ? null : StoreKey.of(key), length, cfg, nowMs);
+    }
+
+    public Result<Void> putEnd(final long clientId, final String key, final long nowMs)
+    {
+        return putEnd(clientId, StoreKey.of(key), nowMs);
+    }
+
+    public Result<Void> putRevoke(final long clientId, final String key, final long nowMs)
+    {
+        return putRevoke(clientId, StoreKey.of(key), nowMs);
+    }
+
+    public Result<List<ReplicaDescriptor>> getReplicaList(final String key, final long nowMs)
+    {
+        return getReplicaList(StoreKey.of(key), nowMs);
+    }
+
+    public boolean existKey(final String key, final long nowMs, final boolean grantLease)
+    {
+        return existKey(StoreKey.of(key), nowMs, grantLease);
+    }
+
+    public Result<Long> getSize(final String key)
+    {
+        return getSize(StoreKey.of(key));
+    }
+
+    public Result<Void> remove(final String key, final boolean force, final long nowMs)
+    {
+        return remove(StoreKey.of(key), force, nowMs);
+    }
+
+    public List<ReplicaDescriptor> queryKey(final String key)
+    {
+        return queryKey(StoreKey.of(key));
+    }
+
+    public boolean leaseActive(final String key, final long nowMs)
+    {
+        return leaseActive(StoreKey.of(key), nowMs);
     }
 
     // ---- helpers and introspection ----------------------------------------------------------------------------
@@ -571,13 +619,13 @@ public final class MasterService
     /** Every key in the table, sorted (a read-only view for comparing two masters' states). */
     public List<String> keys()
     {
-        final List<String> out = objects.keySnapshot();
+        final List<String> out = StoreKey.texts(objects.keySnapshot());
         java.util.Collections.sort(out);
         return out;
     }
 
     /** Every replica of a key, readable or not (admin view, no lease). */
-    public List<ReplicaDescriptor> queryKey(final String key)
+    public List<ReplicaDescriptor> queryKey(final StoreKey key)
     {
         final int row = objects.find(key);
         return row < 0 ? List.of() : describe(row, false);
@@ -595,7 +643,7 @@ public final class MasterService
     }
 
     /** Whether a key's lease is active now. */
-    public boolean leaseActive(final String key, final long nowMs)
+    public boolean leaseActive(final StoreKey key, final long nowMs)
     {
         final int row = objects.find(key);
         return row >= 0 && objects.leaseMs(row) > nowMs;

@@ -12,8 +12,9 @@ import java.util.function.IntPredicate;
  * holds hundreds of thousands of objects that live for minutes; as Java objects (object, replica, list) they were
  * most of what the collector copied during a serving run, and an existence check touched five cache lines. Here
  * an object is a row: the fields every lookup and the eviction scan read (lease, soft-pin deadline, state,
- * replica chain, size) sit together in one 32-byte record, the rest in columns, the key in a {@code String[]},
- * and replicas in a {@link ReplicaPool}.
+ * replica chain, size) sit together in one 64-byte record with the key's digest as four longs (a string key's
+ * string in a column), so a lookup that finds its key has the fields it reads next in the same or the adjacent
+ * cache line; the rest sit in columns, and replicas in a {@link ReplicaPool}.
  *
  * <p>Rows are dense, {@code 0 <= row < size()}: removing a row moves the last one into its place, so a row number
  * is only good until the next removal. Code that removes while it walks holds keys ({@link #keySnapshot}) and
@@ -26,19 +27,22 @@ final class ObjectTable
     static final int HARD_PIN = 2;
     /** At least one replica complete: readable. */
     static final int ANY_COMPLETE = 4;
-    static final int STRIDE = 4;
+    static final int STRIDE = 8;
     static final int LEASE = 0;
     static final int SOFT_PIN = 1;
     /** State bits in the low byte, replica count in the next 24 bits, the replica chain's head above. */
     static final int STATE = 2;
     private static final int SIZE = 3;
+    /** A digest key's four words ({@link StoreKey#word}), beside the fields a lookup reads next; 0 for a string key. */
+    private static final int KEY = 4;
     private static final int EMPTY = 0;
 
     /** Pairs per slot: the key's hash, then row + 1 (0 = empty). Probes compare ints before touching a key. */
     private int[] slots = new int[2 * 2048];
     private int slotMask = 2047;
     private long[] hot = new long[1024 * STRIDE];
-    private String[] keys = new String[1024];
+    /** A string key's string per row; null for a digest key. */
+    private String[] keyTexts = new String[1024];
     /** Where each row's pair sits in {@link #slots}: a removal finds its slot and the moved last row's without
      * reading either key (two strings, each a cache miss, and a probe each, for every object evicted). */
     private int[] slotOfRow = new int[1024];
@@ -54,7 +58,7 @@ final class ObjectTable
     }
 
     /** The row of {@code key}, or -1. */
-    int find(final String key)
+    int find(final StoreKey key)
     {
         final int h = key.hashCode();
         int i = spread(h) & slotMask;
@@ -63,8 +67,7 @@ final class ObjectTable
         {
             if (slots[2 * i] == h)
             {
-                final String k = keys[row - 1];
-                if (k == key || k.equals(key))
+                if (holds(row - 1, key))
                 {
                     return row - 1;
                 }
@@ -75,7 +78,7 @@ final class ObjectTable
     }
 
     /** Adds an object with no replicas under a key that is not present; returns its row. */
-    int insert(final String key, final long clientId, final long size, final long putStartMs,
+    int insert(final StoreKey key, final long clientId, final long size, final long putStartMs,
         final boolean hardPin, final long softPinTtlMs)
     {
         if ((this.size + 1) * 2 > slotMask + 1)
@@ -92,18 +95,18 @@ final class ObjectTable
             }
         }
         final int row = this.size++;
-        if (row == keys.length)
+        if (row == keyTexts.length)
         {
-            final int n = keys.length * 2;
+            final int n = keyTexts.length * 2;
             hot = Arrays.copyOf(hot, n * STRIDE);
-            keys = Arrays.copyOf(keys, n);
+            keyTexts = Arrays.copyOf(keyTexts, n);
             slotOfRow = Arrays.copyOf(slotOfRow, n);
             clientIds = Arrays.copyOf(clientIds, n);
             putStarts = Arrays.copyOf(putStarts, n);
             softPinTtls = Arrays.copyOf(softPinTtls, n);
         }
         place(key.hashCode(), row);
-        keys[row] = key;
+        setKey(row, key);
         clientIds[row] = clientId;
         putStarts[row] = putStartMs;
         softPinTtls[row] = softPinTtlMs;
@@ -130,19 +133,50 @@ final class ObjectTable
         {
             repoint(last, row);
             System.arraycopy(hot, last * STRIDE, hot, row * STRIDE, STRIDE);
-            keys[row] = keys[last];
+            keyTexts[row] = keyTexts[last];
             clientIds[row] = clientIds[last];
             putStarts[row] = putStarts[last];
             softPinTtls[row] = softPinTtls[last];
         }
-        keys[last] = null;
+        keyTexts[last] = null;
     }
 
     // ---- fields ---------------------------------------------------------------------------------------------------
 
-    String key(final int row)
+    /** The key of a row (made from its columns: a new object equal to the one inserted). */
+    StoreKey key(final int row)
     {
-        return keys[row];
+        final String text = keyTexts[row];
+        final int b = row * STRIDE + KEY;
+        return text != null ? StoreKey.of(text) : StoreKey.ofWords(hot[b], hot[b + 1], hot[b + 2], hot[b + 3]);
+    }
+
+    /** Whether {@code row} holds {@code key}: four longs compared for a digest key, the strings for another. */
+    boolean holds(final int row, final StoreKey key)
+    {
+        final String text = key.text();
+        if (text != null)
+        {
+            return text.equals(keyTexts[row]);
+        }
+        final int b = row * STRIDE + KEY;
+        final long w0 = key.word(0);
+        final long w1 = key.word(1);
+        final long w2 = key.word(2);
+        final long w3 = key.word(3);
+        // a string key's row holds zero words, so only the all-zero digest needs the string column read
+        return hot[b] == w0 && hot[b + 1] == w1 && hot[b + 2] == w2 && hot[b + 3] == w3
+            && ((w0 | w1 | w2 | w3) != 0 || keyTexts[row] == null);
+    }
+
+    private void setKey(final int row, final StoreKey key)
+    {
+        final int b = row * STRIDE + KEY;
+        keyTexts[row] = key.text();
+        for (int i = 0; i < 4; i++)
+        {
+            hot[b + i] = key.word(i);
+        }
     }
 
     long clientId(final int row)
@@ -357,14 +391,14 @@ final class ObjectTable
     }
 
     /** The keys in index order, safe to walk while removing. */
-    List<String> keySnapshot()
+    List<StoreKey> keySnapshot()
     {
-        final List<String> out = new ArrayList<>(size);
+        final List<StoreKey> out = new ArrayList<>(size);
         for (int i = 1; i < slots.length; i += 2)
         {
             if (slots[i] != EMPTY)
             {
-                out.add(keys[slots[i] - 1]);
+                out.add(key(slots[i] - 1));
             }
         }
         return out;

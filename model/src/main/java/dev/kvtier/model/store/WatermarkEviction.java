@@ -14,7 +14,7 @@ import java.util.List;
  * others are removed); {@code rows[i]} is where victim {@code i} was when planned, which stays true unless a removal
  * moved the table's last row into a hole, so most victims need no lookup by key.
  */
-record WatermarkEviction(List<String> victims, int[] rows)
+record WatermarkEviction(List<StoreKey> victims, int[] rows)
 {
 
     /** Arrays reused from one pass to the next: a pass may visit hundreds of thousands of objects. */
@@ -78,13 +78,13 @@ record WatermarkEviction(List<String> victims, int[] rows)
         final long ideal = (long)Math.ceil(evictable * target);
         final long minimum = (long)Math.ceil(evictable * lowerbound);
         // pass 1 takes up to the target, ties included, of the ordinary candidates: size the list for that at once
-        final List<String> victims = new ArrayList<>((int)Math.min(ordinaryCount, Math.max(ideal, 0)));
+        final List<StoreKey> victims = new ArrayList<>((int)Math.min(ordinaryCount, Math.max(ideal, 0)));
         final int[] rows = scratch.victimRows;
         takeOldest(objects, ordinary, ordinaryCount, leases, scratch.selection, ideal, victims, rows);
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
-                .thenComparing(objects::key));
+                .thenComparing((Integer row) -> objects.key(row).toString()));
             for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)
             {
                 rows[victims.size()] = softPinned.get(i);
@@ -99,7 +99,7 @@ record WatermarkEviction(List<String> victims, int[] rows)
      * the set is "lease at or before the limit-th smallest lease", found by selection in O(n) rather than a sort.
      */
     private static void takeOldest(final ObjectTable objects, final int[] candidates, final int count,
-        final long[] leases, final long[] selection, final long limit, final List<String> out, final int[] rows)
+        final long[] leases, final long[] selection, final long limit, final List<StoreKey> out, final int[] rows)
     {
         if (limit <= 0 || count == 0)
         {

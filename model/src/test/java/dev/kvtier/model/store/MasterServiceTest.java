@@ -338,16 +338,17 @@ class MasterServiceTest
     @Test
     void batchVariantsShouldAnswerPerKey()
     {
-        final List<Result<List<ReplicaDescriptor>>> started = master.batchPutStart(CLIENT, List.of("a", "b", ""),
-            List.of(MB, MB, MB), ReplicateConfig.defaults(), 0);
+        final List<Result<List<ReplicaDescriptor>>> started = master.batchPutStart(CLIENT,
+            StoreKey.of(List.of("a", "b", "")), List.of(MB, MB, MB), ReplicateConfig.defaults(), 0);
         assertThat(started).extracting(Result::error)
             .containsExactly(ErrorCode.OK, ErrorCode.OK, ErrorCode.INVALID_PARAMS);
-        assertThat(master.batchPutEnd(CLIENT, List.of("a"), 1)).extracting(Result::error).containsExactly(ErrorCode.OK);
-        assertThat(master.batchPutRevoke(CLIENT, List.of("b", "a"), 1)).extracting(Result::error)
+        assertThat(master.batchPutEnd(CLIENT, StoreKey.of(List.of("a")), 1)).extracting(Result::error)
+            .containsExactly(ErrorCode.OK);
+        assertThat(master.batchPutRevoke(CLIENT, StoreKey.of(List.of("b", "a")), 1)).extracting(Result::error)
             .containsExactly(ErrorCode.OK, ErrorCode.INVALID_WRITE);
-        assertThat(master.batchGetReplicaList(List.of("a", "b"), 2)).extracting(Result::error)
+        assertThat(master.batchGetReplicaList(StoreKey.of(List.of("a", "b")), 2)).extracting(Result::error)
             .containsExactly(ErrorCode.OK, ErrorCode.OBJECT_NOT_FOUND);
-        assertThat(master.batchRemove(List.of("a", "b"), true, 3)).extracting(Result::error)
+        assertThat(master.batchRemove(StoreKey.of(List.of("a", "b")), true, 3)).extracting(Result::error)
             .containsExactly(ErrorCode.OK, ErrorCode.OBJECT_NOT_FOUND);
     }
 

@@ -14,6 +14,7 @@ import dev.kvtier.model.store.ReplicaDescriptor;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Result;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -190,7 +191,7 @@ public final class StoreClient
      * Which of {@code keys} the store has (a complete replica): per key 1 or 0, or every key the negative code of a
      * failed call. Grants no read lease, as upstream's {@code batch_is_exist}.
      */
-    public void batchExists(final List<String> keys, final Consumer<long[]> onDone)
+    public void batchExists(final List<StoreKey> keys, final Consumer<long[]> onDone)
     {
         call(id -> new MasterRequest.BatchExistKey(id, keys), reply ->
         {
@@ -213,14 +214,14 @@ public final class StoreClient
     }
 
     /** 1 if {@code key} has a complete replica (granting a read lease, as upstream's is_exist), 0, or a code. */
-    public void exists(final String key, final java.util.function.LongConsumer onDone)
+    public void exists(final StoreKey key, final java.util.function.LongConsumer onDone)
     {
         call(id -> new MasterRequest.ExistKey(id, key), reply -> onDone.accept(reply.error() != ErrorCode.OK
             ? reply.error().code() : Boolean.TRUE.equals(reply.value()) ? 1 : 0));
     }
 
     /** The object's size in bytes, or a negative code. */
-    public void size(final String key, final java.util.function.LongConsumer onDone)
+    public void size(final StoreKey key, final java.util.function.LongConsumer onDone)
     {
         call(id -> new MasterRequest.GetSize(id, key), reply -> onDone.accept(count(reply)));
     }
@@ -233,7 +234,7 @@ public final class StoreClient
      * was written and PutRevoke for the others, so a failed put leaves neither a readable half-written object nor
      * reserved space behind. {@code onDone} gets 0 or a negative code per key.
      */
-    public void batchPut(final List<String> keys, final List<LocalSlice> sources, final ReplicateConfig config,
+    public void batchPut(final List<StoreKey> keys, final List<LocalSlice> sources, final ReplicateConfig config,
         final Consumer<int[]> onDone)
     {
         batchPut(keys, sources, config, false, onDone);
@@ -244,7 +245,7 @@ public final class StoreClient
      * single-key RPCs (PutStart, PutEnd, PutRevoke), as upstream's {@code put} does where {@code batch_put} uses
      * the batch ones, so the master's per-RPC counters read the same.
      */
-    public void batchPut(final List<String> keys, final List<LocalSlice> sources, final ReplicateConfig config,
+    public void batchPut(final List<StoreKey> keys, final List<LocalSlice> sources, final ReplicateConfig config,
         final boolean single, final Consumer<int[]> onDone)
     {
         final boolean one = single && keys.size() == 1;
@@ -302,11 +303,11 @@ public final class StoreClient
         });
     }
 
-    private void finishPut(final List<String> keys, final int[] codes, final boolean[] started,
+    private void finishPut(final List<StoreKey> keys, final int[] codes, final boolean[] started,
         final boolean one, final Consumer<int[]> onDone)
     {
-        final List<String> written = new ArrayList<>();
-        final List<String> failed = new ArrayList<>();
+        final List<StoreKey> written = new ArrayList<>();
+        final List<StoreKey> failed = new ArrayList<>();
         final int[] writtenAt = new int[keys.size()];
         final int[] failedAt = new int[keys.size()];
         for (int i = 0; i < keys.size(); i++)
@@ -405,14 +406,14 @@ public final class StoreClient
     // ---- get ------------------------------------------------------------------------------------------------
 
     /** Asks the master where {@code keys} are: per key a replica list or an error. */
-    public void batchQuery(final List<String> keys,
+    public void batchQuery(final List<StoreKey> keys,
         final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
     {
         batchQuery(keys, false, onDone);
     }
 
     /** As {@link #batchQuery(List, Consumer)}; with {@code single} one key asks GetReplicaList, as upstream's get. */
-    public void batchQuery(final List<String> keys, final boolean single,
+    public void batchQuery(final List<StoreKey> keys, final boolean single,
         final Consumer<List<Result<List<ReplicaDescriptor>>>> onDone)
     {
         final boolean one = single && keys.size() == 1;
@@ -439,13 +440,13 @@ public final class StoreClient
     }
 
     /** {@link #batchQuery} then {@link #batchRead}: per key the bytes read or a negative code. */
-    public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final Consumer<long[]> onDone)
+    public void batchGet(final List<StoreKey> keys, final List<LocalSlice> destinations, final Consumer<long[]> onDone)
     {
         batchGet(keys, destinations, false, onDone);
     }
 
     /** As {@link #batchGet(List, List, Consumer)}, with single-key RPCs for one key if {@code single}. */
-    public void batchGet(final List<String> keys, final List<LocalSlice> destinations, final boolean single,
+    public void batchGet(final List<StoreKey> keys, final List<LocalSlice> destinations, final boolean single,
         final Consumer<long[]> onDone)
     {
         batchQuery(keys, single, lookups ->
@@ -543,7 +544,7 @@ public final class StoreClient
     // ---- remove and size --------------------------------------------------------------------------------------
 
     /** Removes one key; {@code onDone} gets 0 or a negative code (-706 while leased, unless forced). */
-    public void remove(final String key, final boolean force, final IntConsumer onDone)
+    public void remove(final StoreKey key, final boolean force, final IntConsumer onDone)
     {
         call(id -> new MasterRequest.Remove(id, key, force), reply -> onDone.accept(reply.error().code()));
     }

@@ -8,6 +8,7 @@ import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferStatus;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 
 /**
  * A store client as a node of its own: it takes {@link StoreCommand}s from any sender, runs them through its
@@ -89,7 +90,7 @@ public final class StoreClientNode implements Node
         }
         else if (command instanceof StoreCommand.Put p)
         {
-            client.batchPut(p.keys(), p.sources(), p.config(), p.single(), codes ->
+            client.batchPut(StoreKey.of(p.keys()), p.sources(), p.config(), p.single(), codes ->
             {
                 final long[] out = new long[codes.length];
                 for (int i = 0; i < codes.length; i++)
@@ -101,19 +102,19 @@ public final class StoreClientNode implements Node
         }
         else if (command instanceof StoreCommand.Get g)
         {
-            client.batchGet(g.keys(), g.destinations(), g.single(), out -> reply(from, id, out));
+            client.batchGet(StoreKey.of(g.keys()), g.destinations(), g.single(), out -> reply(from, id, out));
         }
         else if (command instanceof StoreCommand.Exists e)
         {
-            client.batchExists(e.keys(), out -> reply(from, id, out));
+            client.batchExists(StoreKey.of(e.keys()), out -> reply(from, id, out));
         }
         else if (command instanceof StoreCommand.IsExist e)
         {
-            client.exists(e.key(), v -> reply(from, id, new long[] {v}));
+            client.exists(StoreKey.of(e.key()), v -> reply(from, id, new long[] {v}));
         }
         else if (command instanceof StoreCommand.GetSize g)
         {
-            client.size(g.key(), v -> reply(from, id, new long[] {v}));
+            client.size(StoreKey.of(g.key()), v -> reply(from, id, new long[] {v}));
         }
         else if (command instanceof StoreCommand.RemoveByRegex r)
         {
@@ -127,7 +128,7 @@ public final class StoreClientNode implements Node
         }
         else if (command instanceof StoreCommand.Remove r)
         {
-            client.remove(r.key(), r.force(), code -> reply(from, id, new long[] {code}));
+            client.remove(StoreKey.of(r.key()), r.force(), code -> reply(from, id, new long[] {code}));
         }
         else if (command instanceof StoreCommand.RemoveAll r)
         {

@@ -9,6 +9,7 @@ import dev.kvtier.model.store.ReplicaStatus;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Result;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,33 +72,33 @@ public final class MasterMessageCodec
         final int start = ControlFrame.begin(w, ControlFrame.KIND_REQUEST, typeOf(r), r.requestId(), timeoutMs);
         if (r instanceof MasterRequest.PutStart p)
         {
-            w.i64(p.clientId()).string(p.key()).i64(p.length());
+            w.i64(p.clientId()).string(p.key().toString()).i64(p.length());
             config(w, p.config());
         }
         else if (r instanceof MasterRequest.PutEnd p)
         {
-            w.i64(p.clientId()).string(p.key());
+            w.i64(p.clientId()).string(p.key().toString());
         }
         else if (r instanceof MasterRequest.PutRevoke p)
         {
-            w.i64(p.clientId()).string(p.key());
+            w.i64(p.clientId()).string(p.key().toString());
         }
         else if (r instanceof MasterRequest.GetReplicaList p)
         {
-            w.string(p.key());
+            w.string(p.key().toString());
         }
         else if (r instanceof MasterRequest.ExistKey p)
         {
-            w.string(p.key());
+            w.string(p.key().toString());
         }
         else if (r instanceof MasterRequest.BatchExistKey p)
         {
-            strings(w, p.keys());
+            keys(w, p.keys());
         }
         else if (r instanceof MasterRequest.BatchPutStart p)
         {
             w.i64(p.clientId());
-            strings(w, p.keys());
+            keys(w, p.keys());
             w.i32(p.lengths().size());
             for (final long len : p.lengths())
             {
@@ -108,15 +109,15 @@ public final class MasterMessageCodec
         else if (r instanceof MasterRequest.BatchPutEnd p)
         {
             w.i64(p.clientId());
-            strings(w, p.keys());
+            keys(w, p.keys());
         }
         else if (r instanceof MasterRequest.BatchGetReplicaList p)
         {
-            strings(w, p.keys());
+            keys(w, p.keys());
         }
         else if (r instanceof MasterRequest.Remove p)
         {
-            w.string(p.key()).bool(p.force());
+            w.string(p.key().toString()).bool(p.force());
         }
         else if (r instanceof MasterRequest.RemoveByRegex p)
         {
@@ -150,16 +151,16 @@ public final class MasterMessageCodec
         }
         else if (r instanceof MasterRequest.GetSize p)
         {
-            w.string(p.key());
+            w.string(p.key().toString());
         }
         else if (r instanceof MasterRequest.BatchPutRevoke p)
         {
             w.i64(p.clientId());
-            strings(w, p.keys());
+            keys(w, p.keys());
         }
         else if (r instanceof MasterRequest.BatchRemove p)
         {
-            strings(w, p.keys());
+            keys(w, p.keys());
             w.bool(p.force());
         }
         ControlFrame.finish(w, start);
@@ -178,11 +179,11 @@ public final class MasterMessageCodec
             case 3 -> new MasterRequest.PutRevoke(id, in.i64("client_id"), in.key("key"));
             case 4 -> new MasterRequest.GetReplicaList(id, in.key("key"));
             case 5 -> new MasterRequest.ExistKey(id, in.key("key"));
-            case 6 -> new MasterRequest.BatchExistKey(id, strings(in));
+            case 6 -> new MasterRequest.BatchExistKey(id, keys(in));
             case 7 ->
             {
                 final long client = in.i64("client_id");
-                final List<String> keys = strings(in);
+                final List<StoreKey> keys = keys(in);
                 final int n = in.count("lengths", 8);
                 final List<Long> lengths = new ArrayList<>(n);
                 for (int i = 0; i < n; i++)
@@ -195,8 +196,8 @@ public final class MasterMessageCodec
                 }
                 yield new MasterRequest.BatchPutStart(id, client, keys, lengths, config(in));
             }
-            case 8 -> new MasterRequest.BatchPutEnd(id, in.i64("client_id"), strings(in));
-            case 9 -> new MasterRequest.BatchGetReplicaList(id, strings(in));
+            case 8 -> new MasterRequest.BatchPutEnd(id, in.i64("client_id"), keys(in));
+            case 9 -> new MasterRequest.BatchGetReplicaList(id, keys(in));
             case 10 -> new MasterRequest.Remove(id, in.key("key"), in.bool("force"));
             case 11 -> new MasterRequest.RemoveByRegex(id, in.string("regex"), in.bool("force"));
             case 12 -> new MasterRequest.RemoveAll(id, in.bool("force"));
@@ -214,8 +215,8 @@ public final class MasterMessageCodec
             case 15 -> new MasterRequest.UnmountSegment(id, in.i64("segment_id"), in.i64("client_id"));
             case 16 -> new MasterRequest.Ping(id, in.i64("client_id"));
             case 17 -> new MasterRequest.GetSize(id, in.key("key"));
-            case 18 -> new MasterRequest.BatchPutRevoke(id, in.i64("client_id"), strings(in));
-            case 19 -> new MasterRequest.BatchRemove(id, strings(in), in.bool("force"));
+            case 18 -> new MasterRequest.BatchPutRevoke(id, in.i64("client_id"), keys(in));
+            case 19 -> new MasterRequest.BatchRemove(id, keys(in), in.bool("force"));
             default -> throw new FrameException("unknown request type " + f.type());
         };
         in.end("request type " + f.type());
@@ -404,6 +405,27 @@ public final class MasterMessageCodec
         {
             w.string(s);
         }
+    }
+
+    /** Keys leave as the protocol names them (a digest key's hex is made here). */
+    private static void keys(final WireWriter w, final List<StoreKey> list)
+    {
+        w.i32(list.size());
+        for (final StoreKey k : list)
+        {
+            w.string(k.toString());
+        }
+    }
+
+    private static List<StoreKey> keys(final WireReader in)
+    {
+        final int n = in.count("keys", 4);
+        final List<StoreKey> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
+        {
+            list.add(StoreKey.of(in.key("key")));
+        }
+        return list;
     }
 
     private static List<String> strings(final WireReader in)

@@ -9,6 +9,7 @@ import dev.kvtier.model.store.ReplicaStatus;
 import dev.kvtier.model.store.ReplicateConfig;
 import dev.kvtier.model.store.Result;
 import dev.kvtier.model.store.Segment;
+import dev.kvtier.model.store.StoreKey;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -23,16 +24,19 @@ class MasterMessageCodecTest
         .withPreferred(List.of("a:1", "b:2")).withHost("host-7");
     private static final Segment SEGMENT = new Segment(42, "127.0.0.1:12345", 0x7f00_0000_0000L, 1 << 30, 9, "h");
 
+    /** A page key as SGLang names it: made from a digest, it travels as this hex and comes back equal. */
+    private static final String DIGEST_HEX = "00ff" + "0123456789abcdef".repeat(3) + "fedcba987654";
+
     private static final List<MasterRequest> EVERY_REQUEST = List.of(
         new MasterRequest.PutStart(1, 9, "key-ü", 4096, CONFIG),
         new MasterRequest.PutEnd(2, 9, "k"),
         new MasterRequest.PutRevoke(3, 9, "k"),
         new MasterRequest.GetReplicaList(4, "k"),
         new MasterRequest.ExistKey(5, "k"),
-        new MasterRequest.BatchExistKey(6, List.of("a", "b", "")),
-        new MasterRequest.BatchPutStart(7, 9, List.of("a", "b"), List.of(1L, 2L), CONFIG),
-        new MasterRequest.BatchPutEnd(8, 9, List.of("a", "b")),
-        new MasterRequest.BatchGetReplicaList(9, List.of("a")),
+        new MasterRequest.BatchExistKey(6, StoreKey.of(List.of("a", "b", "", DIGEST_HEX))),
+        new MasterRequest.BatchPutStart(7, 9, StoreKey.of(List.of("a", "b")), List.of(1L, 2L), CONFIG),
+        new MasterRequest.BatchPutEnd(8, 9, StoreKey.of(List.of("a", "b"))),
+        new MasterRequest.BatchGetReplicaList(9, StoreKey.of(List.of("a"))),
         new MasterRequest.Remove(10, "k", true),
         new MasterRequest.RemoveByRegex(11, "^k.*", false),
         new MasterRequest.RemoveAll(12, true),
@@ -41,8 +45,8 @@ class MasterMessageCodecTest
         new MasterRequest.UnmountSegment(15, 42, 9),
         new MasterRequest.Ping(16, 9),
         new MasterRequest.GetSize(17, "k"),
-        new MasterRequest.BatchPutRevoke(18, 9, List.of("x")),
-        new MasterRequest.BatchRemove(19, List.of("x", "y"), true));
+        new MasterRequest.BatchPutRevoke(18, 9, StoreKey.of(List.of("x"))),
+        new MasterRequest.BatchRemove(19, StoreKey.of(List.of("x", "y")), true));
 
     private static ControlFrame onlyFrame(final WireWriter w)
     {
