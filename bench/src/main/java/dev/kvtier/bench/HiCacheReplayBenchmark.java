@@ -35,9 +35,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The clock-free HiCache replay as {@code kvtier sim --mode hicache --threads 1} runs it: the four write policies
  * one after another on one trace at one L1/L2 pair, each on fresh radix caches, in the sweep's order
- * ({@link HiCacheSweep}). {@code warm} is the steady state
- * (JMH's warm-up iterations take the JIT's); {@code cold} is the first pass of a fresh JVM, the JIT's warm-up
- * inside, as one command run sees it. Page touches per second of simulation = the {@code touches} counter over the
+ * ({@link HiCacheSweep}). {@code warm} is the steady state (JMH's warm-up iterations take the JIT's); {@code cold}
+ * is the first pass of a fresh JVM, the JIT's warm-up inside, as one command run sees it: with C1 alone, as the
+ * launcher compiles a run this small. Page touches per second of simulation = the {@code touches} counter over the
  * {@code cpuNanos} counter ({@code bench/hicache-policies.sh} prints it). The trace is
  * {@code ../shared/traces/conversation_trace.jsonl} from the repository root (override with {@code -p trace=FILE});
  * where it is absent, the built-in synthetic workload.
@@ -130,7 +130,7 @@ public class HiCacheReplayBenchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    @Fork(value = 5, jvmArgsAppend = {"-XX:+UseParallelGC"})
+    @Fork(value = 5, jvmArgsAppend = {"-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"})
     public long cold(final Work work)
     {
         return fourPolicies(work);
