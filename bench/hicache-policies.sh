@@ -6,7 +6,9 @@
 #   BASE=CLI_DIR  another build (its cli/target copied aside: kvtier-cli.jar, lib/, jvm.options) run alternately
 #                 with this one, the order swapped every run: each build's median and the median of the paired
 #                 ratios (on a shared machine only the ratio means much); with WARM=1 also a 5 x 5 L1 x L2 grid of
-#                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part;
+#                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part. This build
+#                 runs as its launcher runs it (its JIT choice included), the other with tiered compilation, as
+#                 launchers without a rule for --mode hicache ran it; neither uses a CDS archive;
 #   JMH=1         HiCacheReplayBenchmark: warm (steady state) and cold (a fresh JVM's first pass, 5 forks), page
 #                 touches per CPU second of the benchmark thread;
 #   SGLANG_DIR=   a checkout of sgl-project/sglang: its policy simulator on the same trace and pair, per policy;
@@ -25,8 +27,10 @@ args=(sim --mode hicache --trace "$trace" --l1-pages "$l1" --l2-pages "$l2" --th
 rate() { sed -n 's/.* \([0-9,]*\) page touches simulated in .*, \([0-9.]*\) s CPU on one thread.*/\1 \2/p' \
   | tr -d , | awk '{ printf "%.2f\n", $1 / $2 / 1e6 }'; }
 median() { python3 -c 'import statistics, sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-# a build's command line as the launcher runs sim (its collector and heap sizing), without the CDS archive
+# a build's command line as the launcher runs sim (its collector and heap sizing), without the CDS archive: this
+# build through its own launcher, another one with tiered compilation
 build_sim() { local cli="$1"; shift
+  if [ "$cli" = cli/target ]; then KVTIER_CDS=0 ./kvtier "$@"; return; fi
   java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 -cp "$cli/kvtier-cli.jar:$cli/lib/*" \
     dev.kvtier.cli.Main "$@"; }
 

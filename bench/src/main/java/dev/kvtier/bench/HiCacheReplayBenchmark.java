@@ -3,8 +3,9 @@ package dev.kvtier.bench;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.model.routing.HitRouting;
 import dev.kvtier.model.routing.PoolPlacement;
-import dev.kvtier.sim.hicache.HiCacheReplay;
+import dev.kvtier.sim.hicache.HiCacheResult;
 import dev.kvtier.sim.hicache.HiCacheScenario;
+import dev.kvtier.sim.hicache.HiCacheSweep;
 import dev.kvtier.sim.hits.BlockTrace;
 import dev.kvtier.workloads.synthetic.ChatWorkloadConfig;
 import dev.kvtier.workloads.synthetic.ChatWorkloadGenerator;
@@ -28,13 +29,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The clock-free HiCache replay as {@code kvtier sim --mode hicache --threads 1} runs it: the four write policies
- * one after another on one trace at one L1/L2 pair, each on fresh radix caches. {@code warm} is the steady state
- * (JMH's warm-up iterations take the JIT's); {@code cold} is the first pass of a fresh JVM, the JIT's warm-up
- * inside, as one command run sees it. Page touches per second of simulation = the {@code touches} counter over the
+ * one after another on one trace at one L1/L2 pair, each on fresh radix caches, in the sweep's order
+ * ({@link HiCacheSweep}). {@code warm} is the steady state (JMH's warm-up iterations take the JIT's); {@code cold}
+ * is the first pass of a fresh JVM, the JIT's warm-up inside, as one command run sees it: with C1 alone, as the
+ * launcher compiles a run this small. Page touches per second of simulation = the {@code touches} counter over the
  * {@code cpuNanos} counter ({@code bench/hicache-policies.sh} prints it). The trace is
  * {@code ../shared/traces/conversation_trace.jsonl} from the repository root (override with {@code -p trace=FILE});
  * where it is absent, the built-in synthetic workload.
@@ -52,7 +55,7 @@ public class HiCacheReplayBenchmark
     public int l2Pages;
 
     private BlockTrace blocks;
-    private HiCacheScenario[] scenarios;
+    private List<HiCacheScenario> scenarios;
 
     /**
      * What an iteration did: page references replayed and the benchmark thread's CPU time spent on them, both as
@@ -87,12 +90,13 @@ public class HiCacheReplayBenchmark
             blocks = BlockTrace.load(new ChatWorkloadGenerator(ChatWorkloadConfig.defaults()).generate().iterator());
         }
         final WritePolicy[] policies = WritePolicy.values();
-        scenarios = new HiCacheScenario[policies.length];
+        final HiCacheScenario[] each = new HiCacheScenario[policies.length];
         for (int i = 0; i < policies.length; i++)
         {
-            scenarios[i] = new HiCacheScenario(policies[i], l1Pages, l2Pages, 0, 0, 1, PoolPlacement.GLOBAL,
+            each[i] = new HiCacheScenario(policies[i], l1Pages, l2Pages, 0, 0, 1, PoolPlacement.GLOBAL,
                 HitRouting.ROUND_ROBIN, 2);
         }
+        scenarios = List.of(each);
         System.out.println("# " + blocks.blockRefs() + " page references per policy, " + policies.length
             + " policies");
     }
@@ -101,12 +105,12 @@ public class HiCacheReplayBenchmark
     {
         final long start = CPU.getCurrentThreadCpuTime();
         long hits = 0;
-        for (final HiCacheScenario s : scenarios)
+        for (final HiCacheResult r : HiCacheSweep.run(blocks, scenarios, 42, 1, null))
         {
-            hits += HiCacheReplay.run(blocks, s, 42, null).hashCode();
+            hits += r.counts().hashCode();
         }
         work.cpuNanos += CPU.getCurrentThreadCpuTime() - start;
-        work.touches += (long)blocks.blockRefs() * scenarios.length;
+        work.touches += HiCacheSweep.work(blocks, scenarios);
         return hits;
     }
 
@@ -126,7 +130,7 @@ public class HiCacheReplayBenchmark
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    @Fork(value = 5, jvmArgsAppend = {"-XX:+UseParallelGC"})
+    @Fork(value = 5, jvmArgsAppend = {"-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"})
     public long cold(final Work work)
     {
         return fourPolicies(work);

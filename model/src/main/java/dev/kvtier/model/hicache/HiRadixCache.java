@@ -547,6 +547,29 @@ public final class HiRadixCache
         {
             return beginBoundaryWrite(pages, n);
         }
+        return allocateHost(pages, n, true);
+    }
+
+    /**
+     * {@link #beginHostWrite} and {@link #endHostWrite} at once, for a write that is acknowledged before the cache
+     * is asked anything else (the clock-free replay): the same host copies, without locking the device copies for
+     * a moment in which nothing could evict them. Returns how many got one, a prefix of the list.
+     */
+    public int writeHost(final int[] pages, final int n)
+    {
+        if (boundary)
+        {
+            final int done = beginHostWrite(pages, n);
+            endHostWrite(pages, done);
+            return done;
+        }
+        version++;
+        return allocateHost(pages, n, false);
+    }
+
+    /** Host copies for {@code pages[0, n)} while L2 can make room, each device copy locked if {@code lock}. */
+    private int allocateHost(final int[] pages, final int n, final boolean lock)
+    {
         int done = 0;
         for (int i = 0; i < n; i++)
         {
@@ -561,7 +584,10 @@ public final class HiRadixCache
                 break;
             }
             setHost(s);
-            lockRef[s]++;
+            if (lock)
+            {
+                lockRef[s]++;
+            }
             pages[done++] = pages[i];
         }
         return done;

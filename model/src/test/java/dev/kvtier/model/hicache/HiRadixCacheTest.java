@@ -265,4 +265,58 @@ class HiRadixCacheTest
             assertThat(cache.contains(2)).as(policy.label()).isEqualTo(policy == RadixEvictionPolicy.LRU);
         }
     }
+
+    @Test
+    void shouldLeaveTheCacheAsABeginAndEndOfTheSameHostWriteWouldWhenWritingAtOnce()
+    {
+        for (final WritePolicy policy : WritePolicy.values())
+        {
+            for (final RadixEvictionPolicy eviction : RadixEvictionPolicy.values())
+            {
+                final HiRadixCache paired = new HiRadixCache(40, 60, policy, 1, eviction);
+                final HiRadixCache atOnce = new HiRadixCache(40, 60, policy, 1, eviction);
+                final java.util.SplittableRandom random = new java.util.SplittableRandom(policy.ordinal());
+                for (int r = 0; r < 2_000; r++)
+                {
+                    // chains that share prefixes: a page id names its whole prefix, as a trace's hash ids do (its
+                    // base-8 digits, none of them 0, are the choices made from the first page on)
+                    final int length = 1 + random.nextInt(8);
+                    final int[] pages = new int[length];
+                    int id = 1 + random.nextInt(7);
+                    for (int j = 0; j < length; j++)
+                    {
+                        pages[j] = id;
+                        id = id * 8 + 1 + random.nextInt(j < 2 ? 3 : 2);
+                    }
+                    for (final HiRadixCache cache : new HiRadixCache[] {paired, atOnce})
+                    {
+                        cache.peek(pages, length, match);
+                        cache.overdrawDevice(length - match.devicePages());
+                        final int[] backup = new int[length];
+                        final int wants = cache.insert(pages, length, backup);
+                        if (cache == paired)
+                        {
+                            cache.endHostWrite(backup, cache.beginHostWrite(backup, wants));
+                        }
+                        else
+                        {
+                            cache.writeHost(backup, wants);
+                        }
+                        cache.trimDevice();
+                    }
+                    assertThat(atOnce.deviceEvictions()).isEqualTo(paired.deviceEvictions());
+                    assertThat(atOnce.hostEvictions()).isEqualTo(paired.hostEvictions());
+                    assertThat(atOnce.failedHostAllocations()).isEqualTo(paired.failedHostAllocations());
+                    for (final int page : pages)
+                    {
+                        assertThat(atOnce.onDevice(page)).isEqualTo(paired.onDevice(page));
+                        assertThat(atOnce.onHost(page)).isEqualTo(paired.onHost(page));
+                    }
+                }
+                assertThat(atOnce.deviceTreePages()).isEqualTo(paired.deviceTreePages());
+                assertThat(atOnce.hostTreePages()).isEqualTo(paired.hostTreePages());
+                assertThat(atOnce.duplicatePages()).isEqualTo(paired.duplicatePages());
+            }
+        }
+    }
 }

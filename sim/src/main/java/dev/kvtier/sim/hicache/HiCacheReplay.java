@@ -110,8 +110,7 @@ public final class HiCacheReplay
             {
                 cache.lock(pages, 0, n);
             }
-            final int copied = cache.beginHostWrite(written, wants);
-            cache.endHostWrite(written, copied);
+            final int copied = cache.writeHost(written, wants);
             if (guardChain)
             {
                 cache.unlock(pages, 0, n);
