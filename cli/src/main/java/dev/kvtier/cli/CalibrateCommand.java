@@ -184,16 +184,15 @@ public final class CalibrateCommand implements Callable<Integer>
         return knobs;
     }
 
-    /** The one-way latency the start's cluster runs with, µs: its own, or its protocol's when it leaves it at -1. */
-    private double startLatencyUs(final ObjectNode start)
+    /**
+     * The one-way latency the start's cluster runs with, µs, as {@link ClusterPlan#latencyNs} reads it; a start of 0
+     * is searched from 1 µs, since the search steps by factors.
+     */
+    private static double startLatencyUs(final ObjectNode start)
     {
-        final double own = start.at("/nic/latency_us").asDouble(-1);
-        if (own > 0)
-        {
-            return own;
-        }
-        final boolean rdma = start.at("/nic/protocol").asText("tcp").equals("rdma");
-        return (rdma ? ClusterPlan.RDMA_LATENCY_NS : ClusterPlan.TCP_LATENCY_NS) / 1000.0;
+        final double us = ClusterPlan.latencyNs(start.at("/nic/latency_us").asDouble(-1),
+            start.at("/nic/protocol").asText("tcp")) / 1000.0;
+        return Math.max(us, 1.0);
     }
 
     /** The metrics printed: the replay's, then the two the loss derives from its prefetch counts. */

@@ -36,6 +36,16 @@ class ClusterConfigCheckTest
     }
 
     @Test
+    void shouldRefuseAComputeTimeScaleWhoseTimesWouldOverflow()
+    {
+        final CliRun run = sim("serving.compute_time_scale=1e300");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("serving.compute_time_scale", "at most 1000000")
+            .doesNotContain("internal error");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+
+    @Test
     void shouldNameVaryForABadVaryPathAndSuggestTheNearestField()
     {
         final CliRun run = CliRun.of("compare", "--cluster", "small-4", "--no-progress", "--vary",

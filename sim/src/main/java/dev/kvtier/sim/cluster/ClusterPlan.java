@@ -31,6 +31,11 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
     public static final double TCP_EFFICIENCY = 0.36;
     public static final long RDMA_LATENCY_NS = 10_000;
     public static final long TCP_LATENCY_NS = 50_000;
+    /**
+     * Largest {@code serving.compute_time_scale}: a million times the modelled compute already makes a step last
+     * minutes; beyond it simulated times would overflow their nanoseconds.
+     */
+    public static final double MAX_COMPUTE_TIME_SCALE = 1e6;
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 
@@ -60,10 +65,10 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         nonNegative(s.devicePages(), "serving.device_pages");
         nonNegative(s.hostPages(), "serving.host_pages");
         notNegative(s.requestOverheadMs(), "serving.request_overhead_ms");
-        if (!(s.computeTimeScale() > 0) || Double.isInfinite(s.computeTimeScale()))
+        if (!(s.computeTimeScale() > 0) || !(s.computeTimeScale() <= MAX_COMPUTE_TIME_SCALE))
         {
-            throw new IllegalArgumentException("cluster config field 'serving.compute_time_scale' must be a finite "
-                + "number > 0, got " + s.computeTimeScale());
+            throw new IllegalArgumentException("cluster config field 'serving.compute_time_scale' must be a number > 0 "
+                + "and at most " + (long)MAX_COMPUTE_TIME_SCALE + ", got " + s.computeTimeScale());
         }
         if (deviceKvBytes <= 0 && s.devicePages() == 0)
         {
@@ -122,8 +127,7 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         };
         positive(c.nic().count(), "nic.count");
         final double nicBytesPerNs = c.nic().count() * c.nic().gbps() / 8.0 * efficiency / instancesPerNode;
-        final long latency = c.nic().latencyUs() >= 0 ? (long)(c.nic().latencyUs() * 1000)
-            : protocol.equals("rdma") ? RDMA_LATENCY_NS : TCP_LATENCY_NS;
+        final long latency = latencyNs(c.nic().latencyUs(), protocol);
         final HiCacheConfig cache = new HiCacheConfig(s.pageSize(), devicePages,
             (int)Math.min(Integer.MAX_VALUE / 4, hostPages), parse(() -> WritePolicy.parse(s.writePolicy())),
             parse(() -> PrefetchPolicy.parse(s.prefetchPolicy())), s.storage(), s.prefetchThreshold(),
@@ -176,5 +180,14 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
         {
             throw new IllegalArgumentException("cluster config field '" + field + "' must be > 0, got " + v);
         }
+    }
+
+    /**
+     * The one-way latency a cluster's links run with, ns: {@code nic.latency_us} when it is set (0 included), the
+     * protocol's when it is left at -1. One rule for the plan and for whatever starts a search from a config.
+     */
+    public static long latencyNs(final double latencyUs, final String protocol)
+    {
+        return latencyUs >= 0 ? (long)(latencyUs * 1000) : protocol.equals("rdma") ? RDMA_LATENCY_NS : TCP_LATENCY_NS;
     }
 }

@@ -17,11 +17,12 @@ import java.util.Map;
  * The ITL p50 pins a compute time scale when one is fitted, and is a constant of the loss otherwise.
  *
  * <p>The prefetch outcomes enter as the number of prefetches that ended ({@value #PREFETCH_ENDED}: completed,
- * partial or timed out) and the share of them that timed out ({@value #TIMED_OUT_SHARE}), not as the completed and
- * timed-out counts: which prefetches start is the cache's doing, which of the started ones time out the links'. With
- * the counts, a replay that starts fewer prefetches than the recording could match the timed-out count by letting
- * none complete (a rate far below the real one); with the share, letting none complete is a miss of the whole
- * completed share. The simulations are the caller's ({@link Replays}): this type only chooses which ones to run.
+ * partial or timed out) and the share of them that timed out ({@value #TIMED_OUT_SHARE}) in place of the completed
+ * count, beside the timed-out count: which prefetches start is the cache's doing, which of the started ones time
+ * out the links'. With the counts alone, a replay that starts fewer prefetches than the recording could match the
+ * timed-out count by letting none complete (a rate far below the real one); with the share, letting none complete
+ * is a miss of the whole completed share. The simulations are the caller's ({@link Replays}): this type only
+ * chooses which ones to run.
  */
 public final class Calibration
 {
