@@ -84,7 +84,7 @@ record WatermarkEviction(List<StoreKey> victims, int[] rows)
         if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
         {
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
-                .thenComparing((Integer row) -> objects.key(row).toString()));
+                .thenComparing((Integer row) -> objects.key(row), StoreKey::compareText));
             for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)
             {
                 rows[victims.size()] = softPinned.get(i);

@@ -19,6 +19,34 @@ class StoreKeyTest
     }
 
     @Test
+    void keysCompareAsTheirTextsCompare()
+    {
+        final SplittableRandom random = new SplittableRandom(11);
+        final byte[] digests = new byte[64 * StoreKey.DIGEST_BYTES];
+        random.nextBytes(digests);
+        // two digests that differ only in their last byte, and one whose first byte has its sign bit set
+        digests[StoreKey.DIGEST_BYTES - 1] = 0;
+        System.arraycopy(digests, 0, digests, StoreKey.DIGEST_BYTES, StoreKey.DIGEST_BYTES);
+        digests[2 * StoreKey.DIGEST_BYTES - 1] = 1;
+        digests[2 * StoreKey.DIGEST_BYTES] = (byte)0xF0;
+        final StoreKey[] keys = new StoreKey[66];
+        for (int p = 0; p < 64; p++)
+        {
+            keys[p] = StoreKey.ofDigest(digests, p * StoreKey.DIGEST_BYTES);
+        }
+        keys[64] = StoreKey.of("some-key");
+        keys[65] = StoreKey.of("Zz");
+        for (final StoreKey a : keys)
+        {
+            for (final StoreKey b : keys)
+            {
+                assertThat(a.compareText(b)).as(a + " vs " + b)
+                    .isEqualTo(Integer.signum(a.toString().compareTo(b.toString())));
+            }
+        }
+    }
+
+    @Test
     void aDigestKeyIsItsHexInEveryWayTheMasterSees()
     {
         final SplittableRandom random = new SplittableRandom(7);
