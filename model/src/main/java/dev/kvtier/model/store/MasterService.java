@@ -505,7 +505,8 @@ public final class MasterService
         }
     }
 
-    // ---- keys named by strings (the wire's and an operator's form; each is the StoreKey operation) ---------------
+    // ---- keys named by strings, as an operator (the admin service's queryKey) or a test names them; the wire turns
+    // its strings into StoreKeys in MasterRequest and the codec. Each is the StoreKey operation, nothing more. ------
 
     public Result<List<ReplicaDescriptor>> putStart(final long clientId, final String key, final long length,
         final ReplicateConfig cfg, final long nowMs)
