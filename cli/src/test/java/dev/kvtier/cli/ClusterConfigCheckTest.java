@@ -36,13 +36,21 @@ class ClusterConfigCheckTest
     }
 
     @Test
-    void shouldRefuseAComputeTimeScaleWhoseTimesWouldOverflow()
+    void shouldRefuseDurationsAndScalesThatWouldOverflowTheSimulationClock()
     {
-        final CliRun run = sim("serving.compute_time_scale=1e300");
-        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-        assertThat(run.err()).contains("serving.compute_time_scale", "at most 1000000")
-            .doesNotContain("internal error");
-        assertThat(run.err().lines()).hasSize(1);
+        // each of these once made a simulated time wrap to a negative number, reported without the field's name
+        for (final String bad : new String[] {"serving.compute_time_scale=1e300", "nic.latency_us=1e16",
+            "serving.request_overhead_ms=1e13", "serving.prefetch_timeout_base_s=1e12",
+            "store.default_kv_lease_ttl_ms=1e17"})
+        {
+            final CliRun run = sim(bad);
+            assertThat(run.exitCode()).as(bad + ": " + run.err()).isEqualTo(2);
+            final String field = bad.substring(0, bad.indexOf('='));
+            assertThat(run.err()).as(bad).contains("--set " + field + "=", ": must be in")
+                .doesNotContain("internal error", "9223372036854775807");
+            assertThat(run.err().lines()).as(bad).hasSize(1);
+        }
+        assertThat(sim("serving.request_overhead_ms=86400000").exitCode()).as("a day is allowed").isZero();
     }
 
     @Test

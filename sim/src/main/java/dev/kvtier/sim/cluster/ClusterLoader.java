@@ -121,10 +121,13 @@ public final class ClusterLoader
         {
             if (old.isNumber())
             {
-                node.put(leaf, Double.parseDouble(value));
-                if (old.isIntegralNumber() && Math.rint(Double.parseDouble(value)) == Double.parseDouble(value))
+                final double number = Double.parseDouble(value);
+                node.put(leaf, number);
+                // an integral field keeps integral values as longs, while a long holds them exactly (1e300 would
+                // become Long.MAX_VALUE and be reported as that)
+                if (old.isIntegralNumber() && Math.rint(number) == number && Math.abs(number) < 1e15)
                 {
-                    node.put(leaf, (long)Double.parseDouble(value));
+                    node.put(leaf, (long)number);
                 }
             }
             else if (old.isBoolean())

@@ -59,6 +59,8 @@ public final class ClusterSchema
     private static final Range NON_NEGATIVE = new Range(0, false, INF, false, null);
     private static final Range FRACTION = new Range(0, true, 1, false, null);
     private static final Range SHARE = new Range(0, false, 1, false, null);
+    /** Seconds in a day: the longest duration a field may name, far inside the simulation clock's 292 years. */
+    private static final double DAY_S = 86_400;
 
     /** Ranges by path; a numeric field not listed must be >= 0. */
     private static final Map<String, Range> RANGES = Map.ofEntries(
@@ -68,12 +70,18 @@ public final class ClusterSchema
         Map.entry("host_memory_gb", POSITIVE),
         Map.entry("nic.count", AT_LEAST_ONE),
         Map.entry("nic.gbps", POSITIVE),
-        Map.entry("nic.latency_us", new Range(0, false, INF, false, -1.0)),
+        Map.entry("nic.latency_us", new Range(0, false, DAY_S * 1e6, false, -1.0)),
         Map.entry("serving.page_size", AT_LEAST_ONE),
         Map.entry("serving.mem_fraction_static", FRACTION),
         Map.entry("serving.chunked_prefill_size", AT_LEAST_ONE),
         Map.entry("serving.max_running_requests", AT_LEAST_ONE),
-        Map.entry("serving.compute_time_scale", POSITIVE),
+        Map.entry("serving.compute_time_scale", new Range(0, true, ClusterPlan.MAX_COMPUTE_TIME_SCALE, false, null)),
+        // durations: at most a day each, so that no sum of them with a simulated time overflows the clock
+        Map.entry("serving.prefetch_timeout_base_s", new Range(0, false, DAY_S, false, null)),
+        Map.entry("serving.prefetch_timeout_per_ki_token_s", new Range(0, false, DAY_S, false, null)),
+        Map.entry("serving.prefetch_timeout_max_s", new Range(0, false, DAY_S, false, null)),
+        Map.entry("serving.request_overhead_ms", new Range(0, false, DAY_S * 1e3, false, null)),
+        Map.entry("store.default_kv_lease_ttl_ms", new Range(0, false, DAY_S * 1e3, false, null)),
         Map.entry("store.eviction_high_watermark_ratio", FRACTION),
         Map.entry("store.eviction_ratio", FRACTION),
         Map.entry("router.cache_threshold", SHARE));
@@ -194,7 +202,8 @@ public final class ClusterSchema
 
     private static String number(final double v)
     {
-        return v == Math.rint(v) ? Long.toString((long)v) : Double.toString(v);
+        // whole numbers as integers while a long holds them exactly; 1e300 stays 1.0E300, not Long.MAX_VALUE
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long)v) : Double.toString(v);
     }
 
     private static int distance(final String a, final String b)
