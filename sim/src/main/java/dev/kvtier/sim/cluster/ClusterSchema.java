@@ -59,7 +59,7 @@ public final class ClusterSchema
     private static final Range NON_NEGATIVE = new Range(0, false, INF, false, null);
     private static final Range FRACTION = new Range(0, true, 1, false, null);
     private static final Range SHARE = new Range(0, false, 1, false, null);
-    /** Seconds in a day: the longest duration a field may name, far inside the simulation clock's 292 years. */
+    /** Seconds in a day: the longest delay a field may add to a simulated time, far inside the clock's 292 years. */
     private static final double DAY_S = 86_400;
 
     /** Ranges by path; a numeric field not listed must be >= 0. */
@@ -76,12 +76,9 @@ public final class ClusterSchema
         Map.entry("serving.chunked_prefill_size", AT_LEAST_ONE),
         Map.entry("serving.max_running_requests", AT_LEAST_ONE),
         Map.entry("serving.compute_time_scale", new Range(0, true, ClusterPlan.MAX_COMPUTE_TIME_SCALE, false, null)),
-        // durations: at most a day each, so that no sum of them with a simulated time overflows the clock
-        Map.entry("serving.prefetch_timeout_base_s", new Range(0, false, DAY_S, false, null)),
-        Map.entry("serving.prefetch_timeout_per_ki_token_s", new Range(0, false, DAY_S, false, null)),
-        Map.entry("serving.prefetch_timeout_max_s", new Range(0, false, DAY_S, false, null)),
+        // delays added to a simulated time as they are: at most a day, so that the sum cannot overflow the clock
+        // (prefetch deadlines and leases saturate their sums, so a huge timeout or TTL stays "never")
         Map.entry("serving.request_overhead_ms", new Range(0, false, DAY_S * 1e3, false, null)),
-        Map.entry("store.default_kv_lease_ttl_ms", new Range(0, false, DAY_S * 1e3, false, null)),
         Map.entry("store.eviction_high_watermark_ratio", FRACTION),
         Map.entry("store.eviction_ratio", FRACTION),
         Map.entry("router.cache_threshold", SHARE));
