@@ -89,11 +89,17 @@ public class EventQueueBenchmark
 
     private long next()
     {
-        long x = xorshift;
+        xorshift = xorshift(xorshift);
+        return xorshift;
+    }
+
+    /** One step of Marsaglia's xorshift64: the delays of the hold model, the same in every harness of it. */
+    static long xorshift(final long state)
+    {
+        long x = state;
         x ^= x << 13;
         x ^= x >>> 7;
         x ^= x << 17;
-        xorshift = x;
         return x;
     }
 

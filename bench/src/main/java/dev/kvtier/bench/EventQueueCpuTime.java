@@ -90,12 +90,8 @@ public final class EventQueueCpuTime
 
     private long next()
     {
-        long x = xorshift;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        xorshift = x;
-        return x;
+        xorshift = EventQueueBenchmark.xorshift(xorshift);
+        return xorshift;
     }
 
     private static double median(final double[] values)
