@@ -39,6 +39,16 @@ class ClusterPlanTest
     }
 
     @Test
+    void aLatencyOfZeroIsZeroAndMinusOneIsTheProtocolsOwn()
+    {
+        // one rule for the plan and for calibrate's start: 0 used to read as "unset" there (50 us over TCP)
+        assertThat(ClusterPlan.latencyNs(0, "tcp")).isZero();
+        assertThat(ClusterPlan.latencyNs(-1, "tcp")).isEqualTo(ClusterPlan.TCP_LATENCY_NS);
+        assertThat(ClusterPlan.latencyNs(-1, "rdma")).isEqualTo(ClusterPlan.RDMA_LATENCY_NS);
+        assertThat(ClusterPlan.latencyNs(2.5, "rdma")).isEqualTo(2_500);
+    }
+
+    @Test
     void shouldSizeTiersFromMemoryAndMirrorTheLinkConstants()
     {
         final ClusterPlan p = ClusterPlan.of(ClusterLoader.load("mooncake-16", Map.of()), null);
