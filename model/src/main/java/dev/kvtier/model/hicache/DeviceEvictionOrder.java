@@ -11,7 +11,7 @@ import java.util.function.IntUnaryOperator;
  * above, and a candidate the policy keeps stays offered. It replaces a walk from an LRU list's tail, which under
  * load stepped over every locked page of the running requests (tens of thousands) on each admission.
  */
-final class DeviceEvictionOrder extends TouchOrder
+final class DeviceEvictionOrder extends TouchOrder implements DeviceOrder
 {
     DeviceEvictionOrder(final int slots, final boolean byCount)
     {
@@ -25,7 +25,14 @@ final class DeviceEvictionOrder extends TouchOrder
      * (under FIFO it entered first; under LFU it may have fewer hits), is what SGLang's heap pops next, so it is
      * taken at once, and so on up the chain. Under LRU a parent is touched after its children and lies ahead.
      */
-    long evict(final long pages, final IntPredicate candidate, final IntPredicate tryEvict,
+    @Override
+    public void left(final int s)
+    {
+        // the slot's entries go stale: dropped as they surface
+    }
+
+    @Override
+    public long evict(final long pages, final IntPredicate candidate, final IntPredicate tryEvict,
         final IntUnaryOperator parent)
     {
         long freed = 0;

@@ -51,12 +51,13 @@ public final class HiRadixCache
     private int[] deviceChildren;
     private int[] treeChildren;
     private int[] hostChildren;
-    private DeviceEvictionOrder deviceOrder;
+    private final boolean recencyLists;
+    private DeviceOrder deviceOrder;
     private final java.util.function.IntPredicate deviceCandidate;
     private final java.util.function.IntPredicate tryEvictDevice;
     private final java.util.function.IntUnaryOperator parentOf;
-    private HostEvictionOrder hostOrder;
-    private HostEvictionOrder duplicateOrder;
+    private HostOrder hostOrder;
+    private HostOrder duplicateOrder;
     private final java.util.function.IntPredicate duplicateEvictable;
     private final java.util.function.IntConsumer dropDuplicate;
     private final java.util.function.IntPredicate hostEvictable;
@@ -107,6 +108,30 @@ public final class HiRadixCache
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
         final int writeThreshold, final RadixEvictionPolicy evictionPolicy)
     {
+        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, evictionPolicy, false);
+    }
+
+    /**
+     * An LRU cache for a caller that evicts the device only while no device page is locked and no chain is half
+     * inserted: the clock-free replay, which overdraws the device for a request ({@link #overdrawDevice}) and trims
+     * it after ({@link #trimDevice}). Each tier's order is then a recency list ({@link DeviceRecencyOrder},
+     * {@link HostRecencyOrder}): the same victims in the same order as the general orders, found with no heap.
+     *
+     * @param writeThreshold hits a page needs before it wants a host copy
+     */
+    public static HiRadixCache unlockedLru(final int deviceCapacity, final int hostCapacity,
+        final WritePolicy writePolicy, final int writeThreshold)
+    {
+        return new HiRadixCache(deviceCapacity, hostCapacity, writePolicy, writeThreshold, RadixEvictionPolicy.LRU,
+            true);
+    }
+
+    /**
+     * @param recencyLists whether each tier's order is a recency list (LRU, evicted while nothing is locked)
+     */
+    private HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
+        final int writeThreshold, final RadixEvictionPolicy evictionPolicy, final boolean recencyLists)
+    {
         if (writeThreshold < 1)
         {
             throw new IllegalArgumentException("write_through_threshold is " + writeThreshold + "; it must be >= 1");
@@ -130,12 +155,13 @@ public final class HiRadixCache
         deviceChildren = new int[initial];
         treeChildren = new int[initial];
         hostChildren = new int[initial];
-        deviceOrder = new DeviceEvictionOrder(initial, countKeyed);
+        this.recencyLists = recencyLists;
+        deviceOrder = newDeviceOrder(initial);
         deviceCandidate = this::deviceCandidate;
         tryEvictDevice = this::tryEvictDevice;
         parentOf = s -> parent[s];
-        hostOrder = new HostEvictionOrder(initial, countKeyed);
-        duplicateOrder = new HostEvictionOrder(boundary ? initial : 0, countKeyed);
+        hostOrder = newHostOrder(initial);
+        duplicateOrder = newHostOrder(boundary ? initial : 0);
         hostEvictable = this::hostEvictable;
         evictHostPage = s ->
         {
@@ -166,13 +192,23 @@ public final class HiRadixCache
         }
         final int initial = initialSlots(deviceCapacity, hostCapacity);
         index = new PageSlotMap(initial);
-        deviceOrder = new DeviceEvictionOrder(page.length, countKeyed);
-        hostOrder = new HostEvictionOrder(page.length, countKeyed);
-        duplicateOrder = new HostEvictionOrder(boundary ? page.length : 0, countKeyed);
+        deviceOrder = newDeviceOrder(page.length);
+        hostOrder = newHostOrder(page.length);
+        duplicateOrder = newHostOrder(boundary ? page.length : 0);
         freeCount = 0;
         slotsUsed = 0;
         deviceTreePages = 0;
         hostTreePages = 0;
+    }
+
+    private DeviceOrder newDeviceOrder(final int slots)
+    {
+        return recencyLists ? new DeviceRecencyOrder(slots) : new DeviceEvictionOrder(slots, countKeyed);
+    }
+
+    private HostOrder newHostOrder(final int slots)
+    {
+        return recencyLists ? new HostRecencyOrder(slots) : new HostEvictionOrder(slots, countKeyed);
     }
 
     /**
@@ -702,7 +738,7 @@ public final class HiRadixCache
         if (deviceCandidate(s))
         {
             deviceOrder.offer(s);
-            if (deviceOrder.size() > 4 * deviceTreePages + 4096)
+            if (deviceOrder.overfull(deviceTreePages))
             {
                 deviceOrder.rebuild(slotsUsed, deviceCandidate);
             }
@@ -733,6 +769,15 @@ public final class HiRadixCache
             if (p != NONE)
             {
                 lockRef[p]--;
+            }
+            if (!room)
+            {
+                // the failed pass dropped what it found locked: these two are unlocked again
+                offerHost(s);
+                if (p != NONE)
+                {
+                    offerHost(p);
+                }
             }
         }
         if (room)
@@ -864,7 +909,7 @@ public final class HiRadixCache
         if (hostEvictable(s))
         {
             hostOrder.offer(s);
-            if (hostOrder.size() > 4 * hostTreePages + 4096)
+            if (hostOrder.overfull(hostTreePages))
             {
                 hostOrder.rebuild(slotsUsed, hostEvictable);
             }
@@ -872,7 +917,7 @@ public final class HiRadixCache
         else if (boundary && duplicateEvictable(s))
         {
             duplicateOrder.offer(s);
-            if (duplicateOrder.size() > 4 * hostTreePages + 4096)
+            if (duplicateOrder.overfull(hostTreePages))
             {
                 duplicateOrder.rebuild(slotsUsed, duplicateEvictable);
             }
@@ -1012,6 +1057,7 @@ public final class HiRadixCache
     private void clearDevice(final int s)
     {
         flags[s] &= ~ON_DEVICE;
+        deviceOrder.left(s);
         deviceTreePages--;
         if (parent[s] != NONE)
         {

@@ -12,7 +12,7 @@ import java.util.function.IntPredicate;
  * such a list: walking it meant stepping over thousands of internal nodes at the tail on every single-page
  * eviction.
  */
-final class HostEvictionOrder extends TouchOrder
+final class HostEvictionOrder extends TouchOrder implements HostOrder
 {
     HostEvictionOrder(final int slots)
     {
@@ -34,7 +34,8 @@ final class HostEvictionOrder extends TouchOrder
      * Evicts up to {@code pages} pages in key order: {@code evict} is called for each, and must make it
      * non-evictable (delete it). Returns how many were evicted.
      */
-    long evict(final long pages, final IntPredicate evictable, final IntConsumer evict)
+    @Override
+    public long evict(final long pages, final IntPredicate evictable, final IntConsumer evict)
     {
         long freed = 0;
         long cursor = -1;

@@ -55,7 +55,7 @@ abstract class TouchOrder
         this.maxStamp = (1L << stampBits) - 1;
     }
 
-    final void ensure(final int slots)
+    public final void ensure(final int slots)
     {
         if (slots > SLOT_MASK)
         {
@@ -77,7 +77,7 @@ abstract class TouchOrder
      * Slot {@code s}, whose hit count is {@code count}, was just touched: under LFU its key is (count, now), else
      * the count is not part of it.
      */
-    final void touched(final int s, final int count)
+    public final void touched(final int s, final int count)
     {
         if (clock == maxStamp)
         {
@@ -142,7 +142,7 @@ abstract class TouchOrder
     }
 
     /** Slot {@code s} is a candidate now, at its current key. */
-    final void offer(final int s)
+    public final void offer(final int s)
     {
         heap.push((keys[s] << SLOT_BITS) | s);
     }
@@ -152,8 +152,14 @@ abstract class TouchOrder
         return heap.size();
     }
 
+    /** Whether stale entries have piled up: more than four per page of the tier, plus slack. */
+    public final boolean overfull(final int treePages)
+    {
+        return heap.size() > 4 * treePages + 4096;
+    }
+
     /** Drops every entry and re-offers the slots in {@code [0, slots)} that are candidates. */
-    final void rebuild(final int slots, final IntPredicate candidate)
+    public final void rebuild(final int slots, final IntPredicate candidate)
     {
         heap.clear();
         for (int s = 0; s < slots; s++)

@@ -46,8 +46,8 @@ public final class HiCacheReplay
         final HiRadixCache[] caches = new HiRadixCache[pools];
         for (int p = 0; p < pools; p++)
         {
-            caches[p] = new HiRadixCache(scenario.share(scenario.l1Pages(), p), scenario.share(scenario.l2Pages(), p),
-                scenario.policy(), scenario.cacheThreshold());
+            caches[p] = HiRadixCache.unlockedLru(scenario.share(scenario.l1Pages(), p),
+                scenario.share(scenario.l2Pages(), p), scenario.policy(), scenario.cacheThreshold());
         }
         final StorePages store = scenario.l3Pages() > 0 ? new StorePages(scenario.l3Pages()) : null;
         final MatchResult match = new MatchResult();
