@@ -735,6 +735,10 @@ public final class HiRadixCache
 
     private void offerDevice(final int s)
     {
+        if (recencyLists)
+        {
+            return; // the list holds every device page
+        }
         if (deviceCandidate(s))
         {
             deviceOrder.offer(s);
