@@ -7,10 +7,12 @@
 #                 with this one, the order swapped every run: each build's median and the median of the paired
 #                 ratios (on a shared machine only the ratio means much); with WARM=1 also a 5 x 5 L1 x L2 grid of
 #                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part. This build
-#                 runs as its launcher runs it (its JIT choice included), the other with tiered compilation, as
-#                 launchers without a rule for --mode hicache ran it; neither uses a CDS archive;
+#                 runs as its launcher runs it (its JIT choice included), the other with BASE_JAVA_OPTS (default
+#                 -XX:TieredStopAtLevel=1, C1 alone, as the launcher compiles runs this small; empty: tiered, as
+#                 launchers without that rule ran it); neither uses a CDS archive;
 #   JMH=1         HiCacheReplayBenchmark: warm (steady state) and cold (a fresh JVM's first pass, 5 forks), page
-#                 touches per CPU second of the benchmark thread;
+#                 touches per CPU second of the benchmark thread; with BASE holding a benchmarks.jar too (the other
+#                 build's bench/target/benchmarks.jar copied there), that one as well, the two builds alternated;
 #   SGLANG_DIR=   a checkout of sgl-project/sglang: its policy simulator on the same trace and pair, per policy;
 #   GRID=1        a 10 x 10 L1 x L2 grid of boundary_l1_l2 on 1 and on 2 threads.
 #   bench/hicache-policies.sh [TRACE] [L1] [L2]
@@ -28,11 +30,12 @@ rate() { sed -n 's/.* \([0-9,]*\) page touches simulated in .*, \([0-9.]*\) s CP
   | tr -d , | awk '{ printf "%.2f\n", $1 / $2 / 1e6 }'; }
 median() { python3 -c 'import statistics, sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 # a build's command line as the launcher runs sim (its collector and heap sizing), without the CDS archive: this
-# build through its own launcher, another one with tiered compilation
+# build through its own launcher, another one with BASE_JAVA_OPTS
 build_sim() { local cli="$1"; shift
   if [ "$cli" = cli/target ]; then KVTIER_CDS=0 ./kvtier "$@"; return; fi
-  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 -cp "$cli/kvtier-cli.jar:$cli/lib/*" \
-    dev.kvtier.cli.Main "$@"; }
+  # shellcheck disable=SC2086 # BASE_JAVA_OPTS is a list of JVM options
+  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 ${BASE_JAVA_OPTS--XX:TieredStopAtLevel=1} \
+    -cp "$cli/kvtier-cli.jar:$cli/lib/*" dev.kvtier.cli.Main "$@"; }
 
 ./kvtier sim --help > /dev/null   # build first, outside the timed runs
 echo "kvtier sim --mode hicache, 4 policies, L1 $l1 / L2 $l2 pages, --threads 1 ($runs runs; load average $(cut -d' ' -f1-3 /proc/loadavg)):"
@@ -72,20 +75,30 @@ fi
 
 if [ "${JMH:-0}" = 1 ]; then
   ./mvnw -q -o -pl bench -am package -DskipTests
-  out=$(mktemp)
-  java -jar bench/target/benchmarks.jar HiCacheReplayBenchmark -p trace="$trace" -p l1Pages="$l1" -p l2Pages="$l2" \
-    -rf json -rff "$out" > /dev/null
-  python3 - "$out" <<'PY'
+  # jmh LABEL JAR: both benchmarks of one build, touches per CPU second
+  jmh() {
+    local out; out=$(mktemp)
+    java -jar "$2" HiCacheReplayBenchmark -p trace="$trace" -p l1Pages="$l1" -p l2Pages="$l2" -rf json -rff "$out" \
+      > /dev/null
+    python3 - "$1" "$out" <<'PY'
 import json, statistics, sys
-for b in json.load(open(sys.argv[1])):
+for b in json.load(open(sys.argv[2])):
     touches = [x for fork in b["secondaryMetrics"]["touches"]["rawData"] for x in fork]
     cpu = [x for fork in b["secondaryMetrics"]["cpuNanos"]["rawData"] for x in fork]
     rates = [t / c * 1e3 for t, c in zip(touches, cpu)]
     name = b["benchmark"].rsplit(".", 1)[1]
-    print("JMH %s: median %.2f M page touches per CPU second (%s: %s)" % (name, statistics.median(rates),
-        "forks" if name == "cold" else "iterations", ", ".join("%.2f" % r for r in rates)))
+    print("JMH %s%s: median %.2f M page touches per CPU second (%s: %s)" % (sys.argv[1], name,
+        statistics.median(rates), "forks" if name == "cold" else "iterations", ", ".join("%.2f" % r for r in rates)))
 PY
-  rm -f "$out"
+    rm -f "$out"
+  }
+  if [ -n "${BASE:-}" ] && [ -f "$BASE/benchmarks.jar" ]; then
+    jmh "base " "$BASE/benchmarks.jar"; jmh "this build " bench/target/benchmarks.jar
+    jmh "this build " bench/target/benchmarks.jar; jmh "base " "$BASE/benchmarks.jar"
+    echo "(load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+  else
+    jmh "" bench/target/benchmarks.jar
+  fi
 fi
 
 if [ -n "${SGLANG_DIR:-}" ]; then
