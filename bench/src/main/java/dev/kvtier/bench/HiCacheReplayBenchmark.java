@@ -29,6 +29,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * is the first pass of a fresh JVM, the JIT's warm-up inside, as one command run sees it: with C1 alone, as the
  * launcher compiles a run this small. Page touches per second of simulation = the {@code touches} counter over the
  * {@code cpuNanos} counter ({@code bench/hicache-policies.sh} prints it). The trace is
- * {@code ../shared/traces/conversation_trace.jsonl} from the repository root (override with {@code -p trace=FILE});
+ * {@code ../shared/traces/conversation_trace.jsonl} from the repository root (override with {@code -p trace=FILE};
+ * one policy's figure: {@code -p policies=boundary_l1_l2});
  * where it is absent, the built-in synthetic workload.
  */
 @State(Scope.Benchmark)
@@ -53,6 +55,10 @@ public class HiCacheReplayBenchmark
 
     @Param("4000")
     public int l2Pages;
+
+    /** The write policies to run, comma-separated, or {@code all} (the four, as the command runs them). */
+    @Param("all")
+    public String policies;
 
     private BlockTrace blocks;
     private List<HiCacheScenario> scenarios;
@@ -89,15 +95,22 @@ public class HiCacheReplayBenchmark
             System.out.println("# " + path + " is absent: the built-in synthetic workload instead");
             blocks = BlockTrace.load(new ChatWorkloadGenerator(ChatWorkloadConfig.defaults()).generate().iterator());
         }
-        final WritePolicy[] policies = WritePolicy.values();
-        final HiCacheScenario[] each = new HiCacheScenario[policies.length];
-        for (int i = 0; i < policies.length; i++)
+        final List<HiCacheScenario> each = new ArrayList<>();
+        for (final WritePolicy policy : WritePolicy.values())
         {
-            each[i] = new HiCacheScenario(policies[i], l1Pages, l2Pages, 0, 0, 1, PoolPlacement.GLOBAL,
-                HitRouting.ROUND_ROBIN, 2);
+            if ("all".equals(policies) || List.of(policies.split(",")).contains(policy.cliName()))
+            {
+                each.add(new HiCacheScenario(policy, l1Pages, l2Pages, 0, 0, 1, PoolPlacement.GLOBAL,
+                    HitRouting.ROUND_ROBIN, 2));
+            }
         }
-        scenarios = List.of(each);
-        System.out.println("# " + blocks.blockRefs() + " page references per policy, " + policies.length
+        if (each.isEmpty())
+        {
+            throw new IllegalArgumentException("-p policies=" + policies + " names no write policy: use all or "
+                + "write_through, write_through_selective, write_back, boundary_l1_l2, comma-separated");
+        }
+        scenarios = List.copyOf(each);
+        System.out.println("# " + blocks.blockRefs() + " page references per policy, " + each.size()
             + " policies");
     }
 
