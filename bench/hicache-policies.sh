@@ -7,9 +7,10 @@
 #                 with this one, the order swapped every run: each build's median and the median of the paired
 #                 ratios (on a shared machine only the ratio means much); with WARM=1 also a 5 x 5 L1 x L2 grid of
 #                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part. This build
-#                 runs as its launcher runs it (its JIT choice included), the other with BASE_JAVA_OPTS (default
-#                 -XX:TieredStopAtLevel=1, C1 alone, as the launcher compiles runs this small; empty: tiered, as
-#                 launchers without that rule ran it); neither uses a CDS archive;
+#                 runs as its launcher runs it (its JIT choice included), the other with the JIT the launcher
+#                 picks for the same command (C1 alone for the four policies, tiered for the grid; BASE_JAVA_OPTS
+#                 overrides it for both, e.g. empty for tiered as launchers without that rule ran it); neither
+#                 uses a CDS archive;
 #   JMH=1         HiCacheReplayBenchmark: warm (steady state) and cold (a fresh JVM's first pass, 5 forks), page
 #                 touches per CPU second of the benchmark thread; with BASE holding a benchmarks.jar too (the other
 #                 build's bench/target/benchmarks.jar copied there), that one as well, the two builds alternated;
@@ -34,7 +35,7 @@ median() { python3 -c 'import statistics, sys; print("%.2f" % statistics.median(
 build_sim() { local cli="$1"; shift
   if [ "$cli" = cli/target ]; then KVTIER_CDS=0 ./kvtier "$@"; return; fi
   # shellcheck disable=SC2086 # BASE_JAVA_OPTS is a list of JVM options
-  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 ${BASE_JAVA_OPTS--XX:TieredStopAtLevel=1} \
+  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 ${BASE_JAVA_OPTS-$base_jit} \
     -cp "$cli/kvtier-cli.jar:$cli/lib/*" dev.kvtier.cli.Main "$@"; }
 
 ./kvtier sim --help > /dev/null   # build first, outside the timed runs
@@ -65,8 +66,10 @@ if [ -z "${BASE:-}" ]; then
   echo "median: $(median "${rates[@]}") M page touches per CPU second (runs: ${rates[*]})"
 else
   [ -f "$BASE/kvtier-cli.jar" ] || { echo "hicache-policies: no kvtier-cli.jar in BASE=$BASE" >&2; exit 2; }
+  base_jit=-XX:TieredStopAtLevel=1   # the launcher's choice for a run this short
   paired "${args[@]}"
   if [ "${WARM:-0}" = 1 ]; then
+    base_jit=""   # 100 variants: tiered
     echo "5 x 5 L1 x L2 grid, 4 policies (100 variants), --threads 1:"
     paired sim --mode hicache --trace "$trace" --l1-pages 1000,2000,4000,7000,10000 \
       --l2-pages 1000,4000,10000,20000,30000 --threads 1 --no-progress
