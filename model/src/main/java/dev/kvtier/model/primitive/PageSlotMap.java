@@ -23,9 +23,10 @@ package dev.kvtier.model.primitive;
  * consecutively, so an instance holding a sixteenth of the trace fills its blocks in runs); it replaces a flat
  * array indexed by id, which grew by doubling copies with the id range (hundreds of MB of copies in a 16-instance
  * run) and gave way to the slower table as soon as evictions held the entries below a thirty-second of the range.
- * Each of many instances holding a small share of the trace moves to the table for good, as the directory
- * outgrows its bound. Memory in the paged form: 4 bytes of directory and at most one 144-byte block per id held
- * (about 25 bytes per id held in a 16-instance serving run).
+ * The map moves to the table for good when the directory outgrows its bound or the blocks hold fewer than
+ * {@value #MIN_PER_BLOCK} ids each on average (ids spread thinly: each of many instances holding a small share of
+ * the trace), so the paged form takes at most about 52 bytes per id held (16 of directory, a quarter of a 144-byte
+ * block); 9 in a 16-instance serving run on the conversation trace.
  */
 public final class PageSlotMap
 {
@@ -40,6 +41,9 @@ public final class PageSlotMap
     private static final int BLOCK_MASK = BLOCK - 1;
     private static final int DIR_PER_ENTRY = 4;
     private static final int DIR_FLOOR = 4_096;
+    /** Fewest ids held per block, on average, while paged (past {@value #BLOCKS_FLOOR} blocks). */
+    private static final int MIN_PER_BLOCK = 4;
+    private static final int BLOCKS_FLOOR = 256;
 
     /** Blocks of slot + 1 by key (0 is empty), by {@code key / BLOCK}, while paged; null once it uses the table. */
     private int[][] blocks;
@@ -48,6 +52,7 @@ public final class PageSlotMap
     /** Emptied blocks (all zero) for reuse, so ids coming and going make no garbage. */
     private int[][] spare = new int[16][];
     private int spareCount;
+    private int blocksInUse;
 
     /** key + 1 at {@code 2i} (0 is empty), slot at {@code 2i + 1}. */
     private int[] table;
@@ -66,6 +71,12 @@ public final class PageSlotMap
     public int size()
     {
         return size;
+    }
+
+    /** Whether the map is still in its paged form (for tests of when it leaves it). */
+    boolean isPaged()
+    {
+        return blocks != null;
     }
 
     /** The slot of {@code key}, or -1. */
@@ -194,6 +205,12 @@ public final class PageSlotMap
         int[] block = b[bi];
         if (block == null)
         {
+            if (blocksInUse >= size / MIN_PER_BLOCK + BLOCKS_FLOOR)
+            {
+                toTable();
+                return false;
+            }
+            blocksInUse++;
             block = spareCount > 0 ? spare[--spareCount] : new int[BLOCK];
             b[bi] = block;
         }
@@ -225,6 +242,7 @@ public final class PageSlotMap
         if (--blockCounts[bi] == 0)
         {
             b[bi] = null;
+            blocksInUse--;
             if (spareCount == spare.length)
             {
                 spare = java.util.Arrays.copyOf(spare, spareCount * 2);
