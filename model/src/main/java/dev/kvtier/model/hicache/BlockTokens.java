@@ -22,13 +22,22 @@ public final class BlockTokens
     /** The first {@code length} tokens of block {@code blockId}. */
     public static int[] of(final long blockId, final int length)
     {
-        final SplittableRandom random = new SplittableRandom(0x6b76746965724c4cL ^ (blockId * 0x9E3779B97F4A7C15L));
         final int[] tokens = new int[length];
+        fill(blockId, tokens, length);
+        return tokens;
+    }
+
+    /**
+     * Writes the first {@code length} tokens of block {@code blockId} into {@code tokens[0, length)}: what
+     * {@link #of} returns, without a new array per block (a trace's page catalog hashes hundreds of thousands).
+     */
+    public static void fill(final long blockId, final int[] tokens, final int length)
+    {
+        final SplittableRandom random = new SplittableRandom(0x6b76746965724c4cL ^ (blockId * 0x9E3779B97F4A7C15L));
         for (int i = 0; i < length; i++)
         {
             tokens[i] = nextToken(random);
         }
-        return tokens;
     }
 
     /**

@@ -15,11 +15,18 @@ package dev.kvtier.model.primitive;
  * run back ({@link LinearProbing}), so millions of evictions leave no tombstones. At most half full: 8 to 16
  * bytes per entry.
  *
- * <p>While the ids held are dense — the largest below {@value #DIRECT_PER_ENTRY} times the entries held plus
- * {@value #DIRECT_FLOOR} — the map is that direct array (one load a lookup, a chain's consecutive ids side by
- * side), which is what a few instances sharing a trace see; it switches to the table for good the first time an id
- * lies beyond, which is what each of many instances holding a small share of the trace sees. Memory stays within
- * {@value #DIRECT_PER_ENTRY} ints per entry plus the floor either way.
+ * <p>While the ids held are dense enough — the directory below at most {@value #DIR_PER_ENTRY} entries per id held
+ * plus {@value #DIR_FLOOR} — the map is a paged direct array instead: a directory indexed by {@code id / 32} of
+ * 32-slot blocks, a block made when its first id arrives and recycled when its last leaves. A lookup is two loads
+ * (the directory is small and stays in cache), no probing, and a chain's consecutive ids share a block. This is
+ * what each of a few instances sharing a trace sees for the whole run (the catalog numbers a block's pages
+ * consecutively, so an instance holding a sixteenth of the trace fills its blocks in runs); it replaces a flat
+ * array indexed by id, which grew by doubling copies with the id range (hundreds of MB of copies in a 16-instance
+ * run) and gave way to the slower table as soon as evictions held the entries below a thirty-second of the range.
+ * The map moves to the table for good when the directory outgrows its bound or the blocks hold fewer than
+ * {@value #MIN_PER_BLOCK} ids each on average (ids spread thinly: each of many instances holding a small share of
+ * the trace), so the paged form takes at most about 52 bytes per id held (16 of directory, a quarter of a 144-byte
+ * block); 9 in a 16-instance serving run on the conversation trace.
  */
 public final class PageSlotMap
 {
@@ -29,11 +36,23 @@ public final class PageSlotMap
     /** log2 of the ids hashed together: 8 (key, slot) pairs are one 64-byte line. */
     private static final int GROUP_BITS = 3;
     private static final int GROUP = 1 << GROUP_BITS;
-    private static final int DIRECT_PER_ENTRY = 32;
-    private static final int DIRECT_FLOOR = 16_384;
+    private static final int BLOCK_BITS = 5;
+    private static final int BLOCK = 1 << BLOCK_BITS;
+    private static final int BLOCK_MASK = BLOCK - 1;
+    private static final int DIR_PER_ENTRY = 4;
+    private static final int DIR_FLOOR = 4_096;
+    /** Fewest ids held per block, on average, while paged (past {@value #BLOCKS_FLOOR} blocks). */
+    private static final int MIN_PER_BLOCK = 4;
+    private static final int BLOCKS_FLOOR = 256;
 
-    /** slot + 1 by key (0 is empty) while the ids are dense; null once the map uses the table. */
-    private int[] direct;
+    /** Blocks of slot + 1 by key (0 is empty), by {@code key / BLOCK}, while paged; null once it uses the table. */
+    private int[][] blocks;
+    /** Ids held per block. */
+    private byte[] blockCounts;
+    /** Emptied blocks (all zero) for reuse, so ids coming and going make no garbage. */
+    private int[][] spare = new int[16][];
+    private int spareCount;
+    private int blocksInUse;
 
     /** key + 1 at {@code 2i} (0 is empty), slot at {@code 2i + 1}. */
     private int[] table;
@@ -44,7 +63,9 @@ public final class PageSlotMap
     /** @param expectedEntries entries to make room for up front; the map grows past it on demand */
     public PageSlotMap(final int expectedEntries)
     {
-        direct = new int[Math.max(MIN_CAPACITY, Math.min(expectedEntries, DIRECT_FLOOR))];
+        final int dir = Math.max(MIN_CAPACITY, Math.min(expectedEntries >>> 2, DIR_FLOOR));
+        blocks = new int[dir][];
+        blockCounts = new byte[dir];
     }
 
     public int size()
@@ -52,13 +73,25 @@ public final class PageSlotMap
         return size;
     }
 
+    /** Whether the map is still in its paged form (for tests of when it leaves it). */
+    boolean isPaged()
+    {
+        return blocks != null;
+    }
+
     /** The slot of {@code key}, or -1. */
     public int get(final int key)
     {
-        final int[] d = direct;
-        if (d != null)
+        final int[][] b = blocks;
+        if (b != null)
         {
-            return key >= 0 && key < d.length ? d[key] - 1 : ABSENT;
+            final int bi = key >>> BLOCK_BITS;
+            if (bi >= b.length)
+            {
+                return ABSENT;
+            }
+            final int[] block = b[bi];
+            return block == null ? ABSENT : block[key & BLOCK_MASK] - 1;
         }
         final int[] t = table;
         final int stored = key + 1;
@@ -85,7 +118,7 @@ public final class PageSlotMap
         {
             throw new IllegalArgumentException("slots are in [0, 2^31 - 1), got " + value);
         }
-        if (direct != null && putDirect(key, value))
+        if (blocks != null && putPaged(key, value))
         {
             return;
         }
@@ -116,14 +149,10 @@ public final class PageSlotMap
         {
             return;
         }
-        final int[] d = direct;
-        if (d != null)
+        final int[][] b = blocks;
+        if (b != null)
         {
-            if (key < d.length && d[key] != 0)
-            {
-                d[key] = 0;
-                size--;
-            }
+            removePaged(b, key);
             return;
         }
         final int[] t = table;
@@ -155,41 +184,95 @@ public final class PageSlotMap
         t[(gap << 1) + 1] = 0;
     }
 
-    /** Puts into the direct array, growing it while the ids stay dense; false once it switched to the table. */
-    private boolean putDirect(final int key, final int value)
+    /** Puts into its block, growing the directory while the ids stay dense; false once it switched to the table. */
+    private boolean putPaged(final int key, final int value)
     {
-        int[] d = direct;
-        if (key >= d.length)
+        final int bi = key >>> BLOCK_BITS;
+        int[][] b = blocks;
+        if (bi >= b.length)
         {
-            final long limit = (long)DIRECT_PER_ENTRY * (size + 1) + DIRECT_FLOOR;
-            if (key >= limit)
+            final long limit = (long)DIR_PER_ENTRY * (size + 1) + DIR_FLOOR;
+            if (bi >= limit)
             {
                 toTable();
                 return false;
             }
-            d = java.util.Arrays.copyOf(d, (int)Math.min(limit, Math.max(key + 1L, d.length * 2L)));
-            direct = d;
+            final int n = (int)Math.min(limit, Math.max(bi + 1L, b.length * 2L));
+            b = java.util.Arrays.copyOf(b, n);
+            blocks = b;
+            blockCounts = java.util.Arrays.copyOf(blockCounts, n);
         }
-        if (d[key] == 0)
+        int[] block = b[bi];
+        if (block == null)
+        {
+            if (blocksInUse >= size / MIN_PER_BLOCK + BLOCKS_FLOOR)
+            {
+                toTable();
+                return false;
+            }
+            blocksInUse++;
+            block = spareCount > 0 ? spare[--spareCount] : new int[BLOCK];
+            b[bi] = block;
+        }
+        final int i = key & BLOCK_MASK;
+        if (block[i] == 0)
         {
             size++;
+            blockCounts[bi]++;
         }
-        d[key] = value + 1;
+        block[i] = value + 1;
         return true;
+    }
+
+    private void removePaged(final int[][] b, final int key)
+    {
+        final int bi = key >>> BLOCK_BITS;
+        if (bi >= b.length)
+        {
+            return;
+        }
+        final int[] block = b[bi];
+        final int i = key & BLOCK_MASK;
+        if (block == null || block[i] == 0)
+        {
+            return;
+        }
+        block[i] = 0;
+        size--;
+        if (--blockCounts[bi] == 0)
+        {
+            b[bi] = null;
+            blocksInUse--;
+            if (spareCount == spare.length)
+            {
+                spare = java.util.Arrays.copyOf(spare, spareCount * 2);
+            }
+            spare[spareCount++] = block;
+        }
     }
 
     private void toTable()
     {
-        final int[] d = direct;
-        direct = null;
+        final int[][] b = blocks;
+        blocks = null;
+        blockCounts = null;
+        spare = null;
         allocate(Integer.highestOneBit(Math.max(MIN_CAPACITY, size + 1) * 2 - 1) * 2);
         final int held = size;
         size = 0;
-        for (int key = 0; key < d.length; key++)
+        for (int bi = 0; bi < b.length; bi++)
         {
-            if (d[key] != 0)
+            final int[] block = b[bi];
+            if (block == null)
             {
-                put(key, d[key] - 1);
+                continue;
+            }
+            for (int i = 0; i < BLOCK; i++)
+            {
+                if (block[i] != 0)
+                {
+                    put(bi << BLOCK_BITS | i, block[i] - 1);
+                }
             }
         }
         assert size == held;

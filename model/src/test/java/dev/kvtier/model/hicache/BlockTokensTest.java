@@ -30,6 +30,18 @@ class BlockTokensTest
     }
 
     @Test
+    void shouldFillAReusedBufferWithExactlyTheTokensOfMakes()
+    {
+        final int[] buffer = new int[BlockTokens.BLOCK_TOKENS];
+        BlockTokens.fill(5, buffer, 512);
+        assertThat(buffer).isEqualTo(BlockTokens.of(5, 512));
+        BlockTokens.fill(6, buffer, 128);
+        assertThat(Arrays.copyOf(buffer, 128)).isEqualTo(BlockTokens.of(6, 128));
+        final int[] untouched = Arrays.copyOfRange(BlockTokens.of(5, 512), 128, 512);
+        assertThat(Arrays.copyOfRange(buffer, 128, 512)).isEqualTo(untouched);
+    }
+
+    @Test
     void shouldRefuseBlocksThatDoNotFitTheLength()
     {
         assertThatThrownBy(() -> BlockTokens.prompt(new long[] {1, 2}, 512))

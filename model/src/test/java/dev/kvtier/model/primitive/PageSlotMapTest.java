@@ -45,6 +45,55 @@ class PageSlotMapTest
         assertThat(map.size()).isEqualTo(keys.length - 1);
     }
 
+    @Test
+    void shouldStayPagedForRunsOfConsecutiveIdsComingAndGoingAndRecycleEmptiedBlocks()
+    {
+        // an instance's share of a trace: runs of 8 consecutive ids (a block's pages), every 16th run, old runs
+        // evicted as new ones arrive, so the id range grows to 64 times what is held
+        final PageSlotMap map = new PageSlotMap(1024);
+        final Map<Integer, Integer> reference = new HashMap<>();
+        for (int run = 0; run < 4_000; run++)
+        {
+            final int first = run * 16 * 8;
+            for (int j = 0; j < 8; j++)
+            {
+                map.put(first + j, run);
+                reference.put(first + j, run);
+            }
+            if (run >= 1_000)
+            {
+                final int old = (run - 1_000) * 16 * 8;
+                for (int j = 0; j < 8; j++)
+                {
+                    map.remove(old + j);
+                    reference.remove(old + j);
+                }
+            }
+        }
+        assertThat(map.isPaged()).isTrue();
+        assertThat(map.size()).isEqualTo(reference.size()).isEqualTo(8_000);
+        for (int id = 0; id < 4_000 * 128; id++)
+        {
+            assertThat(map.get(id)).isEqualTo(reference.getOrDefault(id, -1));
+        }
+    }
+
+    @Test
+    void shouldMoveToTheTableWhenIdsAreSpreadThinlyOverBlocks()
+    {
+        final PageSlotMap map = new PageSlotMap(1024);
+        for (int i = 0; i < 2_000; i++)
+        {
+            map.put(i * 64, i);
+        }
+        assertThat(map.isPaged()).isFalse();
+        for (int i = 0; i < 2_000; i++)
+        {
+            assertThat(map.get(i * 64)).isEqualTo(i);
+            assertThat(map.get(i * 64 + 1)).isEqualTo(-1);
+        }
+    }
+
     private static void agreesWithHashMap(final int idRange, final int expected)
     {
         final PageSlotMap map = new PageSlotMap(expected);

@@ -141,19 +141,21 @@ final class PageChainBuilder
             order[next[depth[k]]++] = k;
         }
         final ThreadLocal<PageHasher> hashers = ThreadLocal.withInitial(PageHasher::new);
+        final ThreadLocal<int[]> buffers = ThreadLocal.withInitial(() -> new int[BlockTokens.BLOCK_TOKENS]);
         for (int d = 0; d <= maxDepth; d++)
         {
             final IntStream level = IntStream.range(levelStart[d], levelStart[d + 1]);
             (levelStart[d + 1] - levelStart[d] < PARALLEL_MIN_BLOCKS ? level : level.parallel())
-                .forEach(i -> hashBlock(order[i], hashers.get(), digests));
+                .forEach(i -> hashBlock(order[i], hashers.get(), buffers.get(), digests));
         }
         return digests;
     }
 
-    private void hashBlock(final int k, final PageHasher hasher, final byte[] digests)
+    /** Hashes block {@code k}'s pages, its tokens made in {@code tokens} (a block's worth, reused per thread). */
+    private void hashBlock(final int k, final PageHasher hasher, final int[] tokens, final byte[] digests)
     {
         final int n = pageCount[k];
-        final int[] tokens = BlockTokens.of(blockIds[k], n * pageSize);
+        BlockTokens.fill(blockIds[k], tokens, n * pageSize);
         int prior = priorPage[k];
         for (int j = 0; j < n; j++)
         {
