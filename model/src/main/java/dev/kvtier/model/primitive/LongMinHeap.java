@@ -3,15 +3,9 @@ package dev.kvtier.model.primitive;
 import java.util.Arrays;
 
 /**
- * A 4-ary min-heap of {@code long}s in one growable array. Callers pack what they order by into the high bits
+ * A binary min-heap of {@code long}s in one growable array. Callers pack what they order by into the high bits
  * and what they need back into the low bits (a touch stamp and a slot, or just an offset), so the hot paths that
  * use it — L2 eviction order, free ranges by length — allocate nothing per operation.
- *
- * <p>Four children per node rather than two: the eviction orders' heaps hold hundreds of thousands of entries,
- * and an entry pushed there is usually near the top (a parent offered when its last child goes, whose stamp is
- * just above the child's), so a push sifts up most of the height, a cache miss per level; a 4-ary heap is half as
- * high, and a pop reads its four children side by side. Pops come out in the same order as from any min-heap of the
- * same values.
  */
 public final class LongMinHeap
 {
@@ -42,7 +36,7 @@ public final class LongMinHeap
         int i = size++;
         while (i > 0)
         {
-            final int parent = (i - 1) >>> 2;
+            final int parent = (i - 1) >>> 1;
             if (heap[parent] <= v)
             {
                 break;
@@ -67,27 +61,20 @@ public final class LongMinHeap
         int i = 0;
         while (true)
         {
-            final int first = 4 * i + 1;
-            if (first >= size)
+            int child = 2 * i + 1;
+            if (child >= size)
             {
                 break;
             }
-            int child = first;
-            long least = heap[first];
-            final int end = Math.min(first + 4, size);
-            for (int c = first + 1; c < end; c++)
+            if (child + 1 < size && heap[child + 1] < heap[child])
             {
-                if (heap[c] < least)
-                {
-                    least = heap[c];
-                    child = c;
-                }
+                child++;
             }
-            if (least >= last)
+            if (heap[child] >= last)
             {
                 break;
             }
-            heap[i] = least;
+            heap[i] = heap[child];
             i = child;
         }
         if (size > 0)
