@@ -7,8 +7,11 @@
 # median of the paired ratios (this build's events per CPU second over the base's), and, per build, the median of
 # the rate-scale ratios within one round (events per CPU second at rate X over rate 1, the scale table's goal).
 #
-# usage: BASE=CLI_DIR [RUNS=3] [RATES="1 4"] bench/serving-rtf.sh [TRACE]
-#   BASE   another build's cli/target copied aside (kvtier-cli.jar, lib/, jvm.options); without it only this build
+# usage: BASE=CLI_DIR [RUNS=3] [RATES="1 4"] [TOGETHER=1] bench/serving-rtf.sh [TRACE]
+#   BASE     another build's cli/target copied aside (kvtier-cli.jar, lib/, jvm.options); without it only this build
+#   TOGETHER with BASE: each pair's two runs at the same time rather than one after the other, so that whatever
+#            else loads a shared machine during the pair falls on both builds alike (each still reports its own
+#            loop thread's CPU time; the real-time factors then describe two runs sharing the cores)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 trace="${1:-$here/../shared/traces/conversation_trace.jsonl}"
@@ -31,15 +34,27 @@ run() { local cli="$1" rate="$2"
               (.sim.simulated_s / .performance.run_cpu_s)] | @tsv'; }
 builds=(this)
 [ -n "${BASE:-}" ] && builds=(this base)
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
 declare -A eps rtf cpu_rtf
-echo "serving loop, ${runs} rounds, rates ${rates_list}, builds ${builds[*]} (load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores)"
+together=""; [ "${TOGETHER:-0}" = 1 ] && [ ${#builds[@]} = 2 ] && together=", each pair run at the same time"
+echo "serving loop, ${runs} rounds, rates ${rates_list}, builds ${builds[*]}${together} (load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores)"
 for n in $(seq "$runs"); do
   order=("${builds[@]}")
   if [ $((n % 2)) = 0 ] && [ ${#builds[@]} = 2 ]; then order=(base this); fi
   for r in $rates_list; do
+    if [ "${TOGETHER:-0}" = 1 ] && [ ${#builds[@]} = 2 ]; then
+      run "$here/cli/target" "$r" > "$tmp/this" & this_pid=$!
+      run "$BASE" "$r" > "$tmp/base" & base_pid=$!
+      wait "$this_pid" "$base_pid"
+    fi
     for b in "${order[@]}"; do
       dir="$here/cli/target"; [ "$b" = base ] && dir="$BASE"
-      read -r f e c < <(run "$dir" "$r")
+      if [ "${TOGETHER:-0}" = 1 ] && [ ${#builds[@]} = 2 ]; then
+        read -r f e c < "$tmp/$b"
+      else
+        read -r f e c < <(run "$dir" "$r")
+      fi
       rtf[$b,$r]+="$f "; eps[$b,$r]+="$e "; cpu_rtf[$b,$r]+="$c "
       printf 'round %s rate %s %-4s: real-time factor %s×, %.0f events per CPU second, %.1f× per CPU second\n' \
         "$n" "$r" "$b" "$f" "$e" "$c"

@@ -1,6 +1,7 @@
 package dev.kvtier.model.engine;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -19,8 +20,10 @@ import java.util.PriorityQueue;
  */
 final class DecodeBatch
 {
+    private static final Comparator<Job> BY_BATCH_SLOT = Comparator.comparingInt(job -> job.batchSlot);
+
     /** In join order: the order requests finish in when several finish in one decode. */
-    private final List<Job> running = new ArrayList<>();
+    private final RunningBatch running = new RunningBatch();
     /** The running requests by the batch step at which each has made all its output. */
     private final PriorityQueue<Job> byDoneStep = new PriorityQueue<>((a, b) -> Long.compare(a.doneAtStep,
         b.doneAtStep));
@@ -82,9 +85,13 @@ final class DecodeBatch
         context += (long)steps * running.size();
         if (reportsProgress)
         {
-            for (final Job job : running)
+            for (int i = 0; i < running.slots(); i++)
             {
-                job.generated = generated(job);
+                final Job job = running.at(i);
+                if (job != null)
+                {
+                    job.generated = generated(job);
+                }
             }
         }
         if (byDoneStep.isEmpty() || byDoneStep.peek().doneAtStep > stepClock)
@@ -92,28 +99,20 @@ final class DecodeBatch
             reportProgress();
             return;
         }
+        final List<Job> finished = new ArrayList<>();
         while (!byDoneStep.isEmpty() && byDoneStep.peek().doneAtStep <= stepClock)
         {
-            byDoneStep.poll().finishing = true;
+            finished.add(byDoneStep.poll());
         }
-        int kept = 0;
-        final List<Job> finished = new ArrayList<>();
-        for (final Job job : running)
+        // several finishing in one decode finish in join order, the batch's order
+        finished.sort(BY_BATCH_SLOT);
+        for (final Job job : finished)
         {
-            if (job.finishing)
-            {
-                job.finishing = false;
-                job.generated = generated(job);
-                job.lastTokenNs = lastDecodeEndNs;
-                context -= job.request.inputTokens() + job.generated;
-                finished.add(job);
-            }
-            else
-            {
-                running.set(kept++, job);
-            }
+            job.generated = generated(job);
+            job.lastTokenNs = lastDecodeEndNs;
+            context -= job.request.inputTokens() + job.generated;
+            running.remove(job.batchSlot);
         }
-        running.subList(kept, running.size()).clear();
         reportProgress();
         for (final Job job : finished)
         {
@@ -130,9 +129,13 @@ final class DecodeBatch
     {
         if (reportsProgress)
         {
-            for (final Job job : running)
+            for (int i = 0; i < running.slots(); i++)
             {
-                worker.reportProgress(job);
+                final Job job = running.at(i);
+                if (job != null)
+                {
+                    worker.reportProgress(job);
+                }
             }
         }
     }

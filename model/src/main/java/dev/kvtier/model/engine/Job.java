@@ -35,8 +35,8 @@ final class Job
     int generated;
     /** The decode batch's step at which this request has made all its output. */
     long doneAtStep;
-    /** Marked by {@link DecodeBatch} while it takes the requests that finish in one decode out of its batch. */
-    boolean finishing;
+    /** Where {@link DecodeBatch} holds this request in its join-ordered batch, while it decodes. */
+    int batchSlot;
     RequestRecord handedOff;
 
     Job(final InferenceRequest request, final NodeId decodeTarget, final long queuedNs)

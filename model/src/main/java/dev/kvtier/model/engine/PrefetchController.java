@@ -15,6 +15,7 @@ import dev.kvtier.model.store.client.StoreClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * SGLang's cache-controller prefetch path for one instance: a query thread that asks L3 which pages of a request's
@@ -33,6 +34,12 @@ final class PrefetchController
     private final ArrayDeque<PrefetchOp> queryQueue = new ArrayDeque<>();
     private final ArrayDeque<PrefetchOp> ioQueue = new ArrayDeque<>();
     private final MatchResult match = new MatchResult();
+    /**
+     * Under the timeout policy, each live op's deadline as of its start and again once its hit is known; an entry
+     * goes stale when its op ends or its deadline moves, and is dropped when it surfaces.
+     */
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
+    private int deadlinesBound = 1024;
     private boolean querying;
     private boolean reading;
     private long occupiedPages;
@@ -94,6 +101,7 @@ final class PrefetchController
         job.prefetch = op;
         occupiedPages += tail;
         queryQueue.add(op);
+        trackDeadline(op);
         pumpQuery();
     }
 
@@ -128,6 +136,53 @@ final class PrefetchController
         final long hitTokens = op.hitKnown() ? (long)op.hitPages * config.pageSize() : 0;
         final long timeout = config.prefetchTimeoutNs(hitTokens);
         return timeout >= Long.MAX_VALUE - op.startNs ? Long.MAX_VALUE : op.startNs + timeout;
+    }
+
+    /**
+     * The earliest timeout deadline among the ops not yet ended, or {@code Long.MAX_VALUE}: when a request blocked
+     * on its prefetch must be looked at again. O(log ops) amortized, where asking each waiting request was
+     * O(queue) per scheduling pass, and an overloaded queue is long.
+     */
+    long earliestDeadlineNs()
+    {
+        while (!deadlines.isEmpty())
+        {
+            final Deadline top = deadlines.peek();
+            if (!top.op.terminated && top.atNs == deadlineNs(top.op))
+            {
+                return top.atNs;
+            }
+            deadlines.poll();
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private void trackDeadline(final PrefetchOp op)
+    {
+        if (config.prefetchPolicy() == PrefetchPolicy.TIMEOUT)
+        {
+            final long at = deadlineNs(op);
+            if (at != Long.MAX_VALUE)
+            {
+                deadlines.add(new Deadline(at, op));
+            }
+            if (deadlines.size() > deadlinesBound)
+            {
+                // stale entries below a long-lived top: dropped in one sweep, amortized over the pushes since the last
+                deadlines.removeIf(d -> d.op.terminated || d.atNs != deadlineNs(d.op));
+                deadlinesBound = 2 * deadlines.size() + 1024;
+            }
+        }
+    }
+
+    /** An op's deadline as it was when queued; see {@link #deadlines}. */
+    private record Deadline(long atNs, PrefetchOp op) implements Comparable<Deadline>
+    {
+        @Override
+        public int compareTo(final Deadline other)
+        {
+            return Long.compare(atNs, other.atNs);
+        }
     }
 
     /** Ends the op: arrived pages become host-only nodes; slots beyond them and the anchor pin are released. */
@@ -236,6 +291,7 @@ final class PrefetchController
             return;
         }
         op.hitPages = hit;
+        trackDeadline(op);
         cache.releaseHostReservation(op.reservedPages - hit);
         op.reservedPages = hit;
         ioQueue.add(op);

@@ -317,18 +317,4 @@ final class PrefillScheduler
             decode.add(job);
         }
     }
-
-    /** The earliest prefetch deadline among waiting requests, or {@code Long.MAX_VALUE}. */
-    long earliestPrefetchDeadline()
-    {
-        long earliest = Long.MAX_VALUE;
-        for (final Job job : waiting)
-        {
-            if (job.prefetch != null && !job.prefetch.terminated)
-            {
-                earliest = Math.min(earliest, prefetch.deadlineNs(job.prefetch));
-            }
-        }
-        return earliest;
-    }
 }

@@ -238,7 +238,7 @@ public final class ServingWorker implements Node
         {
             return;
         }
-        final long earliest = prefill.earliestPrefetchDeadline();
+        final long earliest = prefetch.earliestDeadlineNs();
         if (earliest != Long.MAX_VALUE && earliest != wakeAtNs)
         {
             wakeAtNs = earliest;

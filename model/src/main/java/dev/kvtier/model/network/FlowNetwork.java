@@ -100,6 +100,19 @@ public final class FlowNetwork
     /** Starts a flow of {@code bytes} from {@code src} to {@code dst} at {@code nowNs}; rates are re-shared. */
     public void start(final int src, final int dst, final long bytes, final long nowNs, final long tag)
     {
+        startUnshared(src, dst, bytes, nowNs, tag);
+        share();
+    }
+
+    /**
+     * Starts a flow like {@link #start} but leaves the rates as they were: for several flows starting at one
+     * instant (a transfer batch to several peers), followed by one {@link #reshare}. The rates between them are
+     * never used (no time passes), and sharing is a function of the set of flows alone, so the flows get exactly
+     * the rates that sharing after each start would end with, for one progressive filling instead of one per flow.
+     * Nothing may be asked of the network between this and {@link #reshare}.
+     */
+    public void startUnshared(final int src, final int dst, final long bytes, final long nowNs, final long tag)
+    {
         if (src < 0 || src >= nodes || dst < 0 || dst >= nodes)
         {
             throw new IllegalArgumentException("flow endpoints out of range: " + src + " -> " + dst);
@@ -121,6 +134,11 @@ public final class FlowNetwork
         tags[slot] = tag;
         active[slot] = true;
         activeCount++;
+    }
+
+    /** Shares the links among the flows again, after {@link #startUnshared}. */
+    public void reshare()
+    {
         share();
     }
 

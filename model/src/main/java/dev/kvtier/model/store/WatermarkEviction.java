@@ -26,12 +26,15 @@ record WatermarkEviction(List<StoreKey> victims, int[] rows)
         /** A copy of {@link #leases} for the selection to reorder. */
         long[] selection = new long[0];
         int[] victimRows = new int[0];
+        /** Rows of the soft-pinned candidates, gathered only where pass 2 may take them. */
+        int[] softPinned = new int[0];
 
         void ensure(final int n)
         {
             if (ordinary.length < n)
             {
                 ordinary = new int[n];
+                softPinned = new int[n];
                 leases = new long[n];
                 selection = new long[n];
                 victimRows = new int[n];
@@ -51,7 +54,9 @@ record WatermarkEviction(List<StoreKey> victims, int[] rows)
         final int[] ordinary = scratch.ordinary;
         final long[] leases = scratch.leases;
         int ordinaryCount = 0;
-        final List<Integer> softPinned = new ArrayList<>();
+        final boolean gatherSoftPinned = config.allowEvictSoftPinnedObjects();
+        final int[] softPinnedRows = scratch.softPinned;
+        int softPinnedCount = 0;
         long evictable = 0;
         for (int i = 0, b = 0; i < n; i++, b += ObjectTable.STRIDE)
         {
@@ -67,7 +72,10 @@ record WatermarkEviction(List<StoreKey> victims, int[] rows)
             }
             if (hot[b + ObjectTable.SOFT_PIN] > nowMs)
             {
-                softPinned.add(i);
+                if (gatherSoftPinned)
+                {
+                    softPinnedRows[softPinnedCount++] = i;
+                }
             }
             else
             {
@@ -81,8 +89,13 @@ record WatermarkEviction(List<StoreKey> victims, int[] rows)
         final List<StoreKey> victims = new ArrayList<>((int)Math.min(ordinaryCount, Math.max(ideal, 0)));
         final int[] rows = scratch.victimRows;
         takeOldest(objects, ordinary, ordinaryCount, leases, scratch.selection, ideal, victims, rows);
-        if (victims.size() < minimum && config.allowEvictSoftPinnedObjects())
+        if (victims.size() < minimum && gatherSoftPinned)
         {
+            final List<Integer> softPinned = new ArrayList<>(softPinnedCount);
+            for (int i = 0; i < softPinnedCount; i++)
+            {
+                softPinned.add(softPinnedRows[i]);
+            }
             softPinned.sort(Comparator.comparingLong((Integer row) -> objects.leaseMs(row))
                 .thenComparing((Integer row) -> objects.key(row), StoreKey::compareText));
             for (int i = 0; i < softPinned.size() && victims.size() < ideal; i++)

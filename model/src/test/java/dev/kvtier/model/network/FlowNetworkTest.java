@@ -82,4 +82,48 @@ class FlowNetworkTest
         assertThat(net.latencyNs(0, 0)).isZero();
         assertThat(net.latencyNs(0, 1)).isEqualTo(1_000);
     }
+
+    @Test
+    void flowsStartedTogetherAndSharedOnceEndExactlyAsWhenSharedAfterEach()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        final FlowNetwork each = network(5, 1.3);
+        final FlowNetwork once = network(5, 1.3);
+        final List<long[]> doneEach = new ArrayList<>();
+        final List<long[]> doneOnce = new ArrayList<>();
+        long now = 0;
+        long tag = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            final int flows = 1 + random.nextInt(6);
+            for (int f = 0; f < flows; f++)
+            {
+                final int src = random.nextInt(5);
+                final int dst = random.nextInt(5);
+                final long bytes = 1 + random.nextInt(100_000);
+                each.start(src, dst, bytes, now, tag);
+                once.startUnshared(src, dst, bytes, now, tag);
+                tag++;
+            }
+            once.reshare();
+            assertThat(once.nextCompletionNs()).isEqualTo(each.nextCompletionNs());
+            now += random.nextInt(50_000);
+            final long until = now;
+            while (each.nextCompletionNs() <= until)
+            {
+                final long at = each.nextCompletionNs();
+                assertThat(once.nextCompletionNs()).isEqualTo(at);
+                each.advanceTo(at, (t, b) -> doneEach.add(new long[] {t, at}));
+                once.advanceTo(at, (t, b) -> doneOnce.add(new long[] {t, at}));
+            }
+        }
+        doneEach.addAll(drain(each));
+        doneOnce.addAll(drain(once));
+        assertThat(doneOnce).hasSameSizeAs(doneEach);
+        for (int i = 0; i < doneEach.size(); i++)
+        {
+            assertThat(doneOnce.get(i)).containsExactly(doneEach.get(i));
+        }
+        assertThat(once.bytesMoved()).isEqualTo(each.bytesMoved());
+    }
 }

@@ -443,8 +443,9 @@ public final class SimRuntime
             final int src = reads[g] ? peers[g] : self;
             final int dst = reads[g] ? self : peers[g];
             transferLatency[t] = flows.latencyNs(src, dst);
-            flows.start(src, dst, bytes[g], now, t);
+            flows.startUnshared(src, dst, bytes[g], now, t);
         }
+        flows.reshare();
         armFlowEvent();
     }
 
