@@ -208,6 +208,7 @@ public final class MasterService
 
     public List<Boolean> batchExistKey(final List<StoreKey> keys, final long nowMs)
     {
+        objects.warm(keys);
         final List<Boolean> out = new ArrayList<>(keys.size());
         for (final StoreKey k : keys)
         {
@@ -287,6 +288,7 @@ public final class MasterService
     public List<Result<List<ReplicaDescriptor>>> batchPutStart(final long clientId, final List<StoreKey> keys,
         final List<Long> lengths, final ReplicateConfig cfg, final long nowMs)
     {
+        objects.warm(keys);
         final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++)
         {
@@ -297,6 +299,7 @@ public final class MasterService
 
     public List<Result<Void>> batchPutEnd(final long clientId, final List<StoreKey> keys, final long nowMs)
     {
+        objects.warm(keys);
         final List<Result<Void>> out = new ArrayList<>(keys.size());
         for (final StoreKey k : keys)
         {
@@ -307,6 +310,7 @@ public final class MasterService
 
     public List<Result<Void>> batchPutRevoke(final long clientId, final List<StoreKey> keys, final long nowMs)
     {
+        objects.warm(keys);
         final List<Result<Void>> out = new ArrayList<>(keys.size());
         for (final StoreKey k : keys)
         {
@@ -317,6 +321,7 @@ public final class MasterService
 
     public List<Result<List<ReplicaDescriptor>>> batchGetReplicaList(final List<StoreKey> keys, final long nowMs)
     {
+        objects.warm(keys);
         final List<Result<List<ReplicaDescriptor>>> out = new ArrayList<>(keys.size());
         for (final StoreKey k : keys)
         {
@@ -327,6 +332,7 @@ public final class MasterService
 
     public List<Result<Void>> batchRemove(final List<StoreKey> keys, final boolean force, final long nowMs)
     {
+        objects.warm(keys);
         final List<Result<Void>> out = new ArrayList<>(keys.size());
         for (final StoreKey k : keys)
         {
