@@ -24,10 +24,16 @@ fi
 cd "$here" || exit 2
 ./kvtier --version >/dev/null   # build first, outside the measured runs
 median() { python3 -c 'import statistics, sys; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-# a build's command line as the launcher runs a long sim (its collector and heap sizing), without the CDS archive
+# a build's command line as the launcher runs a long sim (its collector, heap sizing and C2 thresholds), without the
+# CDS archive; LAUNCH_OPTS replaces the launcher's options (e.g. those of an older launcher)
+launch_opts="${LAUNCH_OPTS-$(sed -n 's/^ *sim|compare|generate) gc_opts="\(.*\)" ;;$/\1/p' kvtier) \
+$(sed -n 's/^ *jit_opts="\(-XX:Tier4Inv[^"]*\)"$/\1/p; s/^ *jit_opts="\$jit_opts \([^"]*\)"$/\1/p' kvtier | tr '\n' ' ')}"
+case "$launch_opts" in *Tier4BackEdgeThreshold*|*"${LAUNCH_OPTS:-none}"*) ;;
+  *) echo "serving-rtf.sh: cannot read the launcher's options from ./kvtier; set LAUNCH_OPTS" >&2; exit 2 ;;
+esac
 run() { local cli="$1" rate="$2"
-  # shellcheck disable=SC2046
-  java $(cat "$cli/jvm.options") -XX:+UseParallelGC -XX:InitialRAMPercentage=15 ${KVTIER_JAVA_OPTS:-} \
+  # shellcheck disable=SC2046,SC2086
+  java $(cat "$cli/jvm.options") $launch_opts ${KVTIER_JAVA_OPTS:-} \
     -cp "$cli/kvtier-cli.jar:$cli/lib/*" dev.kvtier.cli.Main sim --cluster mooncake-16 --trace "$trace" \
     --rate-scale "$rate" --json --no-progress \
     | jq -r '[.performance.real_time_factor, (.sim.events / .performance.run_cpu_s),
