@@ -8,7 +8,8 @@
 #                 ratios (on a shared machine only the ratio means much); with WARM=1 also a 5 x 5 L1 x L2 grid of
 #                 the four policies (100 variants, one thread), where the JIT's warm-up is a small part. This build
 #                 runs as its launcher runs it (its JIT choice included), the other with the JIT the launcher
-#                 picks for the same command (C1 alone for the four policies, tiered for the grid; BASE_JAVA_OPTS
+#                 picks for the same command (C1 alone for the four policies, tiered with the launcher's C2
+#                 thresholds for the grid; BASE_JAVA_OPTS
 #                 overrides it for both, e.g. empty for tiered as launchers without that rule ran it); neither
 #                 uses a CDS archive;
 #   JMH=1         HiCacheReplayBenchmark: warm (steady state) and cold (a fresh JVM's first pass, 5 forks), page
@@ -69,7 +70,9 @@ else
   base_jit=-XX:TieredStopAtLevel=1   # the launcher's choice for a run this short
   paired "${args[@]}"
   if [ "${WARM:-0}" = 1 ]; then
-    base_jit=""   # 100 variants: tiered
+    # 100 variants: tiered, with the launcher's C2 thresholds for a long simulation
+    base_jit="$(sed -n 's/^ *jit_opts="\(-XX:Tier4Inv[^"]*\)"$/\1/p; s/^ *jit_opts="\$jit_opts \(-XX:Tier4[^"]*\)"$/\1/p' \
+      kvtier | tr '\n' ' ')"
     echo "5 x 5 L1 x L2 grid, 4 policies (100 variants), --threads 1:"
     paired sim --mode hicache --trace "$trace" --l1-pages 1000,2000,4000,7000,10000 \
       --l2-pages 1000,4000,10000,20000,30000 --threads 1 --no-progress

@@ -12,6 +12,8 @@
 #   TOGETHER with BASE: each pair's two runs at the same time rather than one after the other, so that whatever
 #            else loads a shared machine during the pair falls on both builds alike (each still reports its own
 #            loop thread's CPU time; the real-time factors then describe two runs sharing the cores)
+#   LAUNCH_OPTS      JVM options for this build's runs instead of those this launcher gives a long simulation
+#   BASE_LAUNCH_OPTS the same for the other build (default: LAUNCH_OPTS), e.g. an older launcher's options
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 trace="${1:-$here/../shared/traces/conversation_trace.jsonl}"
@@ -25,15 +27,21 @@ cd "$here" || exit 2
 ./kvtier --version >/dev/null   # build first, outside the measured runs
 median() { python3 -c 'import statistics, sys; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 # a build's command line as the launcher runs a long sim (its collector, heap sizing and C2 thresholds), without the
-# CDS archive; LAUNCH_OPTS replaces the launcher's options (e.g. those of an older launcher)
-launch_opts="${LAUNCH_OPTS-$(sed -n 's/^ *sim|compare|generate) gc_opts="\(.*\)" ;;$/\1/p' kvtier) \
-$(sed -n 's/^ *jit_opts="\(-XX:Tier4Inv[^"]*\)"$/\1/p; s/^ *jit_opts="\$jit_opts \([^"]*\)"$/\1/p' kvtier | tr '\n' ' ')}"
-case "$launch_opts" in *Tier4BackEdgeThreshold*|*"${LAUNCH_OPTS:-none}"*) ;;
-  *) echo "serving-rtf.sh: cannot read the launcher's options from ./kvtier; set LAUNCH_OPTS" >&2; exit 2 ;;
-esac
-run() { local cli="$1" rate="$2"
+# CDS archive
+if [ -n "${LAUNCH_OPTS+set}" ]; then
+  launch_opts="$LAUNCH_OPTS"
+else
+  launch_opts="$(sed -n 's/^ *sim|compare|generate) gc_opts="\(.*\)" ;;$/\1/p' kvtier) \
+$(sed -n 's/^ *jit_opts="\(-XX:Tier4Inv[^"]*\)"$/\1/p; s/^ *jit_opts="\$jit_opts \(-XX:Tier4[^"]*\)"$/\1/p' kvtier | tr '\n' ' ')"
+  case "$launch_opts" in *UseParallelGC*Tier4BackEdgeThreshold*) ;;
+    *) echo "serving-rtf.sh: cannot read the launcher's options from ./kvtier; set LAUNCH_OPTS" >&2; exit 2 ;;
+  esac
+fi
+base_launch_opts="${BASE_LAUNCH_OPTS-$launch_opts}"
+run() { local cli="$1" rate="$2" opts="$launch_opts"
+  [ "$cli" != "$here/cli/target" ] && opts="$base_launch_opts"
   # shellcheck disable=SC2046,SC2086
-  java $(cat "$cli/jvm.options") $launch_opts ${KVTIER_JAVA_OPTS:-} \
+  java $(cat "$cli/jvm.options") $opts ${KVTIER_JAVA_OPTS:-} \
     -cp "$cli/kvtier-cli.jar:$cli/lib/*" dev.kvtier.cli.Main sim --cluster mooncake-16 --trace "$trace" \
     --rate-scale "$rate" --json --no-progress \
     | jq -r '[.performance.real_time_factor, (.sim.events / .performance.run_cpu_s),

@@ -18,6 +18,12 @@ final class DeviceEvictionOrder extends TouchOrder implements DeviceOrder
         super(slots, byCount);
     }
 
+    @Override
+    public void left(final int s)
+    {
+        // the slot's entries go stale: dropped as they surface
+    }
+
     /**
      * Visits candidates in key order until {@code pages} were evicted or none is left: {@code tryEvict} is called
      * for each and returns whether the page left the device. Returns how many did. {@code parent} names a page's
@@ -25,12 +31,6 @@ final class DeviceEvictionOrder extends TouchOrder implements DeviceOrder
      * (under FIFO it entered first; under LFU it may have fewer hits), is what SGLang's heap pops next, so it is
      * taken at once, and so on up the chain. Under LRU a parent is touched after its children and lies ahead.
      */
-    @Override
-    public void left(final int s)
-    {
-        // the slot's entries go stale: dropped as they surface
-    }
-
     @Override
     public long evict(final long pages, final IntPredicate candidate, final IntPredicate tryEvict,
         final IntUnaryOperator parent)

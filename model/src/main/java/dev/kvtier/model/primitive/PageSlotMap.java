@@ -7,9 +7,9 @@ package dev.kvtier.model.primitive;
  * an array indexed by id made every one of them as large as the whole trace (O(instances × distinct pages)).
  *
  * <p>Key and slot sit side by side in one {@code int[]}, so a lookup that hits its home slot is one memory access,
- * as the direct array was. Ids are hashed in aligned groups of {@value #GROUP} (a multiply by 2^32/φ of
+ * as an array indexed by id is. Ids are hashed in aligned groups of {@value #GROUP} (a multiply by 2^32/φ of
  * {@code id / GROUP}, the high bits kept) and keep their order inside the group, so the consecutive ids of a
- * chain's pages share a 64-byte line of the table, as they share one of the direct array: a chain walk costs a
+ * chain's pages share a 64-byte line of the table, as they share a block of the paged form: a chain walk costs a
  * cache miss per group, not per page.
  * The key is stored plus one so that a fresh (zeroed) table already reads as empty. Removal shifts the rest of the
  * run back ({@link LinearProbing}), so millions of evictions leave no tombstones. At most half full: 8 to 16
@@ -23,10 +23,12 @@ package dev.kvtier.model.primitive;
  * consecutively, so an instance holding a sixteenth of the trace fills its blocks in runs); it replaces a flat
  * array indexed by id, which grew by doubling copies with the id range (hundreds of MB of copies in a 16-instance
  * run) and gave way to the slower table as soon as evictions held the entries below a thirty-second of the range.
- * The map moves to the table for good when the directory outgrows its bound or the blocks hold fewer than
- * {@value #MIN_PER_BLOCK} ids each on average (ids spread thinly: each of many instances holding a small share of
- * the trace), so the paged form takes at most about 52 bytes per id held (16 of directory, a quarter of a 144-byte
- * block); 9 in a 16-instance serving run on the conversation trace.
+ * The map moves to the table for good when the directory would outgrow its bound or the blocks in use hold fewer
+ * than {@value #MIN_PER_BLOCK} ids each on average past {@value #BLOCKS_FLOOR} blocks (ids spread thinly: each of
+ * many instances holding a small share of the trace), checked as blocks are made and as ids leave. So the blocks
+ * take at most a quarter of a 144-byte block per id held (plus the floor), spare blocks at most a quarter of those
+ * in use, and the directory, which does not shrink, 4 entries per id held at its largest plus
+ * {@value #DIR_FLOOR}: 9 bytes per id held in all in a 16-instance serving run on the conversation trace.
  */
 public final class PageSlotMap
 {
@@ -243,11 +245,18 @@ public final class PageSlotMap
         {
             b[bi] = null;
             blocksInUse--;
-            if (spareCount == spare.length)
+            if (spareCount < blocksInUse / MIN_PER_BLOCK + MIN_CAPACITY)
             {
-                spare = java.util.Arrays.copyOf(spare, spareCount * 2);
+                if (spareCount == spare.length)
+                {
+                    spare = java.util.Arrays.copyOf(spare, spareCount * 2);
+                }
+                spare[spareCount++] = block;
             }
-            spare[spareCount++] = block;
+        }
+        else if (blocksInUse > size / MIN_PER_BLOCK + BLOCKS_FLOOR)
+        {
+            toTable();
         }
     }
 

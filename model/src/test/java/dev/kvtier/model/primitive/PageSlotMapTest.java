@@ -94,6 +94,30 @@ class PageSlotMapTest
         }
     }
 
+    @Test
+    void shouldMoveToTheTableWhenRemovalsLeaveBlocksThinlyHeld()
+    {
+        final PageSlotMap map = new PageSlotMap(1024);
+        for (int id = 0; id < 64_000; id++)
+        {
+            map.put(id, id);
+        }
+        assertThat(map.isPaged()).isTrue();
+        for (int id = 0; id < 64_000; id++)
+        {
+            if (id % 32 != 0)
+            {
+                map.remove(id);
+            }
+        }
+        assertThat(map.isPaged()).isFalse();
+        assertThat(map.size()).isEqualTo(2_000);
+        for (int id = 0; id < 64_000; id++)
+        {
+            assertThat(map.get(id)).isEqualTo(id % 32 == 0 ? id : -1);
+        }
+    }
+
     private static void agreesWithHashMap(final int idRange, final int expected)
     {
         final PageSlotMap map = new PageSlotMap(expected);
