@@ -27,14 +27,18 @@ class RecencyOrderEquivalenceTest
     {
         for (final WritePolicy policy : WritePolicy.values())
         {
+            long readFromStore = 0;
             for (int seed = 0; seed < SEEDS; seed++)
             {
-                replay(policy, seed);
+                readFromStore += replay(policy, seed);
             }
+            // the host-only pages read from L3 are part of what is compared
+            assertThat(readFromStore).as(policy.cliName() + ": pages read from L3").isPositive();
         }
     }
 
-    private static void replay(final WritePolicy policy, final long seed)
+    /** Returns the pages read from L3 over the run. */
+    private static long replay(final WritePolicy policy, final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed * 31 + policy.ordinal());
         final int l1 = 1 + random.nextInt(40);
@@ -42,6 +46,11 @@ class RecencyOrderEquivalenceTest
         final int threshold = 1 + random.nextInt(3);
         final HiRadixCache general = new HiRadixCache(l1, l2, policy, threshold, RadixEvictionPolicy.LRU);
         final HiRadixCache lists = HiRadixCache.unlockedLru(l1, l2, policy, threshold);
+        final int l3 = random.nextInt(6) == 0 ? 0 : 20 + random.nextInt(200);
+        final StorePages generalStore = l3 == 0 ? null : new StorePages(l3);
+        final StorePages listsStore = l3 == 0 ? null : new StorePages(l3);
+        final PolicyRequest step = new PolicyRequest();
+        long readFromStore = 0;
         final List<int[]> chains = new ArrayList<>();
         int nextPage = 0;
         for (int r = 0; r < REQUESTS; r++)
@@ -66,53 +75,17 @@ class RecencyOrderEquivalenceTest
                 }
             }
             chains.add(chain);
-            final int stored = random.nextInt(4) == 0 ? random.nextInt(4) : 0;
             final String where = policy.cliName() + " seed " + seed + " request " + r + " (L1 " + l1 + ", L2 " + l2
-                + ", threshold " + threshold + ")";
+                + ", L3 " + l3 + ", threshold " + threshold + ")";
             final boolean guard = policy == WritePolicy.BOUNDARY_L1_L2;
-            request(general, chain, stored, guard);
-            request(lists, chain, stored, guard);
+            step.run(general, chain.clone(), chain.length, generalStore, guard);
+            final int generalStored = step.storedPages();
+            readFromStore += generalStored;
+            step.run(lists, chain.clone(), chain.length, listsStore, guard);
+            assertThat(step.storedPages()).as("%s: pages read from L3", where).isEqualTo(generalStored);
             assertSame(general, lists, nextPage, where);
         }
-    }
-
-    /**
-     * One request as the replay makes it: match, store read, insert, host writes (the chain locked meanwhile if
-     * {@code guard}), device trim.
-     */
-    private static void request(final HiRadixCache cache, final int[] chain, final int storedAfter,
-        final boolean guard)
-    {
-        final int[] pages = chain.clone();
-        final int n = pages.length;
-        final MatchResult match = new MatchResult();
-        cache.peek(pages, n, match);
-        final int d = match.devicePages();
-        final int cached = match.matchedPages();
-        final int stored = Math.min(storedAfter, n - cached);
-        if (stored > 0)
-        {
-            cache.lock(pages, 0, cached);
-            final boolean room = cache.reserveHost(stored);
-            cache.unlock(pages, 0, cached);
-            if (room)
-            {
-                cache.insertHostOnly(pages, cached, cached + stored);
-            }
-        }
-        cache.overdrawDevice(n - d);
-        final int[] written = new int[n];
-        final int wants = cache.insert(pages, n, written);
-        if (guard)
-        {
-            cache.lock(pages, 0, n);
-        }
-        cache.writeHost(written, wants);
-        if (guard)
-        {
-            cache.unlock(pages, 0, n);
-        }
-        cache.trimDevice();
+        return readFromStore;
     }
 
     private static void assertSame(final HiRadixCache general, final HiRadixCache lists, final int pages,

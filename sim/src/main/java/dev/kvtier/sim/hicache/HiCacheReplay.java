@@ -1,7 +1,7 @@
 package dev.kvtier.sim.hicache;
 
 import dev.kvtier.model.hicache.HiRadixCache;
-import dev.kvtier.model.hicache.MatchResult;
+import dev.kvtier.model.hicache.PolicyRequest;
 import dev.kvtier.model.hicache.StorePages;
 import dev.kvtier.model.hicache.WritePolicy;
 import dev.kvtier.sim.hits.BlockTrace;
@@ -10,7 +10,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Replays a trace through the serving simulator's own {@link HiRadixCache} with no clock: L1/L2 residency per
- * instance over one shared L3, every write policy, a trace block being one page. Per request, in trace order:
+ * instance over one shared L3, every write policy, a trace block being one page. Per request, in trace order (the
+ * steps are {@link PolicyRequest}'s; this class routes, counts hits by tier and sums the caches' counters):
  * <ol>
  *   <li>match: the device prefix is the L1 hit, the host-only pages after it the L2 hit, and the stored pages
  *       after those (consecutive from the first) the L3 hit, read into host if L2 can make room without dropping
@@ -50,12 +51,11 @@ public final class HiCacheReplay
                 scenario.share(scenario.l2Pages(), p), scenario.policy(), scenario.cacheThreshold());
         }
         final StorePages store = scenario.l3Pages() > 0 ? new StorePages(scenario.l3Pages()) : null;
-        final MatchResult match = new MatchResult();
+        final PolicyRequest step = new PolicyRequest();
         // only boundary_l1_l2's L2 may drop host copies of device pages, so only it needs the chain locked while
         // its host copies are written; under the others every page of the chain is on the device by then
         final boolean guardChain = scenario.policy() == WritePolicy.BOUNDARY_L1_L2;
         int[] pages = new int[64];
-        int[] written = new int[64];
         long refs = 0;
         long tokens = 0;
         final long[] hitPages = new long[3];
@@ -69,31 +69,18 @@ public final class HiCacheReplay
             if (pages.length < n)
             {
                 pages = new int[Math.max(n, pages.length * 2)];
-                written = new int[pages.length];
             }
             for (int j = 0; j < n; j++)
             {
                 pages[j] = trace.block(r, j);
             }
-            cache.peek(pages, n, match);
-            final int d = match.devicePages();
-            final int cached = match.matchedPages();
-            int stored = store == null ? 0 : store.storedPrefix(pages, cached, n);
-            if (stored > 0)
+            step.run(cache, pages, n, store, guardChain);
+            final int d = step.devicePages();
+            final int cached = step.cachedPages();
+            final int stored = step.storedPages();
+            if (step.failedRead())
             {
-                cache.lock(pages, 0, cached);
-                final boolean room = cache.reserveHost(stored);
-                cache.unlock(pages, 0, cached);
-                if (room)
-                {
-                    store.read(pages, cached, cached + stored);
-                    cache.insertHostOnly(pages, cached, cached + stored);
-                }
-                else
-                {
-                    failedReads++;
-                    stored = 0;
-                }
+                failedReads++;
             }
             refs += n;
             tokens += trace.inputLength(r);
@@ -104,25 +91,6 @@ public final class HiCacheReplay
             {
                 hitTokens[j < d ? 0 : j < cached ? 1 : 2] += trace.blockTokens(r, j);
             }
-            cache.overdrawDevice(n - d);
-            final int wants = cache.insert(pages, n, written);
-            if (guardChain)
-            {
-                cache.lock(pages, 0, n);
-            }
-            final int copied = cache.writeHost(written, wants);
-            if (guardChain)
-            {
-                cache.unlock(pages, 0, n);
-            }
-            if (store != null)
-            {
-                for (int i = 0; i < copied; i++)
-                {
-                    store.put(written[i]);
-                }
-            }
-            cache.trimDevice();
             pendingProgress += n;
             if (progress != null && (r % PROGRESS_EVERY == 0 || r == trace.requests() - 1))
             {
