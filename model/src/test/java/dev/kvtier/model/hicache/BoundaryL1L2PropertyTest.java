@@ -2,9 +2,6 @@ package dev.kvtier.model.hicache;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,38 +37,13 @@ class BoundaryL1L2PropertyTest
         final int l1 = 1 + random.nextInt(40);
         final int l2 = random.nextInt(5) == 0 ? 0 : random.nextInt(60);
         final HiRadixCache cache = new HiRadixCache(l1, l2, WritePolicy.BOUNDARY_L1_L2);
-        final int[] parentOf = new int[REQUESTS * 12 + 16];
-        Arrays.fill(parentOf, -2);
-        final List<int[]> chains = new ArrayList<>();
+        final RandomChains chains = new RandomChains(random);
         final MatchResult match = new MatchResult();
-        int nextPage = 0;
         for (int r = 0; r < REQUESTS; r++)
         {
-            final int[] chain;
-            if (!chains.isEmpty() && random.nextInt(10) < 7)
-            {
-                final int[] old = chains.get(random.nextInt(chains.size()));
-                final int keep = 1 + random.nextInt(old.length);
-                final int extra = random.nextInt(6);
-                chain = Arrays.copyOf(old, keep + extra);
-                for (int i = keep; i < chain.length; i++)
-                {
-                    chain[i] = nextPage;
-                    parentOf[nextPage++] = chain[i - 1];
-                }
-            }
-            else
-            {
-                chain = new int[1 + random.nextInt(10)];
-                for (int i = 0; i < chain.length; i++)
-                {
-                    chain[i] = nextPage;
-                    parentOf[nextPage++] = i == 0 ? -1 : chain[i - 1];
-                }
-            }
-            chains.add(chain);
+            final int[] chain = chains.next();
             step(cache, chain, match, random);
-            check(cache, parentOf, nextPage, l1, l2, "seed " + seed + " request " + r);
+            check(cache, chains.parents(), chains.pages(), l1, l2, "seed " + seed + " request " + r);
             cache.match(chain, chain.length, match);
             for (int i = match.matchedPages(); i < chain.length; i++)
             {

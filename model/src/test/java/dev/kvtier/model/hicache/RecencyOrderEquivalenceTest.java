@@ -3,7 +3,6 @@ package dev.kvtier.model.hicache;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -51,30 +50,10 @@ class RecencyOrderEquivalenceTest
         final StorePages listsStore = l3 == 0 ? null : new StorePages(l3);
         final PolicyRequest step = new PolicyRequest();
         long readFromStore = 0;
-        final List<int[]> chains = new ArrayList<>();
-        int nextPage = 0;
+        final RandomChains chains = new RandomChains(random);
         for (int r = 0; r < REQUESTS; r++)
         {
-            final int[] chain;
-            if (!chains.isEmpty() && random.nextInt(10) < 7)
-            {
-                final int[] old = chains.get(random.nextInt(chains.size()));
-                final int keep = 1 + random.nextInt(old.length);
-                chain = Arrays.copyOf(old, keep + random.nextInt(6));
-                for (int i = keep; i < chain.length; i++)
-                {
-                    chain[i] = nextPage++;
-                }
-            }
-            else
-            {
-                chain = new int[1 + random.nextInt(10)];
-                for (int i = 0; i < chain.length; i++)
-                {
-                    chain[i] = nextPage++;
-                }
-            }
-            chains.add(chain);
+            final int[] chain = chains.next();
             final String where = policy.cliName() + " seed " + seed + " request " + r + " (L1 " + l1 + ", L2 " + l2
                 + ", L3 " + l3 + ", threshold " + threshold + ")";
             final boolean guard = policy == WritePolicy.BOUNDARY_L1_L2;
@@ -83,7 +62,7 @@ class RecencyOrderEquivalenceTest
             readFromStore += generalStored;
             step.run(lists, chain.clone(), chain.length, listsStore, guard);
             assertThat(step.storedPages()).as("%s: pages read from L3", where).isEqualTo(generalStored);
-            assertSame(general, lists, nextPage, where);
+            assertSame(general, lists, chains.pages(), where);
         }
         return readFromStore;
     }
