@@ -12,7 +12,8 @@ import java.util.function.IntPredicate;
  * evictable. It holds what {@link HostEvictionOrder}'s heap holds current entries for, in the same order, so a pass
  * takes the same pages: a page offered during a pass with a key below the last taken lands behind the walk (the
  * heap defers it to the next pass), one above it lands ahead (the heap pops it in its turn). For LRU only: the keys
- * are stamps, with no hit count.
+ * are stamps, with no hit count. Its links are its own rather than a {@link RecencyList}'s with insert-beside
+ * methods: built that way, the policy mode's cold run measured 0.94× (7 alternated runs, C1 alone).
  */
 final class HostRecencyOrder implements HostOrder
 {
