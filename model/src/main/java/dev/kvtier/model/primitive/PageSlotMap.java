@@ -254,8 +254,9 @@ public final class PageSlotMap
                 spare[spareCount++] = block;
             }
         }
-        else if (blocksInUse > size / MIN_PER_BLOCK + BLOCKS_FLOOR)
+        else if (blockCounts[bi] < MIN_PER_BLOCK && blocksInUse > size / MIN_PER_BLOCK + BLOCKS_FLOOR)
         {
+            // only a block left thinly held can bring the average below the bound
             toTable();
         }
     }
