@@ -27,8 +27,21 @@ import java.util.Arrays;
  */
 public final class HiRadixCache
 {
-    private static final byte ON_DEVICE = 1;
-    private static final byte ON_HOST = 2;
+    private static final int ON_DEVICE = 1;
+    private static final int ON_HOST = 2;
+    /**
+     * A slot's fields, as offsets in its {@link #NODE}-int run of {@code node}: one slot's fields share a cache line
+     * or two, where an array per field made every step of a walk or an eviction touch a line per field.
+     */
+    private static final int PARENT = 0;
+    private static final int FLAGS = 1;
+    private static final int LOCK_REF = 2;
+    private static final int HOST_REF = 3;
+    private static final int HIT_COUNT = 4;
+    private static final int DEVICE_CHILDREN = 5;
+    private static final int TREE_CHILDREN = 6;
+    private static final int HOST_CHILDREN = 7;
+    private static final int NODE = 8;
     private static final int NONE = -1;
     private static final int INITIAL_SLOTS = 1024;
 
@@ -43,14 +56,8 @@ public final class HiRadixCache
     private PageSlotMap index;
 
     private int[] page;
-    private int[] parent;
-    private byte[] flags;
-    private int[] lockRef;
-    private int[] hostRef;
-    private int[] hitCount;
-    private int[] deviceChildren;
-    private int[] treeChildren;
-    private int[] hostChildren;
+    /** Each slot's fields side by side, {@value #NODE} ints a slot (see {@link #PARENT} and on). */
+    private int[] node;
     private final boolean recencyLists;
     private DeviceOrder deviceOrder;
     private final java.util.function.IntPredicate deviceCandidate;
@@ -147,19 +154,12 @@ public final class HiRadixCache
         final int initial = initialSlots(deviceCapacity, hostCapacity);
         this.index = new PageSlotMap(initial);
         page = new int[initial];
-        parent = new int[initial];
-        flags = new byte[initial];
-        lockRef = new int[initial];
-        hostRef = new int[initial];
-        hitCount = new int[initial];
-        deviceChildren = new int[initial];
-        treeChildren = new int[initial];
-        hostChildren = new int[initial];
+        node = new int[initial * NODE];
         this.recencyLists = recencyLists;
         deviceOrder = newDeviceOrder(initial);
         deviceCandidate = this::deviceCandidate;
         tryEvictDevice = this::tryEvictDevice;
-        parentOf = s -> parent[s];
+        parentOf = s -> node[s * NODE + PARENT];
         hostOrder = newHostOrder(initial);
         duplicateOrder = newHostOrder(boundary ? initial : 0);
         hostEvictable = this::hostEvictable;
@@ -291,7 +291,7 @@ public final class HiRadixCache
         int both = 0;
         for (int s = 0; s < slotsUsed; s++)
         {
-            if ((flags[s] & (ON_DEVICE | ON_HOST)) == (ON_DEVICE | ON_HOST))
+            if ((node[s * NODE + FLAGS] & (ON_DEVICE | ON_HOST)) == (ON_DEVICE | ON_HOST))
             {
                 both++;
             }
@@ -307,13 +307,13 @@ public final class HiRadixCache
     public boolean onDevice(final int pageId)
     {
         final int s = index.get(pageId);
-        return s >= 0 && (flags[s] & ON_DEVICE) != 0;
+        return s >= 0 && (node[s * NODE + FLAGS] & ON_DEVICE) != 0;
     }
 
     public boolean onHost(final int pageId)
     {
         final int s = index.get(pageId);
-        return s >= 0 && (flags[s] & ON_HOST) != 0;
+        return s >= 0 && (node[s * NODE + FLAGS] & ON_HOST) != 0;
     }
 
     /**
@@ -358,7 +358,7 @@ public final class HiRadixCache
             {
                 break;
             }
-            if ((flags[s] & ON_DEVICE) != 0 && device == matched)
+            if ((node[s * NODE + FLAGS] & ON_DEVICE) != 0 && device == matched)
             {
                 device++;
             }
@@ -374,7 +374,7 @@ public final class HiRadixCache
         version++;
         for (int i = from; i < to; i++)
         {
-            lockRef[slot(pages[i])]++;
+            node[slot(pages[i]) * NODE + LOCK_REF]++;
         }
     }
 
@@ -384,7 +384,7 @@ public final class HiRadixCache
         for (int i = from; i < to; i++)
         {
             final int s = index.get(pages[i]);
-            if (s >= 0 && --lockRef[s] == 0)
+            if (s >= 0 && --node[s * NODE + LOCK_REF] == 0)
             {
                 offerHost(s);
                 offerDevice(s);
@@ -399,7 +399,7 @@ public final class HiRadixCache
         final int s = index.get(pageId);
         if (s >= 0)
         {
-            hostRef[s]++;
+            node[s * NODE + HOST_REF]++;
         }
     }
 
@@ -407,7 +407,7 @@ public final class HiRadixCache
     {
         version++;
         final int s = index.get(pageId);
-        if (s >= 0 && hostRef[s] > 0 && --hostRef[s] == 0)
+        if (s >= 0 && node[s * NODE + HOST_REF] > 0 && --node[s * NODE + HOST_REF] == 0)
         {
             offerHost(s);
         }
@@ -511,14 +511,14 @@ public final class HiRadixCache
             if (s < 0)
             {
                 s = newSlot(pages[i], parentSlot);
-                hitCount[s] = 1;
+                node[s * NODE + HIT_COUNT] = 1;
                 consumeDeviceReservation();
                 setDevice(s);
             }
             else
             {
-                hitCount[s]++;
-                if ((flags[s] & ON_DEVICE) == 0)
+                node[s * NODE + HIT_COUNT]++;
+                if ((node[s * NODE + FLAGS] & ON_DEVICE) == 0)
                 {
                     consumeDeviceReservation();
                     setDevice(s);
@@ -528,7 +528,7 @@ public final class HiRadixCache
                     restamp(s);
                 }
             }
-            if ((flags[s] & ON_HOST) == 0 && hitCount[s] >= writeThreshold)
+            if ((node[s * NODE + FLAGS] & ON_HOST) == 0 && node[s * NODE + HIT_COUNT] >= writeThreshold)
             {
                 toBackup[wants++] = pages[i];
             }
@@ -544,7 +544,7 @@ public final class HiRadixCache
         touches++;
         deviceOrder.touched(s, lfuCount(s));
         offerDevice(s);
-        if (boundary || (flags[s] & ON_HOST) != 0)
+        if (boundary || (node[s * NODE + FLAGS] & ON_HOST) != 0)
         {
             touchHost(s);
             offerHost(s);
@@ -557,7 +557,7 @@ public final class HiRadixCache
      */
     private int lfuCount(final int s)
     {
-        return countsHits ? hitCount[s] : 0;
+        return countsHits ? node[s * NODE + HIT_COUNT] : 0;
     }
 
     private void consumeDeviceReservation()
@@ -610,7 +610,7 @@ public final class HiRadixCache
         for (int i = 0; i < n; i++)
         {
             final int s = index.get(pages[i]);
-            if (s < 0 || (flags[s] & ON_HOST) != 0)
+            if (s < 0 || (node[s * NODE + FLAGS] & ON_HOST) != 0)
             {
                 continue;
             }
@@ -622,7 +622,7 @@ public final class HiRadixCache
             setHost(s);
             if (lock)
             {
-                lockRef[s]++;
+                node[s * NODE + LOCK_REF]++;
             }
             pages[done++] = pages[i];
         }
@@ -640,7 +640,7 @@ public final class HiRadixCache
         for (int i = 0; i < n; i++)
         {
             final int s = index.get(pages[i]);
-            if (s >= 0 && (flags[s] & ON_HOST) == 0)
+            if (s >= 0 && (node[s * NODE + FLAGS] & ON_HOST) == 0)
             {
                 missing++;
             }
@@ -653,12 +653,12 @@ public final class HiRadixCache
         for (int i = 0; i < n; i++)
         {
             final int s = index.get(pages[i]);
-            if (s < 0 || (flags[s] & ON_HOST) != 0)
+            if (s < 0 || (node[s * NODE + FLAGS] & ON_HOST) != 0)
             {
                 continue;
             }
             setHost(s);
-            lockRef[s]++;
+            node[s * NODE + LOCK_REF]++;
             pages[done++] = pages[i];
         }
         return done;
@@ -702,7 +702,8 @@ public final class HiRadixCache
     /** A page device eviction may visit: on the device, unlocked, no child on the device. */
     private boolean deviceCandidate(final int s)
     {
-        return (flags[s] & ON_DEVICE) != 0 && lockRef[s] == 0 && deviceChildren[s] == 0;
+        final int at = s * NODE;
+        return (node[at + FLAGS] & ON_DEVICE) != 0 && node[at + LOCK_REF] == 0 && node[at + DEVICE_CHILDREN] == 0;
     }
 
     /** The write policy's device eviction of candidate {@code s}; returns whether the page left the device. */
@@ -712,7 +713,7 @@ public final class HiRadixCache
         {
             return evictBoundary(s);
         }
-        if ((flags[s] & ON_HOST) != 0)
+        if ((node[s * NODE + FLAGS] & ON_HOST) != 0)
         {
             clearDevice(s);
         }
@@ -722,7 +723,7 @@ public final class HiRadixCache
             clearDevice(s);
             writeBackPages++;
         }
-        else if (treeChildren[s] == 0)
+        else if (node[s * NODE + TREE_CHILDREN] == 0)
         {
             delete(s);
         }
@@ -756,23 +757,23 @@ public final class HiRadixCache
      */
     private boolean evictBoundary(final int s)
     {
-        final int p = parent[s];
-        final boolean parentNeedsHost = p != NONE && (flags[p] & (ON_DEVICE | ON_HOST)) == ON_DEVICE;
-        final boolean onHost = (flags[s] & ON_HOST) != 0;
+        final int p = node[s * NODE + PARENT];
+        final boolean parentNeedsHost = p != NONE && (node[p * NODE + FLAGS] & (ON_DEVICE | ON_HOST)) == ON_DEVICE;
+        final boolean onHost = (node[s * NODE + FLAGS] & ON_HOST) != 0;
         final int need = (parentNeedsHost ? 1 : 0) + (onHost ? 0 : 1);
         boolean room = true;
         if (need > 0)
         {
-            lockRef[s]++;
+            node[s * NODE + LOCK_REF]++;
             if (p != NONE)
             {
-                lockRef[p]++;
+                node[p * NODE + LOCK_REF]++;
             }
             room = makeHostRoom(need);
-            lockRef[s]--;
+            node[s * NODE + LOCK_REF]--;
             if (p != NONE)
             {
-                lockRef[p]--;
+                node[p * NODE + LOCK_REF]--;
             }
             if (!room)
             {
@@ -803,7 +804,7 @@ public final class HiRadixCache
             }
             return true;
         }
-        if (treeChildren[s] == 0)
+        if (node[s * NODE + TREE_CHILDREN] == 0)
         {
             if (onHost)
             {
@@ -897,15 +898,17 @@ public final class HiRadixCache
     /** A host copy boundary_l1_l2's L2 drops first: the page is on the device too, no child is on host. */
     private boolean duplicateEvictable(final int s)
     {
-        return (flags[s] & (ON_HOST | ON_DEVICE)) == (ON_HOST | ON_DEVICE) && hostRef[s] == 0 && lockRef[s] == 0
-            && hostChildren[s] == 0;
+        final int at = s * NODE;
+        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == (ON_HOST | ON_DEVICE) && node[at + HOST_REF] == 0
+            && node[at + LOCK_REF] == 0 && node[at + HOST_CHILDREN] == 0;
     }
 
     /** A host page L2 eviction may take: host-only, unpinned, unlocked, a leaf. */
     private boolean hostEvictable(final int s)
     {
-        return (flags[s] & (ON_HOST | ON_DEVICE)) == ON_HOST && hostRef[s] == 0 && lockRef[s] == 0
-            && treeChildren[s] == 0;
+        final int at = s * NODE;
+        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == ON_HOST && node[at + HOST_REF] == 0
+            && node[at + LOCK_REF] == 0 && node[at + TREE_CHILDREN] == 0;
     }
 
     private void offerHost(final int s)
@@ -964,13 +967,13 @@ public final class HiRadixCache
             {
                 continue;
             }
-            if ((flags[s] & ON_DEVICE) != 0 && renewOnAccess)
+            if ((node[s * NODE + FLAGS] & ON_DEVICE) != 0 && renewOnAccess)
             {
                 touches++;
                 deviceOrder.touched(s, lfuCount(s));
                 offerDevice(s);
             }
-            if (boundary || (flags[s] & ON_HOST) != 0)
+            if (boundary || (node[s * NODE + FLAGS] & ON_HOST) != 0)
             {
                 if (renewOnAccess)
                 {
@@ -997,21 +1000,21 @@ public final class HiRadixCache
             s = slotsUsed++;
         }
         page[s] = pageId;
-        parent[s] = parentSlot;
-        flags[s] = 0;
-        lockRef[s] = 0;
-        hostRef[s] = 0;
-        hitCount[s] = 0;
-        deviceChildren[s] = 0;
-        treeChildren[s] = 0;
-        hostChildren[s] = 0;
+        node[s * NODE + PARENT] = parentSlot;
+        node[s * NODE + FLAGS] = 0;
+        node[s * NODE + LOCK_REF] = 0;
+        node[s * NODE + HOST_REF] = 0;
+        node[s * NODE + HIT_COUNT] = 0;
+        node[s * NODE + DEVICE_CHILDREN] = 0;
+        node[s * NODE + TREE_CHILDREN] = 0;
+        node[s * NODE + HOST_CHILDREN] = 0;
         if (boundary)
         {
             touchHost(s);
         }
         if (parentSlot != NONE)
         {
-            treeChildren[parentSlot]++;
+            node[parentSlot * NODE + TREE_CHILDREN]++;
         }
         index.put(pageId, s);
         return s;
@@ -1019,23 +1022,24 @@ public final class HiRadixCache
 
     private void delete(final int s)
     {
-        if ((flags[s] & ON_DEVICE) != 0)
+        if ((node[s * NODE + FLAGS] & ON_DEVICE) != 0)
         {
             clearDevice(s);
         }
         boolean lastHostChild = false;
-        if ((flags[s] & ON_HOST) != 0)
+        final int p = node[s * NODE + PARENT];
+        if ((node[s * NODE + FLAGS] & ON_HOST) != 0)
         {
             hostTreePages--;
-            if (parent[s] != NONE)
+            if (p != NONE)
             {
-                lastHostChild = --hostChildren[parent[s]] == 0;
+                lastHostChild = --node[p * NODE + HOST_CHILDREN] == 0;
             }
         }
-        flags[s] = 0;
-        if (parent[s] != NONE && (--treeChildren[parent[s]] == 0 || boundary && lastHostChild))
+        node[s * NODE + FLAGS] = 0;
+        if (p != NONE && (--node[p * NODE + TREE_CHILDREN] == 0 || boundary && lastHostChild))
         {
-            offerHost(parent[s]);
+            offerHost(p);
         }
         index.remove(page[s]);
         freeSlots[freeCount++] = s;
@@ -1043,15 +1047,16 @@ public final class HiRadixCache
 
     private void setDevice(final int s)
     {
-        if ((flags[s] & ON_DEVICE) != 0)
+        if ((node[s * NODE + FLAGS] & ON_DEVICE) != 0)
         {
             return;
         }
-        flags[s] |= ON_DEVICE;
+        node[s * NODE + FLAGS] |= ON_DEVICE;
         deviceTreePages++;
-        if (parent[s] != NONE)
+        final int p = node[s * NODE + PARENT];
+        if (p != NONE)
         {
-            deviceChildren[parent[s]]++;
+            node[p * NODE + DEVICE_CHILDREN]++;
         }
         touches++;
         deviceOrder.touched(s, lfuCount(s));
@@ -1060,26 +1065,25 @@ public final class HiRadixCache
 
     private void clearDevice(final int s)
     {
-        flags[s] &= ~ON_DEVICE;
+        node[s * NODE + FLAGS] &= ~ON_DEVICE;
         deviceOrder.left(s);
         deviceTreePages--;
-        if (parent[s] != NONE)
+        final int p = node[s * NODE + PARENT];
+        if (p != NONE && --node[p * NODE + DEVICE_CHILDREN] == 0)
         {
-            if (--deviceChildren[parent[s]] == 0)
-            {
-                offerDevice(parent[s]);
-            }
+            offerDevice(p);
         }
         offerHost(s);
     }
 
     private void setHost(final int s)
     {
-        flags[s] |= ON_HOST;
+        node[s * NODE + FLAGS] |= ON_HOST;
         hostTreePages++;
-        if (parent[s] != NONE)
+        final int p = node[s * NODE + PARENT];
+        if (p != NONE)
         {
-            hostChildren[parent[s]]++;
+            node[p * NODE + HOST_CHILDREN]++;
         }
         if (!boundary)
         {
@@ -1092,10 +1096,10 @@ public final class HiRadixCache
     /** Drops a page's host copy, keeping the page (boundary_l1_l2's duplicate eviction). */
     private void clearHost(final int s)
     {
-        flags[s] &= ~ON_HOST;
+        node[s * NODE + FLAGS] &= ~ON_HOST;
         hostTreePages--;
-        final int p = parent[s];
-        if (p != NONE && --hostChildren[p] == 0)
+        final int p = node[s * NODE + PARENT];
+        if (p != NONE && --node[p * NODE + HOST_CHILDREN] == 0)
         {
             offerHost(p);
         }
@@ -1106,14 +1110,7 @@ public final class HiRadixCache
     {
         final int n = page.length * 2;
         page = Arrays.copyOf(page, n);
-        parent = Arrays.copyOf(parent, n);
-        flags = Arrays.copyOf(flags, n);
-        lockRef = Arrays.copyOf(lockRef, n);
-        hostRef = Arrays.copyOf(hostRef, n);
-        hitCount = Arrays.copyOf(hitCount, n);
-        deviceChildren = Arrays.copyOf(deviceChildren, n);
-        treeChildren = Arrays.copyOf(treeChildren, n);
-        hostChildren = Arrays.copyOf(hostChildren, n);
+        node = Arrays.copyOf(node, n * NODE);
         freeSlots = Arrays.copyOf(freeSlots, n);
         hostOrder.ensure(n);
         deviceOrder.ensure(n);

@@ -20,9 +20,11 @@ final class HostRecencyOrder implements HostOrder
     private static final int NONE = -1;
 
     private long[] keys;
-    private int[] older;
-    private int[] newer;
-    private boolean[] linked;
+    /**
+     * A slot's two links side by side, {@code 2s} toward the old end and {@code 2s + 1} toward the recent end, each
+     * stored plus 2 so that 0 reads as not linked and 1 as no neighbour.
+     */
+    private int[] links;
     private int newest = NONE;
     private int oldest = NONE;
     private long clock;
@@ -31,16 +33,14 @@ final class HostRecencyOrder implements HostOrder
     {
         final int n = Math.max(16, slots);
         keys = new long[n];
-        older = new int[n];
-        newer = new int[n];
-        linked = new boolean[n];
+        links = new int[2 * n];
     }
 
     @Override
     public void touched(final int s, final int count)
     {
         keys[s] = ++clock;
-        if (linked[s])
+        if (links[2 * s] != 0)
         {
             unlink(s);
         }
@@ -49,7 +49,7 @@ final class HostRecencyOrder implements HostOrder
     @Override
     public void offer(final int s)
     {
-        if (linked[s])
+        if (links[2 * s] != 0)
         {
             return;
         }
@@ -68,8 +68,8 @@ final class HostRecencyOrder implements HostOrder
                 linkOlderThan(s, fromOld);
                 return;
             }
-            fromNew = older[fromNew];
-            fromOld = newer[fromOld];
+            fromNew = older(fromNew);
+            fromOld = newer(fromOld);
         }
         linkOlderThan(s, NONE);
     }
@@ -92,9 +92,7 @@ final class HostRecencyOrder implements HostOrder
         if (slots > keys.length)
         {
             keys = Arrays.copyOf(keys, slots);
-            older = Arrays.copyOf(older, slots);
-            newer = Arrays.copyOf(newer, slots);
-            linked = Arrays.copyOf(linked, slots);
+            links = Arrays.copyOf(links, 2 * slots);
         }
     }
 
@@ -111,69 +109,79 @@ final class HostRecencyOrder implements HostOrder
                 freed++;
             }
             // read after the eviction: a parent it offered above this key lies right ahead
-            final int next = newer[s];
+            final int next = newer(s);
             unlink(s);
             s = next;
         }
         return freed;
     }
 
-    /** Links {@code s} just on the recent side of {@code at} (at the old end if {@code at} is none). */
+    private int older(final int s)
+    {
+        return links[2 * s] - 2;
+    }
+
+    private int newer(final int s)
+    {
+        return links[2 * s + 1] - 2;
+    }
+
+    /** Links {@code s} just on the recent side of {@code at}. */
     private void linkNewerThan(final int s, final int at)
     {
-        final int n = newer[at];
-        older[s] = at;
-        newer[s] = n;
-        newer[at] = s;
+        final int[] l = links;
+        final int n = newer(at);
+        l[2 * s] = at + 2;
+        l[2 * s + 1] = n + 2;
+        l[2 * at + 1] = s + 2;
         if (n == NONE)
         {
             newest = s;
         }
         else
         {
-            older[n] = s;
+            l[2 * n] = s + 2;
         }
-        linked[s] = true;
     }
 
     /** Links {@code s} just on the old side of {@code at} ({@code NONE}: the list is empty). */
     private void linkOlderThan(final int s, final int at)
     {
+        final int[] l = links;
         if (at == NONE)
         {
-            older[s] = NONE;
-            newer[s] = NONE;
+            l[2 * s] = NONE + 2;
+            l[2 * s + 1] = NONE + 2;
             newest = s;
             oldest = s;
-            linked[s] = true;
             return;
         }
-        final int o = older[at];
-        newer[s] = at;
-        older[s] = o;
-        older[at] = s;
+        final int o = older(at);
+        l[2 * s + 1] = at + 2;
+        l[2 * s] = o + 2;
+        l[2 * at] = s + 2;
         if (o == NONE)
         {
             oldest = s;
         }
         else
         {
-            newer[o] = s;
+            l[2 * o + 1] = s + 2;
         }
-        linked[s] = true;
     }
 
     private void unlink(final int s)
     {
-        final int o = older[s];
-        final int n = newer[s];
+        final int[] l = links;
+        final int o = older(s);
+        final int n = newer(s);
         if (o == NONE)
         {
             oldest = n;
         }
         else
         {
-            newer[o] = n;
+            l[2 * o + 1] = n + 2;
         }
         if (n == NONE)
         {
@@ -181,8 +189,9 @@ final class HostRecencyOrder implements HostOrder
         }
         else
         {
-            older[n] = o;
+            l[2 * n] = o + 2;
         }
-        linked[s] = false;
+        l[2 * s] = 0;
+        l[2 * s + 1] = 0;
     }
 }

@@ -12,19 +12,18 @@ public final class RecencyList
 {
     private static final int NONE = -1;
 
-    private int[] prev;
-    private int[] next;
-    private boolean[] linked;
+    /**
+     * A slot's two links side by side, {@code 2s} toward the head and {@code 2s + 1} toward the tail, each stored
+     * plus 2 so that 0 reads as not linked and 1 as no neighbour: a move touches one line per slot, not three.
+     */
+    private int[] links;
     private int head = NONE;
     private int tail = NONE;
     private int size;
 
     public RecencyList(final int initialSlots)
     {
-        final int n = Math.max(16, initialSlots);
-        prev = new int[n];
-        next = new int[n];
-        linked = new boolean[n];
+        links = new int[Math.max(16, initialSlots) * 2];
     }
 
     public int size()
@@ -34,7 +33,7 @@ public final class RecencyList
 
     public boolean contains(final int slot)
     {
-        return slot < linked.length && linked[slot];
+        return 2 * slot < links.length && links[2 * slot] != 0;
     }
 
     /** The least recent slot, or -1 when empty. */
@@ -46,7 +45,7 @@ public final class RecencyList
     /** The next more recent slot than {@code slot}, or -1 at the head. */
     public int previous(final int slot)
     {
-        return prev[slot];
+        return links[2 * slot] - 2;
     }
 
     /** Makes {@code slot} the most recent, linking it if it was not in the list. */
@@ -57,23 +56,26 @@ public final class RecencyList
             return;
         }
         ensure(slot);
-        if (linked[slot])
+        final int[] l = links;
+        if (l[2 * slot] != 0)
         {
-            unlink(slot);
+            detach(l, slot);
         }
-        prev[slot] = NONE;
-        next[slot] = head;
+        else
+        {
+            size++;
+        }
+        l[2 * slot] = NONE + 2;
+        l[2 * slot + 1] = head + 2;
         if (head != NONE)
         {
-            prev[head] = slot;
+            l[2 * head] = slot + 2;
         }
         head = slot;
         if (tail == NONE)
         {
             tail = slot;
         }
-        linked[slot] = true;
-        size++;
     }
 
     /** Removes {@code slot}; a no-op if it is not in the list. */
@@ -83,11 +85,21 @@ public final class RecencyList
         {
             return;
         }
-        final int p = prev[slot];
-        final int n = next[slot];
+        final int[] l = links;
+        detach(l, slot);
+        l[2 * slot] = 0;
+        l[2 * slot + 1] = 0;
+        size--;
+    }
+
+    /** Joins a linked slot's neighbours, leaving its own links as they were. */
+    private void detach(final int[] l, final int slot)
+    {
+        final int p = l[2 * slot] - 2;
+        final int n = l[2 * slot + 1] - 2;
         if (p != NONE)
         {
-            next[p] = n;
+            l[2 * p + 1] = n + 2;
         }
         else
         {
@@ -95,26 +107,19 @@ public final class RecencyList
         }
         if (n != NONE)
         {
-            prev[n] = p;
+            l[2 * n] = p + 2;
         }
         else
         {
             tail = p;
         }
-        prev[slot] = NONE;
-        next[slot] = NONE;
-        linked[slot] = false;
-        size--;
     }
 
     private void ensure(final int slot)
     {
-        if (slot >= prev.length)
+        if (2 * slot >= links.length)
         {
-            final int n = Math.max(slot + 1, prev.length * 2);
-            prev = Arrays.copyOf(prev, n);
-            next = Arrays.copyOf(next, n);
-            linked = Arrays.copyOf(linked, n);
+            links = Arrays.copyOf(links, Math.max(2 * slot + 2, links.length * 2));
         }
     }
 }
