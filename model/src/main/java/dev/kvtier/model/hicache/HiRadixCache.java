@@ -72,6 +72,14 @@ public final class HiRadixCache
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
+    /**
+     * While {@link #insert} sets pages whose touches its closing {@link #touchChain} renews anyway: their first
+     * touches are held in {@link #heldTouches} (slot times 2, plus 1 for a host touch; then the hit count) and
+     * dropped at the end, or made, in their order, before anything is evicted in between.
+     */
+    private boolean holdTouches;
+    private int[] heldTouches = new int[64];
+    private int heldCount;
 
     private int deviceTreePages;
     private int hostTreePages;
@@ -505,6 +513,8 @@ public final class HiRadixCache
         version++;
         int wants = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
+        // under LFU a restamp in between would reorder held touches; FIFO does not renew them at the end
+        holdTouches = renewOnAccess && !countKeyed;
         for (int i = from; i < n; i++)
         {
             int s = index.get(pages[i]);
@@ -534,8 +544,44 @@ public final class HiRadixCache
             }
             parentSlot = s;
         }
+        holdTouches = false;
+        heldCount = 0;
         touchChain(pages, 0, n);
         return wants;
+    }
+
+    /** Holds a touch {@link #insert}'s closing {@link #touchChain} will renew: {@code host} for the host orders'. */
+    private void holdTouch(final int s, final boolean host)
+    {
+        touches++;
+        if (heldCount + 2 > heldTouches.length)
+        {
+            heldTouches = Arrays.copyOf(heldTouches, heldTouches.length * 2);
+        }
+        heldTouches[heldCount++] = s << 1 | (host ? 1 : 0);
+        heldTouches[heldCount++] = lfuCount(s);
+    }
+
+    /** Makes the held touches, in their order, and holds no more: something is about to be evicted. */
+    private void makeHeldTouches()
+    {
+        holdTouches = false;
+        for (int i = 0; i < heldCount; i += 2)
+        {
+            final int s = heldTouches[i] >>> 1;
+            final int count = heldTouches[i + 1];
+            if ((heldTouches[i] & 1) != 0)
+            {
+                hostOrder.touched(s, count);
+                duplicateOrder.touched(s, count);
+            }
+            else
+            {
+                deviceOrder.touched(s, count);
+                offerDevice(s);
+            }
+        }
+        heldCount = 0;
     }
 
     /** LFU: the page's hit count changed, so its key in each tier's order changes now, as SGLang's does. */
@@ -568,6 +614,10 @@ public final class HiRadixCache
         }
         else if (deviceFree() <= 0)
         {
+            if (holdTouches)
+            {
+                makeHeldTouches();
+            }
             evictDevice(1);
         }
     }
@@ -1010,7 +1060,14 @@ public final class HiRadixCache
         node[s * NODE + HOST_CHILDREN] = 0;
         if (boundary)
         {
-            touchHost(s);
+            if (holdTouches)
+            {
+                holdTouch(s, true);
+            }
+            else
+            {
+                touchHost(s);
+            }
         }
         if (parentSlot != NONE)
         {
@@ -1057,6 +1114,11 @@ public final class HiRadixCache
         if (p != NONE)
         {
             node[p * NODE + DEVICE_CHILDREN]++;
+        }
+        if (holdTouches)
+        {
+            holdTouch(s, false);
+            return;
         }
         touches++;
         deviceOrder.touched(s, lfuCount(s));

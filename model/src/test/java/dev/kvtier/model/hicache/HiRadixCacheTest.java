@@ -84,6 +84,24 @@ class HiRadixCacheTest
     }
 
     @Test
+    void shouldTouchAPageAnInsertPutOnTheDeviceBeforeItEvictsForTheNextOneWithoutAReservation()
+    {
+        // the insert holds its pages' first touches for the chain's closing touch; an eviction in between must
+        // see them, or page 10 would be no candidate yet and stay on the over-full device
+        for (final HiRadixCache cache : new HiRadixCache[] {new HiRadixCache(1, 4, WritePolicy.WRITE_BACK),
+            HiRadixCache.unlockedLru(1, 4, WritePolicy.WRITE_BACK, 1)})
+        {
+            computeAndInsert(cache, new int[] {1});
+            cache.insert(new int[] {10, 11}, 2, new int[2]);
+            assertThat(cache.onHost(1) && !cache.onDevice(1)).isTrue();
+            assertThat(cache.onHost(10) && !cache.onDevice(10)).isTrue();
+            assertThat(cache.onDevice(11)).isTrue();
+            assertThat(cache.deviceTreePages()).isEqualTo(1);
+            assertThat(cache.deviceEvictions()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldSpareHostPagesPinnedByABackupOrAPrefetch()
     {
         final HiRadixCache cache = new HiRadixCache(1, 2, WritePolicy.WRITE_THROUGH);
