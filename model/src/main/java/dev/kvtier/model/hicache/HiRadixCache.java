@@ -53,6 +53,7 @@ public final class HiRadixCache
     private final boolean renewOnAccess;
     private final boolean countKeyed;
     private final boolean countsHits;
+    private final int pageIds;
     private PageSlotMap index;
 
     private int[] page;
@@ -123,7 +124,7 @@ public final class HiRadixCache
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
         final int writeThreshold, final RadixEvictionPolicy evictionPolicy)
     {
-        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, evictionPolicy, false);
+        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, evictionPolicy, false, 0);
     }
 
     /**
@@ -133,19 +134,23 @@ public final class HiRadixCache
      * {@link HostRecencyOrder}): the same victims in the same order as the general orders, found with no heap.
      *
      * @param writeThreshold hits a page needs before it wants a host copy
+     * @param pageIds        the page ids lie in {@code [0, pageIds)}: the cache indexes them directly, 4 bytes per
+     *                       id ({@link PageSlotMap#direct}); 0 when the range is unknown or too large for that
      */
     public static HiRadixCache unlockedLru(final int deviceCapacity, final int hostCapacity,
-        final WritePolicy writePolicy, final int writeThreshold)
+        final WritePolicy writePolicy, final int writeThreshold, final int pageIds)
     {
         return new HiRadixCache(deviceCapacity, hostCapacity, writePolicy, writeThreshold, RadixEvictionPolicy.LRU,
-            true);
+            true, pageIds);
     }
 
     /**
      * @param recencyLists whether each tier's order is a recency list (LRU, evicted while nothing is locked)
+     * @param pageIds      the id range to index directly, or 0
      */
     private HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
-        final int writeThreshold, final RadixEvictionPolicy evictionPolicy, final boolean recencyLists)
+        final int writeThreshold, final RadixEvictionPolicy evictionPolicy, final boolean recencyLists,
+        final int pageIds)
     {
         if (writeThreshold < 1)
         {
@@ -160,7 +165,8 @@ public final class HiRadixCache
         this.writeThreshold = writeThreshold;
         this.boundary = writePolicy == WritePolicy.BOUNDARY_L1_L2;
         final int initial = initialSlots(deviceCapacity, hostCapacity);
-        this.index = new PageSlotMap(initial);
+        this.pageIds = pageIds;
+        this.index = newIndex(initial);
         page = new int[initial];
         node = new int[initial * NODE];
         this.recencyLists = recencyLists;
@@ -199,7 +205,7 @@ public final class HiRadixCache
                 + hostReserved + " host pages are reserved");
         }
         final int initial = initialSlots(deviceCapacity, hostCapacity);
-        index = new PageSlotMap(initial);
+        index = newIndex(initial);
         deviceOrder = newDeviceOrder(page.length);
         hostOrder = newHostOrder(page.length);
         duplicateOrder = newHostOrder(boundary ? page.length : 0);
@@ -207,6 +213,11 @@ public final class HiRadixCache
         slotsUsed = 0;
         deviceTreePages = 0;
         hostTreePages = 0;
+    }
+
+    private PageSlotMap newIndex(final int slots)
+    {
+        return pageIds > 0 ? PageSlotMap.direct(pageIds) : new PageSlotMap(slots);
     }
 
     private DeviceOrder newDeviceOrder(final int slots)

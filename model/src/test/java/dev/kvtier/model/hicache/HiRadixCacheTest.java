@@ -89,7 +89,7 @@ class HiRadixCacheTest
         // the insert holds its pages' first touches for the chain's closing touch; an eviction in between must
         // see them, or page 10 would be no candidate yet and stay on the over-full device
         for (final HiRadixCache cache : new HiRadixCache[] {new HiRadixCache(1, 4, WritePolicy.WRITE_BACK),
-            HiRadixCache.unlockedLru(1, 4, WritePolicy.WRITE_BACK, 1)})
+            HiRadixCache.unlockedLru(1, 4, WritePolicy.WRITE_BACK, 1, 16)})
         {
             computeAndInsert(cache, new int[] {1});
             cache.insert(new int[] {10, 11}, 2, new int[2]);

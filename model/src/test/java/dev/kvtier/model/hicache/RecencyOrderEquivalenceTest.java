@@ -44,7 +44,8 @@ class RecencyOrderEquivalenceTest
         final int l2 = random.nextInt(6) == 0 ? 0 : random.nextInt(60);
         final int threshold = 1 + random.nextInt(3);
         final HiRadixCache general = new HiRadixCache(l1, l2, policy, threshold, RadixEvictionPolicy.LRU);
-        final HiRadixCache lists = HiRadixCache.unlockedLru(l1, l2, policy, threshold);
+        // the ids indexed directly, as the replay does: a request makes at most 10 new pages
+        final HiRadixCache lists = HiRadixCache.unlockedLru(l1, l2, policy, threshold, REQUESTS * 10);
         final int l3 = random.nextInt(6) == 0 ? 0 : 20 + random.nextInt(200);
         final StorePages generalStore = l3 == 0 ? null : new StorePages(l3);
         final StorePages listsStore = l3 == 0 ? null : new StorePages(l3);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PageSlotMapTest
 {
@@ -118,9 +119,26 @@ class PageSlotMapTest
         }
     }
 
+    @Test
+    void shouldAgreeWithHashMapInTheDirectFormAndRefuseIdsOutsideItsRange()
+    {
+        agreesWithHashMap(PageSlotMap.direct(5_000), 5_000);
+        final PageSlotMap map = PageSlotMap.direct(10);
+        assertThat(map.get(-1)).isEqualTo(-1);
+        assertThat(map.get(10)).isEqualTo(-1);
+        map.remove(10);
+        assertThatThrownBy(() -> map.put(10, 0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("page id 10 is outside this direct map's range [0, 10)");
+        assertThat(map.size()).isZero();
+    }
+
     private static void agreesWithHashMap(final int idRange, final int expected)
     {
-        final PageSlotMap map = new PageSlotMap(expected);
+        agreesWithHashMap(new PageSlotMap(expected), idRange);
+    }
+
+    private static void agreesWithHashMap(final PageSlotMap map, final int idRange)
+    {
         final Map<Integer, Integer> reference = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(idRange);
         final int[] seen = new int[200_000];

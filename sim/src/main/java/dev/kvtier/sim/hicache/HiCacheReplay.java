@@ -28,6 +28,11 @@ import java.util.function.LongConsumer;
 public final class HiCacheReplay
 {
     private static final int PROGRESS_EVERY = 64;
+    /**
+     * Most page ids a variant's caches index directly, 4 bytes each (64 MB): beyond that, each indexes only the
+     * pages it holds.
+     */
+    private static final long DIRECT_IDS = 16L << 20;
 
     private HiCacheReplay()
     {
@@ -45,10 +50,12 @@ public final class HiCacheReplay
         final int pools = scenario.pools();
         final int[] pool = scenario.routing().route(trace, pools, scenario.prefixHashBlocks(), seed);
         final HiRadixCache[] caches = new HiRadixCache[pools];
+        // each cache indexes the trace's ids directly while all of them together take at most DIRECT_IDS ids
+        final int pageIds = (long)trace.idSpace() * pools <= DIRECT_IDS ? trace.idSpace() : 0;
         for (int p = 0; p < pools; p++)
         {
             caches[p] = HiRadixCache.unlockedLru(scenario.share(scenario.l1Pages(), p),
-                scenario.share(scenario.l2Pages(), p), scenario.policy(), scenario.cacheThreshold());
+                scenario.share(scenario.l2Pages(), p), scenario.policy(), scenario.cacheThreshold(), pageIds);
         }
         final StorePages store = scenario.l3Pages() > 0 ? new StorePages(scenario.l3Pages()) : null;
         final PolicyRequest step = new PolicyRequest();
