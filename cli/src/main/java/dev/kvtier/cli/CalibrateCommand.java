@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
 import dev.kvtier.sim.replay.Calibration;
+import dev.kvtier.sim.replay.CalibrationKnobs;
 import dev.kvtier.sim.replay.RecordedCluster;
 import dev.kvtier.sim.replay.RecordedWorkload;
 import dev.kvtier.sim.replay.ReplayMetrics;
@@ -40,9 +41,6 @@ import java.util.concurrent.Callable;
 public final class CalibrateCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> KNOBS = List.of("serving.request_overhead_ms", "nic.gbps",
-        "serving.compute_time_scale", "nic.latency_us");
-    private static final List<String> DEFAULT_FIT = KNOBS.subList(0, 2);
 
     @Spec
     private CommandSpec spec;
@@ -61,7 +59,7 @@ public final class CalibrateCommand implements Callable<Integer>
     @Option(names = "--fit", paramLabel = "PATH", split = ",",
         description = "Fields to fit: serving.request_overhead_ms, nic.gbps (default both), "
             + "serving.compute_time_scale, nic.latency_us.")
-    private List<String> fit = new ArrayList<>(DEFAULT_FIT);
+    private List<String> fit = new ArrayList<>(CalibrationKnobs.DEFAULT_FIT);
 
     @Option(names = "--model-path", paramLabel = "DIR|config.json", description = "As for kvtier replay.")
     private Path modelPath;
@@ -90,9 +88,10 @@ public final class CalibrateCommand implements Callable<Integer>
         }
         for (final String f : fit)
         {
-            if (!KNOBS.contains(f))
+            if (!CalibrationKnobs.FIELDS.contains(f))
             {
-                throw new BadInputException("--fit: unknown field '" + f + "'; fit " + String.join(", ", KNOBS));
+                throw new BadInputException("--fit: unknown field '" + f + "'; fit "
+                    + String.join(", ", CalibrationKnobs.FIELDS));
             }
         }
         final RecordedWorkload workload = RecordedWorkload.read(traceDir);
@@ -115,7 +114,8 @@ public final class CalibrateCommand implements Callable<Integer>
                 workload::catalog, options, parallel, CalibrateCommand::ignore);
             return results.stream().map(r -> ReplayMetrics.of(r.records())).toList();
         };
-        final Calibration.Result result = Calibration.fit(knobs(figures), figures, replays, passes, rounds);
+        final List<Calibration.Knob> knobs = CalibrationKnobs.of(fit, ClusterLoader.tree(cluster, overrides), figures);
+        final Calibration.Result result = Calibration.fit(knobs, figures, replays, passes, rounds);
         final Map<String, String> fitted = new LinkedHashMap<>();
         result.fitted().forEach((k, v) -> fitted.put(k, Calibration.format(v)));
         final ObjectNode config = (ObjectNode)ClusterLoader.toTree(plan(recorded, fitted).config());
@@ -142,57 +142,6 @@ public final class CalibrateCommand implements Callable<Integer>
         final Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(settings);
         return ClusterPlan.of(ClusterLoader.bind(recorded.tree(cluster, all)), recorded.model());
-    }
-
-    /**
-     * The fitted fields start from {@code --cluster} and {@code --set} (or the defaults), never from the header: a
-     * live header has none of them, and a simulator's would hand over the answer. The overhead is searched up to
-     * the recorded TTFT p50 (it cannot be more), the rate from 1/64 to 64 times its start, the compute time scale
-     * from 1/8 to 64 times its start, the latency (its start the protocol's when the config leaves it at -1) from
-     * 1/8 to 256 times its start.
-     */
-    private List<Calibration.Knob> knobs(final Map<String, Double> recorded)
-    {
-        final ObjectNode start = ClusterLoader.tree(cluster, overrides);
-        final List<Calibration.Knob> knobs = new ArrayList<>();
-        for (final String path : KNOBS)
-        {
-            if (!fit.contains(path))
-            {
-                continue;
-            }
-            final double v = path.equals("nic.latency_us") ? startLatencyUs(start)
-                : start.at("/" + path.replace('.', '/')).asDouble();
-            if (path.equals("nic.gbps"))
-            {
-                knobs.add(new Calibration.Knob(path, v, v / 64, v * 64, true));
-            }
-            else if (path.equals("serving.compute_time_scale"))
-            {
-                knobs.add(new Calibration.Knob(path, v, v / 8, v * 64, true));
-            }
-            else if (path.equals("nic.latency_us"))
-            {
-                knobs.add(new Calibration.Knob(path, v, v / 8, v * 256, true));
-            }
-            else
-            {
-                final double max = Math.max(v, recorded.get("ttft_p50_ms"));
-                knobs.add(new Calibration.Knob(path, v, 0, max, false));
-            }
-        }
-        return knobs;
-    }
-
-    /**
-     * The one-way latency the start's cluster runs with, µs, as {@link ClusterPlan#latencyNs} reads it; a start of 0
-     * is searched from 1 µs, since the search steps by factors.
-     */
-    private static double startLatencyUs(final ObjectNode start)
-    {
-        final double us = ClusterPlan.latencyNs(start.at("/nic/latency_us").asDouble(-1),
-            start.at("/nic/protocol").asText("tcp")) / 1000.0;
-        return Math.max(us, 1.0);
     }
 
     /** The metrics printed: the replay's, then the two the loss derives from its prefetch counts. */
