@@ -210,31 +210,33 @@ public final class FlowNetwork
     }
 
     /**
-     * Progressive filling: repeatedly saturate the link with the smallest fair share. Each round looks only at the
-     * links some active flow crosses and at the flows not yet frozen, both kept in index order so that the
-     * bottleneck (the first link with the smallest share) and every rate and subtraction are those of a scan over
-     * all links and slots: a flow starts or ends for every transfer batch, and most links and slots are idle.
+     * Progressive filling: repeatedly saturate the link with the smallest fair share (the lowest-numbered link
+     * among equal shares). Each round looks only at the links some active flow crosses and at the flows not yet
+     * frozen, so that a flow starting or ending for every transfer batch costs what its neighbours do, not what
+     * the idle links and slots would. Every round freezes at least one flow, and each frozen flow gives back its
+     * count on its links, so the counts are all zero again when the filling ends and the next one starts clean.
      */
     private void share()
     {
-        System.arraycopy(capacity, 0, linkLeft, 0, capacity.length);
-        Arrays.fill(linkUnfrozen, 0);
         int flowCount = 0;
         int linkCount = 0;
         for (int k = 0; k < liveCount; k++)
         {
             final int i = live[k];
             flowList[flowCount++] = i;
-            if (linkUnfrozen[linkA[i]]++ == 0)
+            final int a = linkA[i];
+            if (linkUnfrozen[a]++ == 0)
             {
-                linkList[linkCount++] = linkA[i];
+                linkList[linkCount++] = a;
+                linkLeft[a] = capacity[a];
             }
-            if (linkB[i] >= 0 && linkUnfrozen[linkB[i]]++ == 0)
+            final int b = linkB[i];
+            if (b >= 0 && linkUnfrozen[b]++ == 0)
             {
-                linkList[linkCount++] = linkB[i];
+                linkList[linkCount++] = b;
+                linkLeft[b] = capacity[b];
             }
         }
-        Arrays.sort(linkList, 0, linkCount);
         while (flowCount > 0)
         {
             int bottleneck = -1;
@@ -247,7 +249,7 @@ public final class FlowNetwork
                 {
                     linkList[keptLinks++] = l;
                     final double s = linkLeft[l] / linkUnfrozen[l];
-                    if (s < share)
+                    if (s < share || s == share && l < bottleneck)
                     {
                         share = s;
                         bottleneck = l;
