@@ -3,7 +3,6 @@ package dev.kvtier.model.engine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The running batch of a worker that decodes: each decode asks the compute port for the steps until its first
@@ -25,8 +24,7 @@ final class DecodeBatch
     /** In join order: the order requests finish in when several finish in one decode. */
     private final RunningBatch running = new RunningBatch();
     /** The running requests by the batch step at which each has made all its output. */
-    private final PriorityQueue<Job> byDoneStep = new PriorityQueue<>((a, b) -> Long.compare(a.doneAtStep,
-        b.doneAtStep));
+    private final DoneStepHeap byDoneStep = new DoneStepHeap();
     /** Requests that joined since the last decode ended; the others' latest token came out at its end. */
     private final List<Job> joined = new ArrayList<>();
     private final ServingWorker worker;
@@ -54,7 +52,7 @@ final class DecodeBatch
         running.add(job);
         joined.add(job);
         job.doneAtStep = stepClock + job.remainingOutput();
-        byDoneStep.add(job);
+        byDoneStep.add(job, job.doneAtStep);
         context += job.request.inputTokens() + job.generated;
     }
 
@@ -70,7 +68,7 @@ final class DecodeBatch
 
     void start()
     {
-        final long untilFirstDone = byDoneStep.isEmpty() ? Integer.MAX_VALUE : byDoneStep.peek().doneAtStep - stepClock;
+        final long untilFirstDone = byDoneStep.isEmpty() ? Integer.MAX_VALUE : byDoneStep.minStep() - stepClock;
         compute.decode(running.size(), context, (int)Math.max(Math.min(untilFirstDone, Integer.MAX_VALUE), 1));
     }
 
@@ -94,13 +92,13 @@ final class DecodeBatch
                 }
             }
         }
-        if (byDoneStep.isEmpty() || byDoneStep.peek().doneAtStep > stepClock)
+        if (byDoneStep.isEmpty() || byDoneStep.minStep() > stepClock)
         {
             reportProgress();
             return;
         }
         final List<Job> finished = new ArrayList<>();
-        while (!byDoneStep.isEmpty() && byDoneStep.peek().doneAtStep <= stepClock)
+        while (!byDoneStep.isEmpty() && byDoneStep.minStep() <= stepClock)
         {
             finished.add(byDoneStep.poll());
         }

@@ -39,9 +39,11 @@ public final class FlowNetwork
     private double[] rate = new double[64];
     private long[] tags = new long[64];
     private long[] sizes = new long[64];
-    private boolean[] active = new boolean[64];
     private int slots;
-    private int activeCount;
+    /** The active slots in increasing order, {@code live[0..liveCount)}: every pass visits these and no idle slot. */
+    private int[] live = new int[64];
+    private int liveCount;
+    private int[] finished = new int[64];
     private long lastUpdateNs;
     private double bytesMoved;
 
@@ -118,7 +120,7 @@ public final class FlowNetwork
             throw new IllegalArgumentException("flow endpoints out of range: " + src + " -> " + dst);
         }
         progress(nowNs);
-        final int slot = freeSlot();
+        final int slot = claimSlot();
         if (src == dst)
         {
             linkA[slot] = 2 * nodes + src;
@@ -132,8 +134,6 @@ public final class FlowNetwork
         remaining[slot] = Math.max(bytes, 0);
         sizes[slot] = bytes;
         tags[slot] = tag;
-        active[slot] = true;
-        activeCount++;
     }
 
     /** Shares the links among the flows again, after {@link #startUnshared}. */
@@ -146,12 +146,10 @@ public final class FlowNetwork
     public long nextCompletionNs()
     {
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < slots; i++)
+        for (int k = 0; k < liveCount; k++)
         {
-            if (active[i])
-            {
-                best = Math.min(best, remaining[i] <= DONE_EPSILON_BYTES ? 0 : remaining[i] / rate[i]);
-            }
+            final int i = live[k];
+            best = Math.min(best, remaining[i] <= DONE_EPSILON_BYTES ? 0 : remaining[i] / rate[i]);
         }
         if (best == Double.MAX_VALUE)
         {
@@ -164,21 +162,31 @@ public final class FlowNetwork
     public void advanceTo(final long nowNs, final CompletionSink sink)
     {
         progress(nowNs);
-        boolean any = false;
-        for (int i = 0; i < slots; i++)
+        int done = 0;
+        int kept = 0;
+        for (int k = 0; k < liveCount; k++)
         {
-            if (active[i] && remaining[i] <= DONE_EPSILON_BYTES)
+            final int i = live[k];
+            if (remaining[i] <= DONE_EPSILON_BYTES)
             {
-                active[i] = false;
-                activeCount--;
-                any = true;
-                sink.completed(tags[i], sizes[i]);
+                finished[done++] = i;
+            }
+            else
+            {
+                live[kept++] = i;
             }
         }
-        if (any)
+        if (done == 0)
         {
-            share();
+            return;
         }
+        liveCount = kept;
+        for (int k = 0; k < done; k++)
+        {
+            final int i = finished[k];
+            sink.completed(tags[i], sizes[i]);
+        }
+        share();
     }
 
     private void progress(final long nowNs)
@@ -190,47 +198,45 @@ public final class FlowNetwork
         final long dt = nowNs - lastUpdateNs;
         if (dt > 0)
         {
-            for (int i = 0; i < slots; i++)
+            for (int k = 0; k < liveCount; k++)
             {
-                if (active[i])
-                {
-                    final double moved = Math.min(remaining[i], rate[i] * dt);
-                    remaining[i] -= moved;
-                    bytesMoved += moved;
-                }
+                final int i = live[k];
+                final double moved = Math.min(remaining[i], rate[i] * dt);
+                remaining[i] -= moved;
+                bytesMoved += moved;
             }
         }
         lastUpdateNs = nowNs;
     }
 
     /**
-     * Progressive filling: repeatedly saturate the link with the smallest fair share. Each round looks only at the
-     * links some active flow crosses and at the flows not yet frozen, both kept in index order so that the
-     * bottleneck (the first link with the smallest share) and every rate and subtraction are those of a scan over
-     * all links and slots: a flow starts or ends for every transfer batch, and most links and slots are idle.
+     * Progressive filling: repeatedly saturate the link with the smallest fair share (the lowest-numbered link
+     * among equal shares). Each round looks only at the links some active flow crosses and at the flows not yet
+     * frozen, so that a flow starting or ending for every transfer batch costs what its neighbours do, not what
+     * the idle links and slots would. Every round freezes at least one flow, and each frozen flow gives back its
+     * count on its links, so the counts are all zero again when the filling ends and the next one starts clean.
      */
     private void share()
     {
-        System.arraycopy(capacity, 0, linkLeft, 0, capacity.length);
-        Arrays.fill(linkUnfrozen, 0);
         int flowCount = 0;
         int linkCount = 0;
-        for (int i = 0; i < slots; i++)
+        for (int k = 0; k < liveCount; k++)
         {
-            if (active[i])
+            final int i = live[k];
+            flowList[flowCount++] = i;
+            final int a = linkA[i];
+            if (linkUnfrozen[a]++ == 0)
             {
-                flowList[flowCount++] = i;
-                if (linkUnfrozen[linkA[i]]++ == 0)
-                {
-                    linkList[linkCount++] = linkA[i];
-                }
-                if (linkB[i] >= 0 && linkUnfrozen[linkB[i]]++ == 0)
-                {
-                    linkList[linkCount++] = linkB[i];
-                }
+                linkList[linkCount++] = a;
+                linkLeft[a] = capacity[a];
+            }
+            final int b = linkB[i];
+            if (b >= 0 && linkUnfrozen[b]++ == 0)
+            {
+                linkList[linkCount++] = b;
+                linkLeft[b] = capacity[b];
             }
         }
-        Arrays.sort(linkList, 0, linkCount);
         while (flowCount > 0)
         {
             int bottleneck = -1;
@@ -243,7 +249,7 @@ public final class FlowNetwork
                 {
                     linkList[keptLinks++] = l;
                     final double s = linkLeft[l] / linkUnfrozen[l];
-                    if (s < share)
+                    if (s < share || s == share && l < bottleneck)
                     {
                         share = s;
                         bottleneck = l;
@@ -275,27 +281,37 @@ public final class FlowNetwork
         }
     }
 
-    private int freeSlot()
+    /**
+     * The lowest idle slot (a new flow's slot, which orders its completion among flows finishing at one instant),
+     * entered into {@link #live}: the first gap in the sorted live slots, or the next slot after them.
+     */
+    private int claimSlot()
     {
-        for (int i = 0; i < slots; i++)
+        int k = 0;
+        while (k < liveCount && live[k] == k)
         {
-            if (!active[i])
+            k++;
+        }
+        if (k == slots)
+        {
+            if (slots == live.length)
             {
-                return i;
+                final int n = slots * 2;
+                linkA = Arrays.copyOf(linkA, n);
+                linkB = Arrays.copyOf(linkB, n);
+                remaining = Arrays.copyOf(remaining, n);
+                rate = Arrays.copyOf(rate, n);
+                tags = Arrays.copyOf(tags, n);
+                sizes = Arrays.copyOf(sizes, n);
+                finished = Arrays.copyOf(finished, n);
+                flowList = Arrays.copyOf(flowList, n);
+                live = Arrays.copyOf(live, n);
             }
+            slots++;
         }
-        if (slots == active.length)
-        {
-            final int n = slots * 2;
-            linkA = Arrays.copyOf(linkA, n);
-            linkB = Arrays.copyOf(linkB, n);
-            remaining = Arrays.copyOf(remaining, n);
-            rate = Arrays.copyOf(rate, n);
-            tags = Arrays.copyOf(tags, n);
-            sizes = Arrays.copyOf(sizes, n);
-            active = Arrays.copyOf(active, n);
-            flowList = Arrays.copyOf(flowList, n);
-        }
-        return slots++;
+        System.arraycopy(live, k, live, k + 1, liveCount - k);
+        live[k] = k;
+        liveCount++;
+        return k;
     }
 }
