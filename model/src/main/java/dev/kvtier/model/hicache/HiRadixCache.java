@@ -31,17 +31,24 @@ public final class HiRadixCache
     private static final int ON_HOST = 2;
     /**
      * A slot's fields, as offsets in its {@link #NODE}-int run of {@code node}: one slot's fields share a cache line
-     * or two, where an array per field made every step of a walk or an eviction touch a line per field.
+     * or two, so a step of a walk or an eviction reads one line for the slot, not one per field.
      */
     private static final int PARENT = 0;
+    /** The tier flags in the low 2 bits, the hit count (up to 2^29) above them, in steps of {@link #HIT}. */
     private static final int FLAGS = 1;
     private static final int LOCK_REF = 2;
     private static final int HOST_REF = 3;
-    private static final int HIT_COUNT = 4;
+    private static final int PAGE = 4;
     private static final int DEVICE_CHILDREN = 5;
     private static final int TREE_CHILDREN = 6;
     private static final int HOST_CHILDREN = 7;
     private static final int NODE = 8;
+    /** One hit in the {@link #FLAGS} field. */
+    private static final int HIT = 4;
+    /** A held touch of {@link #setDevice}: the device order's touch and offer. */
+    private static final int HELD_DEVICE = 0;
+    /** A held touch of {@link #newSlot} under boundary_l1_l2: both host orders' stamps. */
+    private static final int HELD_HOST_STAMP = 1;
     private static final int NONE = -1;
     private static final int INITIAL_SLOTS = 1024;
 
@@ -56,7 +63,6 @@ public final class HiRadixCache
     private final int pageIds;
     private PageSlotMap index;
 
-    private int[] page;
     /** Each slot's fields side by side, {@value #NODE} ints a slot (see {@link #PARENT} and on). */
     private int[] node;
     private final boolean recencyLists;
@@ -73,14 +79,15 @@ public final class HiRadixCache
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
+    /** Whether {@link #insert} may hold first touches (LRU; off only for the tests' reference cache). */
+    private final boolean holdsFirstTouches;
     /**
      * While {@link #insert} sets pages whose touches its closing {@link #touchChain} renews anyway: their first
-     * touches are held in {@link #heldTouches} (slot times 2, plus 1 for a host touch; then the hit count) and
-     * dropped at the end, or made, in their order, before anything is evicted in between.
+     * touches are held in {@link #heldTouches} and dropped at the end, or made, in their order, before anything is
+     * evicted in between.
      */
     private boolean holdTouches;
-    private int[] heldTouches = new int[64];
-    private int heldCount;
+    private final HeldTouches heldTouches = new HeldTouches();
 
     private int deviceTreePages;
     private int hostTreePages;
@@ -124,7 +131,7 @@ public final class HiRadixCache
     public HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
         final int writeThreshold, final RadixEvictionPolicy evictionPolicy)
     {
-        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, evictionPolicy, false, 0);
+        this(deviceCapacity, hostCapacity, writePolicy, writeThreshold, evictionPolicy, false, 0, true);
     }
 
     /**
@@ -141,16 +148,28 @@ public final class HiRadixCache
         final WritePolicy writePolicy, final int writeThreshold, final int pageIds)
     {
         return new HiRadixCache(deviceCapacity, hostCapacity, writePolicy, writeThreshold, RadixEvictionPolicy.LRU,
-            true, pageIds);
+            true, pageIds, true);
+    }
+
+    /**
+     * The general cache making every touch as it comes, holding none back: what the held touches must be
+     * indistinguishable from, for the tests that compare the two.
+     */
+    static HiRadixCache makingEveryTouch(final int deviceCapacity, final int hostCapacity,
+        final WritePolicy writePolicy, final int writeThreshold)
+    {
+        return new HiRadixCache(deviceCapacity, hostCapacity, writePolicy, writeThreshold, RadixEvictionPolicy.LRU,
+            false, 0, false);
     }
 
     /**
      * @param recencyLists whether each tier's order is a recency list (LRU, evicted while nothing is locked)
      * @param pageIds      the id range to index directly, or 0
+     * @param holdTouches  whether an insert may hold the first touches its chain touch renews
      */
     private HiRadixCache(final int deviceCapacity, final int hostCapacity, final WritePolicy writePolicy,
         final int writeThreshold, final RadixEvictionPolicy evictionPolicy, final boolean recencyLists,
-        final int pageIds)
+        final int pageIds, final boolean holdTouches)
     {
         if (writeThreshold < 1)
         {
@@ -158,6 +177,8 @@ public final class HiRadixCache
         }
         this.renewOnAccess = evictionPolicy.renewsOnAccess();
         this.countKeyed = evictionPolicy.keyedByHitCount();
+        // under LFU a restamp in between would reorder held touches; FIFO's chain touch renews nothing
+        this.holdsFirstTouches = holdTouches && renewOnAccess && !countKeyed;
         this.countsHits = writePolicy != WritePolicy.WRITE_BACK;
         this.deviceCapacity = deviceCapacity;
         this.hostCapacity = hostCapacity;
@@ -167,7 +188,6 @@ public final class HiRadixCache
         final int initial = initialSlots(deviceCapacity, hostCapacity);
         this.pageIds = pageIds;
         this.index = newIndex(initial);
-        page = new int[initial];
         node = new int[initial * NODE];
         this.recencyLists = recencyLists;
         deviceOrder = newDeviceOrder(initial);
@@ -206,9 +226,9 @@ public final class HiRadixCache
         }
         final int initial = initialSlots(deviceCapacity, hostCapacity);
         index = newIndex(initial);
-        deviceOrder = newDeviceOrder(page.length);
-        hostOrder = newHostOrder(page.length);
-        duplicateOrder = newHostOrder(boundary ? page.length : 0);
+        deviceOrder = newDeviceOrder(slotCapacity());
+        hostOrder = newHostOrder(slotCapacity());
+        duplicateOrder = newHostOrder(boundary ? slotCapacity() : 0);
         freeCount = 0;
         slotsUsed = 0;
         deviceTreePages = 0;
@@ -524,64 +544,57 @@ public final class HiRadixCache
         version++;
         int wants = 0;
         int parentSlot = from == 0 ? NONE : slot(pages[from - 1]);
-        // under LFU a restamp in between would reorder held touches; FIFO does not renew them at the end
-        holdTouches = renewOnAccess && !countKeyed;
-        for (int i = from; i < n; i++)
+        holdTouches = holdsFirstTouches;
+        try
         {
-            int s = index.get(pages[i]);
-            if (s < 0)
+            for (int i = from; i < n; i++)
             {
-                s = newSlot(pages[i], parentSlot);
-                node[s * NODE + HIT_COUNT] = 1;
-                consumeDeviceReservation();
-                setDevice(s);
-            }
-            else
-            {
-                node[s * NODE + HIT_COUNT]++;
-                if ((node[s * NODE + FLAGS] & ON_DEVICE) == 0)
+                int s = index.get(pages[i]);
+                if (s < 0)
                 {
+                    s = newSlot(pages[i], parentSlot);
+                    node[s * NODE + FLAGS] += HIT;
                     consumeDeviceReservation();
                     setDevice(s);
                 }
-                else if (countKeyed)
+                else
                 {
-                    restamp(s);
+                    node[s * NODE + FLAGS] += HIT;
+                    if ((node[s * NODE + FLAGS] & ON_DEVICE) == 0)
+                    {
+                        consumeDeviceReservation();
+                        setDevice(s);
+                    }
+                    else if (countKeyed)
+                    {
+                        restamp(s);
+                    }
                 }
+                if ((node[s * NODE + FLAGS] & ON_HOST) == 0 && hitCount(s) >= writeThreshold)
+                {
+                    toBackup[wants++] = pages[i];
+                }
+                parentSlot = s;
             }
-            if ((node[s * NODE + FLAGS] & ON_HOST) == 0 && node[s * NODE + HIT_COUNT] >= writeThreshold)
-            {
-                toBackup[wants++] = pages[i];
-            }
-            parentSlot = s;
         }
-        holdTouches = false;
-        heldCount = 0;
+        finally
+        {
+            holdTouches = false;
+            heldTouches.clear();
+        }
         touchChain(pages, 0, n);
         return wants;
-    }
-
-    /** Holds a touch {@link #insert}'s closing {@link #touchChain} will renew: {@code host} for the host orders'. */
-    private void holdTouch(final int s, final boolean host)
-    {
-        touches++;
-        if (heldCount + 2 > heldTouches.length)
-        {
-            heldTouches = Arrays.copyOf(heldTouches, heldTouches.length * 2);
-        }
-        heldTouches[heldCount++] = s << 1 | (host ? 1 : 0);
-        heldTouches[heldCount++] = lfuCount(s);
     }
 
     /** Makes the held touches, in their order, and holds no more: something is about to be evicted. */
     private void makeHeldTouches()
     {
         holdTouches = false;
-        for (int i = 0; i < heldCount; i += 2)
+        for (int i = 0; i < heldTouches.size(); i++)
         {
-            final int s = heldTouches[i] >>> 1;
-            final int count = heldTouches[i + 1];
-            if ((heldTouches[i] & 1) != 0)
+            final int s = heldTouches.slot(i);
+            final int count = heldTouches.hitCount(i);
+            if (heldTouches.kind(i) == HELD_HOST_STAMP)
             {
                 hostOrder.touched(s, count);
                 duplicateOrder.touched(s, count);
@@ -592,7 +605,7 @@ public final class HiRadixCache
                 offerDevice(s);
             }
         }
-        heldCount = 0;
+        heldTouches.clear();
     }
 
     /** LFU: the page's hit count changed, so its key in each tier's order changes now, as SGLang's does. */
@@ -608,13 +621,25 @@ public final class HiRadixCache
         }
     }
 
+    /** Hits counted on slot {@code s}'s page. */
+    private int hitCount(final int s)
+    {
+        return node[s * NODE + FLAGS] >>> 2;
+    }
+
+    /** Slots the arrays have room for. */
+    private int slotCapacity()
+    {
+        return node.length / NODE;
+    }
+
     /**
      * The hit count LFU orders by: SGLang's {@code hit_count}, which its {@code _inc_hit_count} leaves at 0 under
      * write_back (LFU is then LRU).
      */
     private int lfuCount(final int s)
     {
-        return countsHits ? node[s * NODE + HIT_COUNT] : 0;
+        return countsHits ? hitCount(s) : 0;
     }
 
     private void consumeDeviceReservation()
@@ -1054,18 +1079,17 @@ public final class HiRadixCache
         }
         else
         {
-            if (slotsUsed == page.length)
+            if (slotsUsed == slotCapacity())
             {
                 grow();
             }
             s = slotsUsed++;
         }
-        page[s] = pageId;
+        node[s * NODE + PAGE] = pageId;
         node[s * NODE + PARENT] = parentSlot;
         node[s * NODE + FLAGS] = 0;
         node[s * NODE + LOCK_REF] = 0;
         node[s * NODE + HOST_REF] = 0;
-        node[s * NODE + HIT_COUNT] = 0;
         node[s * NODE + DEVICE_CHILDREN] = 0;
         node[s * NODE + TREE_CHILDREN] = 0;
         node[s * NODE + HOST_CHILDREN] = 0;
@@ -1073,7 +1097,8 @@ public final class HiRadixCache
         {
             if (holdTouches)
             {
-                holdTouch(s, true);
+                touches++;
+                heldTouches.add(s, HELD_HOST_STAMP, lfuCount(s));
             }
             else
             {
@@ -1109,7 +1134,7 @@ public final class HiRadixCache
         {
             offerHost(p);
         }
-        index.remove(page[s]);
+        index.remove(node[s * NODE + PAGE]);
         freeSlots[freeCount++] = s;
     }
 
@@ -1126,12 +1151,12 @@ public final class HiRadixCache
         {
             node[p * NODE + DEVICE_CHILDREN]++;
         }
+        touches++;
         if (holdTouches)
         {
-            holdTouch(s, false);
+            heldTouches.add(s, HELD_DEVICE, lfuCount(s));
             return;
         }
-        touches++;
         deviceOrder.touched(s, lfuCount(s));
         offerDevice(s);
     }
@@ -1181,8 +1206,7 @@ public final class HiRadixCache
 
     private void grow()
     {
-        final int n = page.length * 2;
-        page = Arrays.copyOf(page, n);
+        final int n = slotCapacity() * 2;
         node = Arrays.copyOf(node, n * NODE);
         freeSlots = Arrays.copyOf(freeSlots, n);
         hostOrder.ensure(n);

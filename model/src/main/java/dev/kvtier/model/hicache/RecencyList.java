@@ -42,7 +42,7 @@ public final class RecencyList
         return tail;
     }
 
-    /** The next more recent slot than {@code slot}, or -1 at the head. */
+    /** The next more recent slot than {@code slot}, which must be in the list, or -1 at the head. */
     public int previous(final int slot)
     {
         return links[2 * slot] - 2;

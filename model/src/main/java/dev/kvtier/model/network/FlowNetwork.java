@@ -20,7 +20,11 @@ public final class FlowNetwork
     /** Memory-to-memory copy bandwidth for transfers that stay on one node, in bytes per ns (50 GB/s). */
     public static final double LOCAL_COPY_BYTES_PER_NS = 50.0;
 
-    /** Receives finished flows, in a deterministic order (by flow slot). */
+    /**
+     * Receives finished flows, in a deterministic order (by flow slot). A sink must not start flows on the network
+     * that calls it (the finished flows' slots are free by then, so a new flow could take one before its report);
+     * the runtimes start the next transfers after {@link #advanceTo} returns.
+     */
     @FunctionalInterface
     public interface CompletionSink
     {

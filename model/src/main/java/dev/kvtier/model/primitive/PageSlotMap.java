@@ -87,12 +87,13 @@ public final class PageSlotMap
         {
             throw new IllegalArgumentException("a direct page slot map needs an id range >= 0, got " + ids);
         }
-        final PageSlotMap map = new PageSlotMap(MIN_CAPACITY);
-        map.blocks = null;
-        map.blockCounts = null;
-        map.spare = null;
-        map.direct = new int[ids];
-        return map;
+        return new PageSlotMap(new int[ids]);
+    }
+
+    private PageSlotMap(final int[] direct)
+    {
+        this.direct = direct;
+        this.spare = null;
     }
 
     public int size()

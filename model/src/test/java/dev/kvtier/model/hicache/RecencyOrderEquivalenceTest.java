@@ -68,7 +68,7 @@ class RecencyOrderEquivalenceTest
         return readFromStore;
     }
 
-    private static void assertSame(final HiRadixCache general, final HiRadixCache lists, final int pages,
+    static void assertSame(final HiRadixCache general, final HiRadixCache lists, final int pages,
         final String where)
     {
         for (int p = 0; p < pages; p++)

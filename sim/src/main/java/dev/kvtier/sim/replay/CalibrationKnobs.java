@@ -51,7 +51,9 @@ public final class CalibrationKnobs
                 case "nic.gbps" -> new Calibration.Knob(path, v, v / 64, v * 64, true);
                 case "serving.compute_time_scale" -> new Calibration.Knob(path, v, v / 8, v * 64, true);
                 case "nic.latency_us" -> new Calibration.Knob(path, v, v / 8, v * 256, true);
-                default -> new Calibration.Knob(path, v, 0, Math.max(v, recorded.get("ttft_p50_ms")), false);
+                case "serving.request_overhead_ms" ->
+                    new Calibration.Knob(path, v, 0, Math.max(v, recorded.get("ttft_p50_ms")), false);
+                default -> throw new IllegalStateException("no search range for " + path);
             });
         }
         return knobs;
