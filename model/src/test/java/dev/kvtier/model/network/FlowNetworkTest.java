@@ -70,6 +70,35 @@ class FlowNetworkTest
     }
 
     @Test
+    void shouldGiveANewFlowTheLowestFreeSlotAndReportFlowsEndingTogetherBySlot()
+    {
+        final FlowNetwork net = network(8, 1.0);
+        net.start(0, 1, 1_000, 0, 1);     // slot 0, ends at 1,000 ns
+        net.start(2, 3, 100_000, 0, 2);   // slot 1
+        net.start(4, 5, 3_000, 0, 3);     // slot 2, ends at 3,000 ns
+        final List<long[]> done = new ArrayList<>();
+        net.advanceTo(net.nextCompletionNs(), (tag, bytes) -> done.add(new long[] {tag, 1_000}));
+        net.start(6, 7, 2_000, 1_000, 4); // slot 0 again, ends at 3,000 ns with slot 2's flow
+        done.addAll(drain(net));
+        assertThat(done).extracting(d -> d[0]).containsExactly(1L, 4L, 3L, 2L);
+        assertThat(done).extracting(d -> d[1]).containsExactly(1_000L, 3_000L, 3_000L, 100_000L);
+    }
+
+    @Test
+    void shouldCarryMoreFlowsThanItsFirstArraysHoldAndEndThemInSizeOrder()
+    {
+        final FlowNetwork net = network(2, 1.0);
+        for (int i = 1; i <= 150; i++)
+        {
+            net.start(0, 1, 1_000L * i, 0, i);
+        }
+        final List<long[]> done = drain(net);
+        assertThat(done).extracting(d -> d[0]).containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 150).boxed().toList());
+        assertThat(net.bytesMoved()).isCloseTo(1_000.0 * 150 * 151 / 2, within(150.0));
+    }
+
+    @Test
     void shouldKeepLocalCopiesOffTheNics()
     {
         final FlowNetwork net = network(2, 1.0);
