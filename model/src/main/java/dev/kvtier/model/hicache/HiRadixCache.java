@@ -141,8 +141,8 @@ public final class HiRadixCache
      * {@link HostRecencyOrder}): the same victims in the same order as the general orders, found with no heap.
      *
      * @param writeThreshold hits a page needs before it wants a host copy
-     * @param pageIds        the page ids lie in {@code [0, pageIds)}: the cache indexes them directly, 4 bytes per
-     *                       id ({@link PageSlotMap#direct}); 0 when the range is unknown or too large for that
+     * @param pageIds        the page ids lie in {@code [0, pageIds)}: the cache indexes them directly, 2 or 4 bytes
+     *                       per id ({@link PageSlotMap#direct}); 0 when the range is unknown or too large for that
      */
     public static HiRadixCache unlockedLru(final int deviceCapacity, final int hostCapacity,
         final WritePolicy writePolicy, final int writeThreshold, final int pageIds)

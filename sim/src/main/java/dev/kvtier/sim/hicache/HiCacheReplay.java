@@ -29,8 +29,9 @@ public final class HiCacheReplay
 {
     private static final int PROGRESS_EVERY = 64;
     /**
-     * Most page ids a variant's caches index directly, 4 bytes each (64 MB a variant, so up to that many times
-     * {@code --threads} while variants run side by side): beyond that, each cache indexes only the pages it holds.
+     * Most page ids a variant's caches index directly, 2 bytes each (4 past 65,533 slots: at most 64 MB a variant,
+     * so up to that many times {@code --threads} while variants run side by side): beyond that, each cache indexes
+     * only the pages it holds.
      */
     private static final long DIRECT_IDS = 16L << 20;
 
