@@ -31,9 +31,10 @@ package dev.kvtier.model.primitive;
  * {@value #DIR_FLOOR}: 9 bytes per id held in all in a 16-instance serving run on the conversation trace.
  *
  * <p>A caller that knows its ids lie in a small range, and holds few maps, asks for the {@link #direct} form: an
- * array indexed by id, 2 bytes per id of the range whatever it holds (4 once a slot number passes 65,533), one load
- * a lookup. The clock-free policy replay, a cache per node over one trace's ids, takes it: the paged form's
- * directory, counts and scattered blocks cost it 15% of its time, and 4 bytes an id instead of 2 another 3-4%.
+ * array indexed by id, 2 bytes per id of the range whatever it holds, one load a lookup; a slot number past 65,533
+ * moves it to the paged form. The clock-free policy replay, a cache per node over one trace's ids, takes it: the
+ * paged form's directory, counts and scattered blocks cost it 15% of its time, and 4 bytes an id instead of 2
+ * another 3-4%.
  */
 public final class PageSlotMap
 {
@@ -53,12 +54,10 @@ public final class PageSlotMap
     private static final int BLOCKS_FLOOR = 256;
 
     /**
-     * Slot + 1 by key (0 is empty) in the direct form while every slot + 1 fits 16 bits: half the bytes of
-     * {@link #direct}, so more of a trace's ids stay in cache beside the records they lead to; null otherwise.
+     * Slot + 1 by key (0 is empty) in the direct form, 16 bits each so that more of a trace's ids stay in cache
+     * beside the records they lead to; null in the other forms.
      */
     private char[] narrow;
-    /** Slot + 1 by key (0 is empty) in the direct form once a slot outgrew {@link #narrow}; null otherwise. */
-    private int[] direct;
     /** Blocks of slot + 1 by key (0 is empty), by {@code key / BLOCK}, while paged; null once it uses the table. */
     private int[][] blocks;
     /** Ids held per block. */
@@ -83,8 +82,8 @@ public final class PageSlotMap
     }
 
     /**
-     * A map of ids in {@code [0, ids)} as an array indexed by id ({@code 2 * ids} bytes, {@code 4 * ids} once a
-     * slot passes 65,533); putting an id outside the range is an error.
+     * A map of ids in {@code [0, ids)} as an array indexed by id ({@code 2 * ids} bytes; a slot past 65,533 moves
+     * it to the paged form); putting an id outside the range is an error.
      */
     public static PageSlotMap direct(final int ids)
     {
@@ -119,11 +118,6 @@ public final class PageSlotMap
         if (nd != null)
         {
             return key >= 0 && key < nd.length ? nd[key] - 1 : ABSENT;
-        }
-        final int[] d = direct;
-        if (d != null)
-        {
-            return key >= 0 && key < d.length ? d[key] - 1 : ABSENT;
         }
         final int[][] b = blocks;
         if (b != null)
@@ -177,21 +171,7 @@ public final class PageSlotMap
                 nd[key] = (char)(value + 1);
                 return;
             }
-            widen();
-        }
-        final int[] d = direct;
-        if (d != null)
-        {
-            if (key >= d.length)
-            {
-                throw outOfRange(key, d.length);
-            }
-            if (d[key] == 0)
-            {
-                size++;
-            }
-            d[key] = value + 1;
-            return;
+            leaveDirect();
         }
         if (blocks != null && putPaged(key, value))
         {
@@ -230,16 +210,6 @@ public final class PageSlotMap
             if (key < nd.length && nd[key] != 0)
             {
                 nd[key] = 0;
-                size--;
-            }
-            return;
-        }
-        final int[] d = direct;
-        if (d != null)
-        {
-            if (key < d.length && d[key] != 0)
-            {
-                d[key] = 0;
                 size--;
             }
             return;
@@ -386,17 +356,23 @@ public final class PageSlotMap
         return new IllegalArgumentException("page id " + key + " is outside this direct map's range [0, " + ids + ")");
     }
 
-    /** A slot outgrew 16 bits: the direct form moves to ints. */
-    private void widen()
+    /** A slot outgrew 16 bits: the map moves to the paged form (or on to the table), holding what it held. */
+    private void leaveDirect()
     {
         final char[] nd = narrow;
-        final int[] d = new int[nd.length];
-        for (int i = 0; i < nd.length; i++)
-        {
-            d[i] = nd[i];
-        }
-        direct = d;
         narrow = null;
+        final int dir = Math.max(MIN_CAPACITY, Math.min(size >>> 2, DIR_FLOOR));
+        blocks = new int[dir][];
+        blockCounts = new byte[dir];
+        spare = new int[16][];
+        size = 0;
+        for (int key = 0; key < nd.length; key++)
+        {
+            if (nd[key] != 0)
+            {
+                put(key, nd[key] - 1);
+            }
+        }
     }
 
     private int home(final int key)

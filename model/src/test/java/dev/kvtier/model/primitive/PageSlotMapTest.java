@@ -133,7 +133,7 @@ class PageSlotMapTest
     }
 
     @Test
-    void shouldKeepEveryEntryWhenADirectMapsSlotsOutgrowSixteenBits()
+    void shouldKeepEveryEntryWhenADirectMapsSlotsOutgrowSixteenBitsAndItMovesToThePagedForm()
     {
         final PageSlotMap map = PageSlotMap.direct(100_000);
         for (int id = 0; id < 100_000; id += 3)
@@ -141,13 +141,14 @@ class PageSlotMapTest
             map.put(id, id / 3);
         }
         map.remove(3);
-        map.put(99_999, 70_000); // past 65,533: the map moves to ints
+        map.put(99_999, 70_000); // past 65,533: the map leaves the direct form
         for (int id = 0; id < 100_000; id++)
         {
             final int expected = id == 99_999 ? 70_000 : id % 3 == 0 && id != 3 ? id / 3 : -1;
             assertThat(map.get(id)).as("id %d", id).isEqualTo(expected);
         }
         assertThat(map.size()).isEqualTo(33_333); // 99,999 was held already: overwritten, not added
+        assertThat(map.isPaged()).isTrue();
     }
 
     private static void agreesWithHashMap(final int idRange, final int expected)
