@@ -15,9 +15,7 @@ import dev.kvtier.transport.sim.NetworkModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -35,8 +33,8 @@ public final class SimRuntime
     private static final byte DELIVER = 1;
     private static final byte TIMER = 2;
     private static final byte CANCELLED = 3;
-    private static final byte FLOWS = 4;
-    private static final byte TRANSFER_DONE = 5;
+    static final byte FLOWS = 4;
+    static final byte TRANSFER_DONE = 5;
     private static final byte CONTROL = 6;
     private static final TransferStatus[] STATUSES = TransferStatus.values();
 
@@ -46,23 +44,12 @@ public final class SimRuntime
     private final List<Node> nodes = new ArrayList<>();
     private final List<SimContext> contexts = new ArrayList<>();
     private final NodeId driver;
-    private FlowNetwork flows;
-    private int flowEventSlot = -1;
-    private long flowEventTime = Long.MAX_VALUE;
-    private final Map<String, Exposed> directory = new HashMap<>();
-    private FaultPlan faults = FaultPlan.NONE;
+    private final SimTransfers transfers = new SimTransfers(this);
     private boolean[] dead = new boolean[0];
     private int[] epochs = new int[0];
     private int[] eventEpoch = new int[4096];
     /** Set once a crash or restart is scheduled: until then no epoch is stamped or checked (the hot path). */
     private boolean nodeFaults;
-    private int[] transferNode = new int[256];
-    private long[] transferLatency = new long[256];
-    private PendingBatch[] transferBatch = new PendingBatch[256];
-    private int[] freeTransfers = new int[256];
-    private int freeTransferCount;
-    private int transfersUsed;
-    private final FlowNetwork.CompletionSink flowSink = this::flowCompleted;
 
     private byte[] kind = new byte[4096];
     private int[] target = new int[4096];
@@ -110,13 +97,13 @@ public final class SimRuntime
      */
     public void useFlowNetwork(final FlowNetwork network)
     {
-        this.flows = network;
+        transfers.useFlowNetwork(network);
     }
 
     /** Decides the fate of every transfer batch from now on (default {@link FaultPlan#NONE}). */
     public void useFaultPlan(final FaultPlan plan)
     {
-        this.faults = plan;
+        transfers.useFaultPlan(plan);
     }
 
     /**
@@ -158,7 +145,7 @@ public final class SimRuntime
     {
         dead[i] = true;
         epochs[i]++;
-        directory.values().removeIf(e -> e.node == i);
+        transfers.forget(i);
         contexts.get(i).timers.clear();
     }
 
@@ -301,10 +288,7 @@ public final class SimRuntime
         }
         if (k == FLOWS)
         {
-            flowEventSlot = -1;
-            flowEventTime = Long.MAX_VALUE;
-            flows.advanceTo(now, flowSink);
-            armFlowEvent();
+            transfers.onFlowEvent();
             return;
         }
         if (k == TRANSFER_DONE)
@@ -343,175 +327,45 @@ public final class SimRuntime
         {
             throw new IllegalArgumentException("expose " + segment + ": no registered region " + region);
         }
-        directory.put(segment, new Exposed(ctx.id.index(), ctx.regions.get(region), baseAddress));
+        transfers.expose(ctx.id.index(), segment, ctx.regions.get(region), baseAddress);
     }
 
-    /**
-     * Checks a batch, groups its bytes per (peer, direction) in the order the groups first appear, and starts one
-     * flow per group; the batch ends when its last flow does. Without a flow network it ends at once.
-     */
-    private void startTransfer(final SimContext ctx, final TransferBatch batch, final long tag)
+    /** Queues event {@code slot} at absolute time {@code atNs}. */
+    void push(final long atNs, final int slot)
     {
-        final int self = ctx.id.index();
-        final PendingBatch b = new PendingBatch(ctx, batch, tag);
-        TransferStatus status = TransferStatus.OK;
-        int groups = 0;
-        int[] peers = null;
-        long[] bytes = null;
-        boolean[] reads = null;
-        String lastSegment = null;
-        Exposed remote = null;
-        for (int i = 0; i < batch.size(); i++)
-        {
-            // a batch names one segment (the client groups per segment): look it up once
-            final String segment = batch.segment(i);
-            if (!segment.equals(lastSegment))
-            {
-                lastSegment = segment;
-                remote = directory.get(lastSegment);
-            }
-            final int localRegion = batch.localRegion(i);
-            final long length = batch.length(i);
-            final MemoryRegion local = localRegion >= 0 && localRegion < ctx.regions.size()
-                ? ctx.regions.get(localRegion) : null;
-            if (remote == null)
-            {
-                status = worst(status, TransferStatus.PEER_DEAD);
-                continue;
-            }
-            if (local == null || !local.contains(batch.localOffset(i), length)
-                || !remote.region.contains(batch.remoteAddress(i) - remote.base, length))
-            {
-                status = worst(status, TransferStatus.OUT_OF_RANGE);
-                continue;
-            }
-            b.backed |= local.buffer() != null && remote.region.buffer() != null;
-            final boolean read = !batch.isWrite(i);
-            int g = 0;
-            while (g < groups && (peers[g] != remote.node || reads[g] != read))
-            {
-                g++;
-            }
-            if (g == groups)
-            {
-                if (peers == null)
-                {
-                    peers = new int[2];
-                    bytes = new long[2];
-                    reads = new boolean[2];
-                }
-                else if (groups == peers.length)
-                {
-                    peers = Arrays.copyOf(peers, groups * 2);
-                    bytes = Arrays.copyOf(bytes, groups * 2);
-                    reads = Arrays.copyOf(reads, groups * 2);
-                }
-                peers[g] = remote.node;
-                reads[g] = read;
-                groups++;
-            }
-            bytes[g] += length;
-        }
-        b.status = status;
-        b.groups = groups;
-        b.peers = peers;
-        if (groups > 0 && nodeFaults)
-        {
-            b.peerEpochs = new int[groups];
-            for (int g = 0; g < groups; g++)
-            {
-                b.peerEpochs[g] = epochs[peers[g]];
-            }
-        }
-        if (flows == null || groups == 0)
-        {
-            for (int g = 0; g < groups; g++)
-            {
-                b.status = worst(b.status, faults.transferFate(self, peers[g], bytes[g], now));
-            }
-            b.finish(now);
-            queue.push(now, allocate(TRANSFER_DONE, self, b.status.ordinal(), tag, null));
-            return;
-        }
-        b.flowsLeft = groups;
-        for (int g = 0; g < groups; g++)
-        {
-            b.status = worst(b.status, faults.transferFate(self, peers[g], bytes[g], now));
-            final int t = transferSlot();
-            transferNode[t] = self;
-            transferBatch[t] = b;
-            final int src = reads[g] ? peers[g] : self;
-            final int dst = reads[g] ? self : peers[g];
-            transferLatency[t] = flows.latencyNs(src, dst);
-            flows.startUnshared(src, dst, bytes[g], now, t);
-        }
-        flows.reshare();
-        armFlowEvent();
+        queue.push(atNs, slot);
     }
 
-    private static TransferStatus worst(final TransferStatus a, final TransferStatus b)
+    /** Cancels the queued event in {@code slot}: it is dropped when it comes due. */
+    void cancelSlot(final int slot)
     {
-        return a.ok() ? b : a;
+        kind[slot] = CANCELLED;
     }
 
-    private int transferSlot()
+    /** Whether a crash or restart was scheduled, so that events and transfers carry their nodes' epochs. */
+    boolean nodeFaults()
     {
-        if (freeTransferCount > 0)
-        {
-            return freeTransfers[--freeTransferCount];
-        }
-        if (transfersUsed == transferNode.length)
-        {
-            transferNode = Arrays.copyOf(transferNode, transfersUsed * 2);
-            transferBatch = Arrays.copyOf(transferBatch, transfersUsed * 2);
-            transferLatency = Arrays.copyOf(transferLatency, transfersUsed * 2);
-            freeTransfers = Arrays.copyOf(freeTransfers, transfersUsed * 2);
-        }
-        return transfersUsed++;
+        return nodeFaults;
     }
 
-    private void flowCompleted(final long tag, final long bytes)
+    /** How many times {@code node} was killed: an event or transfer of an earlier epoch no longer reaches it. */
+    int epoch(final int node)
     {
-        final int t = (int)tag;
-        final PendingBatch b = transferBatch[t];
-        transferBatch[t] = null;
-        freeTransfers[freeTransferCount++] = t;
-        if (--b.flowsLeft > 0)
-        {
-            return;
-        }
-        b.finish(now);
-        final int self = transferNode[t];
-        final long at = now + transferLatency[t];
-        final int slot = allocate(TRANSFER_DONE, self, b.status.ordinal(), b.tag, null);
-        if (nodeFaults)
-        {
-            eventEpoch[slot] = b.epoch;
-        }
-        queue.push(at, slot);
+        return epochs[node];
     }
 
-    private void armFlowEvent()
+    boolean dead(final int node)
     {
-        final long next = flows.nextCompletionNs();
-        if (next == flowEventTime)
-        {
-            return;
-        }
-        if (flowEventSlot >= 0)
-        {
-            kind[flowEventSlot] = CANCELLED;
-        }
-        flowEventSlot = -1;
-        flowEventTime = next;
-        if (next != Long.MAX_VALUE)
-        {
-            flowEventSlot = allocate(FLOWS, 0, 0, 0, null);
-            queue.push(Math.max(next, now), flowEventSlot);
-        }
+        return dead[node];
     }
 
-    private int allocate(final byte k, final int to, final int from, final long timerId, final Message m)
+    /** Addresses the event in {@code slot} to its target's {@code epoch} rather than its current one. */
+    void stampEpoch(final int slot, final int epoch)
+    {
+        eventEpoch[slot] = epoch;
+    }
+
+    int allocate(final byte k, final int to, final int from, final long timerId, final Message m)
     {
         final int slot;
         if (freeCount > 0)
@@ -563,82 +417,6 @@ public final class SimRuntime
     /** A runtime action (crash, restart) scheduled as an event. */
     private record Control(Runnable action) implements Message
     {
-    }
-
-    /** A segment a node exposed: where its bytes are and which remote address its first byte has. */
-    private record Exposed(int node, MemoryRegion region, long base)
-    {
-    }
-
-    /** A transfer batch in flight: the flows it still waits for and the status it will end with. */
-    private final class PendingBatch
-    {
-        private final SimContext ctx;
-        private final TransferBatch batch;
-        private final long tag;
-        private final int epoch;
-        private int flowsLeft;
-        private TransferStatus status;
-        private boolean backed;
-        private int groups;
-        private int[] peers;
-        private int[] peerEpochs;
-
-        PendingBatch(final SimContext ctx, final TransferBatch batch, final long tag)
-        {
-            this.ctx = ctx;
-            this.batch = batch;
-            this.tag = tag;
-            this.epoch = epochs[ctx.id.index()];
-        }
-
-        /**
-         * Moves the bytes of backed regions as the batch ends: all of them, or on a failed batch at most the first
-         * half of each write (a torn write) and nothing of a read. A peer that died meanwhile fails the batch.
-         */
-        void finish(final long atNs)
-        {
-            for (int g = 0; peerEpochs != null && g < groups; g++)
-            {
-                if (dead[peers[g]] || epochs[peers[g]] != peerEpochs[g])
-                {
-                    status = worst(status, TransferStatus.PEER_DEAD);
-                }
-            }
-            if (!backed)
-            {
-                return;
-            }
-            for (int i = 0; i < batch.size(); i++)
-            {
-                final Exposed remote = directory.get(batch.segment(i));
-                final int localRegion = batch.localRegion(i);
-                if (remote == null || localRegion < 0 || localRegion >= ctx.regions.size())
-                {
-                    continue;
-                }
-                final MemoryRegion local = ctx.regions.get(localRegion);
-                final long localOffset = batch.localOffset(i);
-                final long length = batch.length(i);
-                final long remoteOffset = batch.remoteAddress(i) - remote.base;
-                if (local.buffer() == null || remote.region.buffer() == null || !local.contains(localOffset, length)
-                    || !remote.region.contains(remoteOffset, length))
-                {
-                    continue;
-                }
-                final boolean write = batch.isWrite(i);
-                if (!status.ok() && !write)
-                {
-                    continue;
-                }
-                final long n = status.ok() ? length : length / 2;
-                final java.nio.ByteBuffer from = write ? local.buffer() : remote.region.buffer();
-                final java.nio.ByteBuffer to = write ? remote.region.buffer() : local.buffer();
-                final int fromOffset = (int)(write ? localOffset : remoteOffset);
-                final int toOffset = (int)(write ? remoteOffset : localOffset);
-                to.put(toOffset, from, fromOffset, (int)n);
-            }
-        }
     }
 
     /** The context handed to one node. */
@@ -728,7 +506,7 @@ public final class SimRuntime
         {
             if (contexts.get(id.index()) == this && !dead[id.index()])
             {
-                startTransfer(this, batch, tag);
+                transfers.start(id.index(), regions, batch, tag);
             }
         }
 
