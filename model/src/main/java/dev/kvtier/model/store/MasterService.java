@@ -4,9 +4,6 @@ import dev.kvtier.model.store.SegmentTable.MountedSegment;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
@@ -23,8 +20,7 @@ public final class MasterService
     private final SegmentTable segments = new SegmentTable();
     private final ObjectTable objects = new ObjectTable();
     private final WatermarkEviction.Scratch evictionScratch = new WatermarkEviction.Scratch();
-    private final TreeMap<Long, Long> clientDeadlines = new TreeMap<>();
-    private final TreeSet<Long> okClients = new TreeSet<>();
+    private final ClientLiveness clients;
     /** Replicas of writes preempted after put_start_discard_timeout, freed at their release time. */
     private final List<DiscardedReplica> discarded = new ArrayList<>();
     private final MasterCounters counters = new MasterCounters();
@@ -39,6 +35,7 @@ public final class MasterService
     {
         this.config = config;
         this.random = random;
+        this.clients = new ClientLiveness(config.clientTtlMs());
     }
 
     public MasterConfig config()
@@ -352,7 +349,7 @@ public final class MasterService
         }
         replaceSameName(segment);
         segments.mount(segment);
-        clientDeadlines.put(clientId, nowMs + config.clientTtlMs());
+        clients.heardFrom(clientId, nowMs);
         return Result.ok(null);
     }
 
@@ -368,8 +365,7 @@ public final class MasterService
             replaceSameName(s);
             segments.mount(s);
         }
-        okClients.add(clientId);
-        clientDeadlines.put(clientId, nowMs + config.clientTtlMs());
+        clients.remounted(clientId, nowMs);
         return Result.ok(null);
     }
 
@@ -410,8 +406,8 @@ public final class MasterService
     /** Refreshes the client's deadline; NEED_REMOUNT for any client not in the live set. */
     public ClientStatus ping(final long clientId, final long nowMs)
     {
-        clientDeadlines.put(clientId, nowMs + config.clientTtlMs());
-        return okClients.contains(clientId) ? ClientStatus.OK : ClientStatus.NEED_REMOUNT;
+        clients.heardFrom(clientId, nowMs);
+        return clients.isOk(clientId) ? ClientStatus.OK : ClientStatus.NEED_REMOUNT;
     }
 
     /** Expires clients whose TTL passed: they leave the live set and their segments are unmounted. */
@@ -423,20 +419,13 @@ public final class MasterService
     /** As {@link #expireClients(long)}, also collecting the segments the expiry unmounted into {@code unmounted}. */
     public List<Long> expireClients(final long nowMs, final List<Segment> unmounted)
     {
-        final List<Long> expired = new ArrayList<>();
-        for (final Map.Entry<Long, Long> e : new ArrayList<>(clientDeadlines.entrySet()))
+        final List<Long> expired = clients.expire(nowMs);
+        for (final long client : expired)
         {
-            if (e.getValue() < nowMs)
+            for (final Segment s : segments.ofClient(client))
             {
-                final long client = e.getKey();
-                clientDeadlines.remove(client);
-                okClients.remove(client);
-                for (final Segment s : segments.ofClient(client))
-                {
-                    unmount(s.id());
-                    unmounted.add(s);
-                }
-                expired.add(client);
+                unmount(s.id());
+                unmounted.add(s);
             }
         }
         return expired;
@@ -620,7 +609,7 @@ public final class MasterService
 
     public int liveClients()
     {
-        return okClients.size();
+        return clients.okCount();
     }
 
     /** Every key in the table, sorted (a read-only view for comparing two masters' states). */
