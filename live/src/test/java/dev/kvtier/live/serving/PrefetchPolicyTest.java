@@ -25,8 +25,12 @@ class PrefetchPolicyTest
     private static JsonNode afterFlush(final LiveServing live) throws Exception
     {
         final int[] prompt = LiveServing.tokens(5, PROMPT);
-        assertThat(live.generate(prompt, 2).get("meta_info").get("prefetch").asText())
-            .as("nothing in L3 yet: the prefetch is revoked or cut short").isIn("revoked", "partial");
+        final JsonNode first = live.generate(prompt, 2).get("meta_info");
+        // nothing in L3 yet: the prefetch is revoked or cut short, or, when the existence query takes longer than
+        // the 50 ms timeout (a loaded machine), timed out; whichever, no page came from storage
+        assertThat(first.get("prefetch").asText()).as("the first prefetch finds nothing")
+            .isIn("revoked", "partial", "timed_out");
+        assertThat(first.get("cached_tokens_details").get("storage").asInt()).as("no storage hit yet").isZero();
         // kvtier_backup_pages_pending says when the written-through pages are in the store: no flush needed for it
         live.awaitBackups();
         assertThat(live.metric("sglang:backuped_tokens_total")).isEqualTo(PROMPT / PAGE * PAGE);
