@@ -82,6 +82,7 @@ public final class CompareCommand implements Callable<Integer>
                 + "'kvtier merge' of all parts prints the whole one");
         }
         serving.options(workload.seed);
+        OutputFile.checkDirectory(outDir, "--out");
         final var allVariants = ServingVariants.product(vary);
         final SweepShard part = shard == null ? null : parseShard();
         final List<Integer> positions = part == null ? null : part.positions(allVariants.size());

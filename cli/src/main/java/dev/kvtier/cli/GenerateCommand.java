@@ -38,6 +38,7 @@ public final class GenerateCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkFile(out, "--out");
         final ChatWorkloadConfig d = ChatWorkloadConfig.defaults();
         final ChatWorkloadConfig config = new ChatWorkloadConfig(seed, duration, sessionsPerSecond, d.meanTurns(),
             d.systemPrompts(), d.zipfExponent(), d.minSystemTokens(), d.maxSystemTokens(), d.meanUserTokens(),

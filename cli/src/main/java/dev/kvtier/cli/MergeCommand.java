@@ -42,6 +42,7 @@ public final class MergeCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkFile(out, "--out");
         int shards = -1;
         int total = -1;
         String sweep = null;

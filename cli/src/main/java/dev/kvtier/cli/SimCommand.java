@@ -149,6 +149,7 @@ public final class SimCommand implements Callable<Integer>
     {
         final Mode run = mode();
         refuseOptionsOtherModesRead(run);
+        OutputFile.checkDirectory(outDir, "--out");
         if (run == Mode.serving)
         {
             servingEviction();

@@ -78,7 +78,38 @@ class BadInputCliTest
             refused("the product of the lists is more than 100000 variants", "compare", "--cluster", "small-4",
                 "--vary", "nodes=1,2,3,4,5,6,7,8,9,10", "--vary", "tp=1,2,3,4,5,6,7,8,9,10", "--vary",
                 "serving.page_size=16,32,64,128,256,512,1024,2048,4096,8192", "--vary",
-                "nic.count=1,2,3,4,5,6,7,8,9,10", "--vary", "nic.gbps=1,2,3,4,5,6,7,8,9,10,11"));
+                "nic.count=1,2,3,4,5,6,7,8,9,10", "--vary", "nic.gbps=1,2,3,4,5,6,7,8,9,10,11"),
+            refused("--rounds: must be in [1, 20]", "calibrate", "--trace-dir", "no-such-recording", "--rounds",
+                "1000000"),
+            // the live commands' flags, refused before anything binds or connects
+            refused("--rpc-port: must be in 0..65535", "master", "--port", "-1"),
+            refused("--rpc-address: '999.1.1.1' does not resolve", "master", "--rpc-address", "999.1.1.1"),
+            refused("eviction_high_watermark_ratio must be in [0, 1], got NaN", "master",
+                "--eviction-high-watermark-ratio", "NaN"),
+            refused("--metadata-max-body-bytes: must be >= 1 byte", "master", "--metadata-max-body-bytes", "0"),
+            refused("--config: is a directory", "store", "--config", "."),
+            refused("--compute-time-scale: compute time scale must be a finite number >= 0, got NaN", "server",
+                "--compute-time-scale", "NaN"),
+            refused("--hicache-size: must be a number of GB >= 0", "server", "--hicache-size", "-1"),
+            refused("--storage-latency-ms: must be a number of ms >= 0", "server", "--storage-latency-ms", "NaN"),
+            refused("--hicache-storage-backend-extra-config: only read with --hicache-storage-backend mooncake",
+                "server", "--hicache-storage-backend-extra-config", "{bad"),
+            refused("--host: '999.1.1.1' does not resolve", "server", "--host", "999.1.1.1", "--port", "0"),
+            refused("--worker-urls: 'http://127.0.0.1:99999' needs a host and a port in 1..65535", "router",
+                "--worker-urls", "http://127.0.0.1:99999"),
+            refused("--cache-threshold: must be in [0, 1]", "router", "--worker-urls", "http://127.0.0.1:1",
+                "--cache-threshold", "2"),
+            refused("--eviction-interval-secs: must be > 0", "router", "--worker-urls", "http://127.0.0.1:1",
+                "--eviction-interval-secs", "0"),
+            refused("--prometheus-port: must be in 0..65535 (0 picks a free one) or -1", "router", "--worker-urls",
+                "http://127.0.0.1:1", "--prometheus-port", "70000"),
+            refused("--master: master address '127.0.0.1:99999': the port must be in 1..65535", "store-bench",
+                "--master", "127.0.0.1:99999"),
+            refused("--metadata-server: metadata_server: 'notaurl' is not supported", "store-bench",
+                "--metadata-server", "notaurl"),
+            refused("--duration: must be > 0", "chaos", "--duration", "0"),
+            refused("--out: an empty path; give a file path", "generate", "--out", ""),
+            refused("--out: an empty path; give a directory", "sim", "--out", ""));
     }
 
     private static Arguments refused(final String message, final String... args)
@@ -92,7 +123,8 @@ class BadInputCliTest
     {
         final String[] line = java.util.Arrays.copyOf(args, args.length + 1);
         line[args.length] = "--no-progress";
-        final CliRun run = CliRun.of("generate".equals(args[0]) ? args : line);
+        final boolean simulation = "sim".equals(args[0]) || "compare".equals(args[0]);
+        final CliRun run = CliRun.of(simulation ? line : args);
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains(message).doesNotContain("internal error", "Exception");
         assertThat(run.err().lines()).as(run.err()).hasSize(1);
@@ -173,6 +205,37 @@ class BadInputCliTest
         final CliRun run = CliRun.of("sim", "--trace", t.toString(), "--no-progress");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("t.jsonl:1: field 'timestamp': given twice on the line");
+    }
+
+    @Test
+    void shouldRefuseAHugePageSizeThatIsNoneWithoutACrash()
+    {
+        final CliRun run = CliRun.of("hugepages", "--global-segment-size", "1gb", "--hicache-size", "1gb",
+            "--tp-size", "1", "--hugepage-size", "3mb");
+        assertThat(run.exitCode()).isEqualTo(HugepagesCommand.EXIT_USAGE);
+        assertThat(run.err()).contains("--hugepage-size: 3mb is not a huge page size").doesNotContain("internal");
+    }
+
+    @Test
+    void shouldImportNothingFromAnEmptyOrBadTraceAndSayWhatADirectoryIsNot(@TempDir final Path dir) throws Exception
+    {
+        final Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");
+        final CliRun none = CliRun.of("trace", "import", "--in", empty.toString(), "--trace-dir",
+            dir.resolve("rec").toString());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("--in: '" + empty + "' holds no requests");
+        final Path cut = Files.writeString(dir.resolve("cut.jsonl"), LINE + "{\"timestamp\": 1, \"inp");
+        final CliRun bad = CliRun.of("trace", "import", "--in", cut.toString(), "--trace-dir",
+            dir.resolve("rec").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("cut.jsonl:2: not valid JSON");
+        assertThat(dir.resolve("rec")).as("no half recording left behind").doesNotExist();
+
+        final Path plain = Files.createDirectory(dir.resolve("plain"));
+        final CliRun stats = CliRun.of("trace", "stats", "--trace-dir", plain.toString());
+        assertThat(stats.exitCode()).isEqualTo(2);
+        assertThat(stats.err()).contains("a directory with no .cq4 files, not a recorded trace")
+            .doesNotContain("no such file");
     }
 
     @Test
