@@ -100,6 +100,10 @@ public final class CalibrateCommand implements Callable<Integer>
         }
         for (final String f : fit)
         {
+            if (fit.indexOf(f) != fit.lastIndexOf(f))
+            {
+                throw new BadInputException("--fit: '" + f + "' given twice; name each field once");
+            }
             if (!CalibrationKnobs.FIELDS.contains(f))
             {
                 throw new BadInputException("--fit: unknown field '" + f + "'; fit "

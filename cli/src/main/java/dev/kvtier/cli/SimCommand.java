@@ -337,6 +337,13 @@ public final class SimCommand implements Callable<Integer>
             return;
         }
         final long unique = blocks.stats().uniqueBlocks();
+        if (unique == 0)
+        {
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: %s has no prefix blocks "
+                + "(every hash_ids is empty), so there is nothing to cache and every hit ratio is 0%n",
+                workload.sourceName());
+            return;
+        }
         for (final int c : new LinkedHashSet<>(capacities))
         {
             if (c >= unique)

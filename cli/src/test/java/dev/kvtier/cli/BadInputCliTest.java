@@ -109,6 +109,10 @@ class BadInputCliTest
                 "--metadata-server", "notaurl"),
             refused("--duration: must be > 0", "chaos", "--duration", "0"),
             refused("--out: an empty path; give a file path", "generate", "--out", ""),
+            refused("--fit: 'nic.gbps' given twice", "calibrate", "--trace-dir", "no-such-recording", "--fit",
+                "nic.gbps,nic.gbps"),
+            refused("--url must be http://HOST:PORT or https://HOST:PORT (a port in 1..65535)", "bench-serving",
+                "--url", "http://127.0.0.1:99999"),
             refused("--out: an empty path; give a directory", "sim", "--out", ""));
     }
 
@@ -205,6 +209,21 @@ class BadInputCliTest
         final CliRun run = CliRun.of("sim", "--trace", t.toString(), "--no-progress");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("t.jsonl:1: field 'timestamp': given twice on the line");
+    }
+
+    @Test
+    void shouldNameTheStoreConfigsBadMasterAddressAndJson(@TempDir final Path dir) throws Exception
+    {
+        final Path port = Files.writeString(dir.resolve("store.json"), "{\"local_hostname\": \"127.0.0.1\", "
+            + "\"metadata_server\": \"P2PHANDSHAKE\", \"master_server_address\": \"127.0.0.1:99999\", "
+            + "\"global_segment_size\": \"1mb\"}");
+        final CliRun run = CliRun.of("store", "--config", port.toString());
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("master_server_address", "the port must be in 1..65535");
+        final Path bad = Files.writeString(dir.resolve("bad.json"), "{\"local_hostname\": ");
+        final CliRun json = CliRun.of("store", "--config", bad.toString());
+        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(json.err()).contains("bad.json: not valid JSON at line 1").doesNotContain("REDACTED");
     }
 
     @Test

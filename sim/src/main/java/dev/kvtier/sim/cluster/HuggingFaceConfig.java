@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvtier.model.cost.ModelSpec;
+import dev.kvtier.workloads.json.JsonProblem;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kvtier.workloads.json.JsonProblem;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -191,8 +192,7 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         }
         catch (final JsonParseException e)
         {
-            throw error(null, "not valid JSON (" + e.getOriginalMessage().replaceAll(": enable `[^`]*` to allow", "")
-                .replaceAll(" \\(for Object starting at line \\d+, column \\d+\\)", "")
+            throw error(null, "not valid JSON (" + JsonProblem.clean(e.getOriginalMessage())
                 + "); one JSON object per line");
         }
         requirePresent(timestamp, "timestamp");

@@ -1,27 +1,28 @@
-package dev.kvtier.sim.cluster;
+package dev.kvtier.workloads.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * A JSON file's parse error as a user reads it: the line, and Jackson's words without the source-location
  * boilerplate it embeds ({@code [Source: REDACTED …; line: 1, column: 1]} becomes {@code line 1, column 1}) or
- * its advice to enable parser features.
+ * its advice to enable parser features. Shared by every reader of a user's JSON file: traces, cluster configs,
+ * model configs, store configs.
  */
-final class JsonProblem
+public final class JsonProblem
 {
     private JsonProblem()
     {
     }
 
     /** {@code at line N: what is wrong}. */
-    static String describe(final JsonProcessingException e)
+    public static String describe(final JsonProcessingException e)
     {
         final String where = e.getLocation() == null ? "" : "at line " + e.getLocation().getLineNr() + ": ";
         return where + clean(e.getOriginalMessage());
     }
 
     /** Jackson's message without the embedded source location and feature advice. */
-    static String clean(final String message)
+    public static String clean(final String message)
     {
         if (message == null)
         {
