@@ -82,12 +82,28 @@ public final class CalibrateCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (passes < 1 || rounds < 1 || (threads != null && threads < 1))
+        OutputFile.checkFile(out, "--out");
+        // each round narrows a field's grid to about a quarter: 20 rounds place it within 4^-20 (1e-12), past any
+        // metric's resolution, and each pass re-runs every round of every field
+        if (passes < 1 || passes > 20)
         {
-            throw new BadInputException("--passes, --rounds and --threads must be >= 1");
+            throw new BadInputException("--passes: must be in [1, 20], got " + passes);
+        }
+        if (rounds < 1 || rounds > 20)
+        {
+            throw new BadInputException("--rounds: must be in [1, 20] (each narrows the grid to a quarter), got "
+                + rounds);
+        }
+        if (threads != null && threads < 1)
+        {
+            throw new BadInputException("--threads: must be >= 1, got " + threads);
         }
         for (final String f : fit)
         {
+            if (fit.indexOf(f) != fit.lastIndexOf(f))
+            {
+                throw new BadInputException("--fit: '" + f + "' given twice; name each field once");
+            }
             if (!CalibrationKnobs.FIELDS.contains(f))
             {
                 throw new BadInputException("--fit: unknown field '" + f + "'; fit "

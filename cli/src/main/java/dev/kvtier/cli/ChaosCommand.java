@@ -94,6 +94,14 @@ public final class ChaosCommand implements Callable<Integer>
         {
             throw new BadInputException(e.getMessage());
         }
+        if (workDir != null && Files.exists(workDir) && !Files.isDirectory(workDir))
+        {
+            throw new BadInputException("--work-dir: '" + workDir + "' is a file; give a directory (made if absent)");
+        }
+        if (o.durationMs() < 1)
+        {
+            throw new BadInputException("--duration: must be > 0 (the time faults are injected), got " + duration);
+        }
         final Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kvtier-chaos");
         final PrintWriter out = spec.commandLine().getOut();
         out.printf("kvtier chaos: seed %d, %d stores, %d clients, %s values; logs in %s%n", seed, stores, clients,

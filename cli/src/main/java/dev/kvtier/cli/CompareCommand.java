@@ -81,6 +81,8 @@ public final class CompareCommand implements Callable<Integer>
             throw new BadInputException("--out: not with --shard; a shard prints its partial report, and "
                 + "'kvtier merge' of all parts prints the whole one");
         }
+        serving.options(workload.seed);
+        OutputFile.checkDirectory(outDir, "--out");
         final var allVariants = ServingVariants.product(vary);
         final SweepShard part = shard == null ? null : parseShard();
         final List<Integer> positions = part == null ? null : part.positions(allVariants.size());
@@ -98,7 +100,8 @@ public final class CompareCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         if (part != null)
         {
-            out.print(ServingVariants.shardJson(part, allVariants.size(), positions, reports, !serving.noTiming));
+            out.print(ServingVariants.shardJson(part, allVariants.size(), positions, reports, !serving.noTiming,
+                ServingVariants.sweepId(serving, allVariants, source, workload.seed)));
             out.flush();
             return 0;
         }

@@ -24,7 +24,8 @@ final class FileProblem
         final String reason;
         if (e instanceof NoSuchFileException)
         {
-            reason = "no such file or directory; check the path";
+            // a reason is what the thrower knew (a directory that is there but holds no recorded trace)
+            reason = e.getReason() != null ? e.getReason() : "no such file or directory; check the path";
         }
         else if (e instanceof AccessDeniedException)
         {

@@ -31,18 +31,28 @@ public final class GenerateCommand implements Callable<Integer>
         description = "Window in which sessions start (default: ${DEFAULT-VALUE}).")
     private double duration;
 
-    @Option(names = "--sessions-per-second", defaultValue = "1.0",
+    @Option(names = "--sessions-per-second", defaultValue = "1.0", paramLabel = "RATE",
         description = "Mean session start rate (default: ${DEFAULT-VALUE}).")
     private double sessionsPerSecond;
 
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkFile(out, "--out");
         final ChatWorkloadConfig d = ChatWorkloadConfig.defaults();
         final ChatWorkloadConfig config = new ChatWorkloadConfig(seed, duration, sessionsPerSecond, d.meanTurns(),
             d.systemPrompts(), d.zipfExponent(), d.minSystemTokens(), d.maxSystemTokens(), d.meanUserTokens(),
             d.meanOutputTokens(), d.meanThinkSeconds(), d.documentFraction(), d.meanDocumentTokens(),
             d.maxInputTokens());
+        try
+        {
+            config.validate();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--duration " + duration + " --sessions-per-second " + sessionsPerSecond
+                + ": " + e.getMessage());
+        }
         final List<TraceRecord> records = new ChatWorkloadGenerator(config).generate();
         OutputFile.writeText(out, w ->
         {

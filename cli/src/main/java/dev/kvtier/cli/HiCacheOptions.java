@@ -165,13 +165,20 @@ final class HiCacheOptions
         return out;
     }
 
+    /**
+     * The largest tier in pages: a billion pages are more than any trace touches (a tier larger than a trace's
+     * unique pages holds it all), and far below the counts the tiers' arrays can index.
+     */
+    private static final int MAX_PAGES = 1_000_000_000;
+
     private static void checkPages(final List<Integer> pages, final String option)
     {
         for (final int n : pages)
         {
-            if (n < 0)
+            if (n < 0 || n > MAX_PAGES)
             {
-                throw new BadInputException(option + ": " + n + " is negative; give page counts >= 0");
+                throw new BadInputException(option + ": " + n + (n < 0 ? " is negative" : " is more than "
+                    + "1,000,000,000 pages") + "; give page counts in [0, 1000000000]");
             }
         }
     }

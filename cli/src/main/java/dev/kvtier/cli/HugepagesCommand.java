@@ -57,8 +57,14 @@ public final class HugepagesCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--tp-size must be >= 1, got " + tpSize);
             }
             page = ByteSizes.parse("--hugepage-size", hugepageSize);
-            final Long available = availableHugetlb != null ? ByteSizes.parse("--available-hugetlb", availableHugetlb)
-                : fromSysfs(page);
+            if (page != 2L << 20 && page != 1L << 30)
+            {
+                throw new IllegalArgumentException("--hugepage-size: " + hugepageSize + " is not a huge page size of "
+                    + "x86-64; use 2mb or 1gb");
+            }
+            // boxed on both sides: a conditional with one long side would unbox a null from sysfs
+            final Long available = availableHugetlb != null
+                ? Long.valueOf(ByteSizes.parse("--available-hugetlb", availableHugetlb)) : fromSysfs(page);
             sizing = new HugepageSizing(tpSize, ByteSizes.parse("--hicache-size", hicacheSize),
                 ByteSizes.parse("--global-segment-size", globalSegmentSize),
                 ByteSizes.parse("--arena-pool-size", arenaPoolSize), available);

@@ -121,9 +121,16 @@ public final class MasterCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (clientTtlSeconds <= 0)
+        if (clientTtlSeconds <= 0 || clientTtlSeconds > Integer.MAX_VALUE)
         {
-            throw new BadInputException("--client-ttl must be > 0 seconds, got " + clientTtlSeconds);
+            throw new BadInputException("--client-ttl must be > 0 seconds and at most " + Integer.MAX_VALUE + ", got "
+                + clientTtlSeconds);
+        }
+        BindHost.require("--rpc-address", rpcAddress);
+        BindHost.require("--metrics-host", metricsHost);
+        if (enableHttpMetadataServer)
+        {
+            BindHost.require("--http-metadata-server-host", httpMetadataServerHost);
         }
         final MasterConfig defaults = MasterConfig.defaults();
         final MasterConfig config = new MasterConfig(

@@ -27,6 +27,9 @@ public final class MergeCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** More shards or variants than a part may claim: one sweep's are far fewer, and each takes a slot here. */
+    private static final int MAX_PARTS = 1_000_000;
+
     @Spec
     private CommandSpec spec;
 
@@ -39,8 +42,10 @@ public final class MergeCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkFile(out, "--out");
         int shards = -1;
         int total = -1;
+        String sweep = null;
         Path[] shardFile = null;
         JsonNode[] reports = null;
         for (final Path part : parts)
@@ -51,9 +56,26 @@ public final class MergeCommand implements Callable<Integer>
                 throw new BadInputException(part + ": not a partial report (mode is '" + root.path("mode").asText()
                     + "'); make the parts with 'kvtier compare --shard I/N'");
             }
+            requireShardFields(part, root);
             final int n = root.path("shards").asInt(-1);
             final int index = root.path("shard").asInt(-1);
             final int variants = root.path("variants_total").asInt(-1);
+            if (sweep == null)
+            {
+                sweep = root.path("sweep").asText();
+            }
+            else if (!sweep.equals(root.path("sweep").asText()))
+            {
+                throw new BadInputException(part + ": a part of another sweep than " + parts.get(0) + " (other "
+                    + "trace, seed, options, variants or cluster); merge the parts of one sweep, run with the same "
+                    + "options");
+            }
+            if (n < 1 || index < 0 || index >= n || variants < 0 || n > MAX_PARTS || variants > MAX_PARTS)
+            {
+                throw new BadInputException(part + ": shard " + index + "/" + n + " of " + variants + " variants is "
+                    + "not a shard of a sweep (0 <= I < N); the file was changed, give the files 'kvtier compare "
+                    + "--shard I/N' printed");
+            }
             if (shards < 0)
             {
                 shards = n;
@@ -61,7 +83,7 @@ public final class MergeCommand implements Callable<Integer>
                 shardFile = new Path[Math.max(n, 0)];
                 reports = new JsonNode[Math.max(variants, 0)];
             }
-            if (n != shards || variants != total || n < 1 || index < 0 || index >= n)
+            if (n != shards || variants != total)
             {
                 throw new BadInputException(part + ": shard " + index + "/" + n + " of " + variants
                     + " variants does not belong with " + parts.get(0) + " (" + shards + " shards, " + total
@@ -111,6 +133,24 @@ public final class MergeCommand implements Callable<Integer>
             OutputFile.write(out, merged.getBytes(StandardCharsets.UTF_8), "--out");
         }
         return 0;
+    }
+
+    /** Refuses a part whose shard numbers or sweep id are missing or of the wrong type. */
+    private static void requireShardFields(final Path part, final JsonNode root)
+    {
+        for (final String key : new String[] {"shard", "shards", "variants_total"})
+        {
+            if (!root.path(key).canConvertToInt() || !root.path(key).isIntegralNumber())
+            {
+                throw new BadInputException(part + ": '" + key + "' is missing or not a whole number; the file "
+                    + "was changed, give the files 'kvtier compare --shard I/N' printed");
+            }
+        }
+        if (!root.path("sweep").isTextual())
+        {
+            throw new BadInputException(part + ": no 'sweep' id (a part of an older kvtier, or a changed file); "
+                + "run its shard again");
+        }
     }
 
     private static JsonNode read(final Path part)

@@ -97,12 +97,46 @@ final class OutputFile
         }
     }
 
-    private static void place(final Path target, final Body body, final String option) throws IOException
+    /**
+     * Refuses, before a run, an output file path that names a directory (or nothing), so a long run never ends in a
+     * refused write.
+     */
+    static void checkFile(final Path target, final String option)
     {
+        if (target == null || isStdout(target))
+        {
+            return;
+        }
+        if (target.toString().isEmpty())
+        {
+            throw new BadInputException(option + ": an empty path; give a file path (or - for standard output)");
+        }
         if (Files.isDirectory(target))
         {
             throw new BadInputException(option + ": '" + target + "' is a directory; give a file path");
         }
+    }
+
+    /** Refuses, before a run, an output directory path that names a file (or nothing). */
+    static void checkDirectory(final Path dir, final String option)
+    {
+        if (dir == null)
+        {
+            return;
+        }
+        if (dir.toString().isEmpty())
+        {
+            throw new BadInputException(option + ": an empty path; give a directory");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new BadInputException(option + ": '" + dir + "' exists and is not a directory; give a directory");
+        }
+    }
+
+    private static void place(final Path target, final Body body, final String option) throws IOException
+    {
+        checkFile(target, option);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS))
         {
             if (Files.isSymbolicLink(target) && Files.isRegularFile(target))
@@ -150,10 +184,7 @@ final class OutputFile
     /** Creates the output directory {@code dir} (and its parents), refusing a path that names something else. */
     static Path directory(final Path dir, final String option) throws IOException
     {
-        if (Files.exists(dir) && !Files.isDirectory(dir))
-        {
-            throw new BadInputException(option + ": '" + dir + "' exists and is not a directory; give a directory");
-        }
+        checkDirectory(dir, option);
         return Files.createDirectories(dir);
     }
 

@@ -89,6 +89,7 @@ public final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkDirectory(outDir, "--out");
         if (threads != null && threads < 1)
         {
             throw new BadInputException("--threads: must be >= 1");

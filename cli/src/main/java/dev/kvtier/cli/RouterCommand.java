@@ -100,6 +100,11 @@ public final class RouterCommand implements Callable<Integer>
         {
             throw new BadInputException(e.getMessage());
         }
+        BindHost.require("--host", host);
+        if (prometheusPort >= 0)
+        {
+            BindHost.require("--prometheus-host", prometheusHost);
+        }
         final RouterServer server = RouterServer.start(settings);
         if (traceDir != null)
         {

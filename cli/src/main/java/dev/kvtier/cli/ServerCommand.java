@@ -144,6 +144,7 @@ public final class ServerCommand implements Callable<Integer>
         {
             throw new BadInputException(e.getMessage());
         }
+        BindHost.require("--host", host);
         final ServingServer server;
         try
         {

@@ -5,6 +5,7 @@ import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
 import dev.kvtier.sim.cluster.ConfigFieldException;
 import dev.kvtier.sim.cluster.HuggingFaceConfig;
+import dev.kvtier.sim.report.ServingReport;
 import dev.kvtier.sim.serving.ServingOptions;
 import picocli.CommandLine.Option;
 
@@ -64,6 +65,8 @@ final class ServingSetup
     /** Fields given by SGLang's flag names, and which flag gave each. */
     final Map<String, String> sglang = new LinkedHashMap<>();
     private final Map<String, String> sglangFlag = new LinkedHashMap<>();
+    /** {@code --hicache-storage-backend} as given, checked with the other options (a setter's error reads badly). */
+    private String storageBackend;
 
     @Option(names = "--page-size", paramLabel = "TOKENS", description = "SGLang's flag: --set serving.page_size.")
     void pageSize(final String v)
@@ -129,11 +132,7 @@ final class ServingSetup
         description = "SGLang's flag: mooncake is --set serving.storage=true (the store as L3), none false.")
     void storageBackend(final String v)
     {
-        if (!v.equals("mooncake") && !v.equals("none"))
-        {
-            throw new BadInputException("--hicache-storage-backend: '" + v + "' is not simulated; use mooncake (the "
-                + "store as L3) or none");
-        }
+        storageBackend = v;
         alias("--hicache-storage-backend", "serving.storage", Boolean.toString(v.equals("mooncake")));
     }
 
@@ -204,16 +203,20 @@ final class ServingSetup
         return set.containsKey(path) ? "--set" : "--cluster " + (cluster == null ? "mooncake-16" : cluster) + ":";
     }
 
+    /** The replay options, checked by the model that states their ranges, and the SLO limits. */
     ServingOptions options(final long seed)
     {
-        if (!(rateScale > 0))
+        if (storageBackend != null && !storageBackend.equals("mooncake") && !storageBackend.equals("none"))
         {
-            throw new BadInputException("--rate-scale: must be > 0, got " + rateScale);
+            throw new BadInputException("--hicache-storage-backend: '" + storageBackend + "' is not simulated; use "
+                + "mooncake (the store as L3) or none");
         }
-        if (limit < 0)
+        if (bucketMs != 0 && !spreadArrivals)
         {
-            throw new BadInputException("--limit: must be >= 0, got " + limit);
+            throw new BadInputException("--bucket-ms: only read with --spread-arrivals (the width it spreads "
+                + "requests over); add --spread-arrivals or leave it out");
         }
+        ServingReport.requireSlo(ttftSloMs, itlSloMs);
         return new ServingOptions(seed, spreadArrivals, bucketMs, rateScale, limit);
     }
 }

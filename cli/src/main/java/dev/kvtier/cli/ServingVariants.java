@@ -153,11 +153,36 @@ final class ServingVariants
      * A shard's partial compare report: which shard, how many variants the whole sweep has, and each variant's
      * report with its position in the sweep; {@link MergeCommand} puts the parts back together.
      */
+    /**
+     * What names one sweep, so that {@code merge} can tell parts of another one: a digest of the trace, the seed,
+     * the replay options, the SLO limits, the model file and every variant's label and resolved cluster config, in
+     * sweep order. Two shard runs with the same options print the same digest.
+     */
+    static String sweepId(final ServingSetup setup, final List<ServingVariant> variants, final String traceName,
+        final long seed) throws Exception
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(traceName).append('\n').append(seed).append('\n').append(setup.options(seed)).append('\n')
+            .append(setup.ttftSloMs).append(' ').append(setup.itlSloMs).append('\n').append(setup.modelPath)
+            .append('\n');
+        for (final ServingVariant v : variants)
+        {
+            final java.util.Map<String, String> all = setup.allOverrides();
+            all.putAll(v.overrides());
+            sb.append(v.label()).append('\n').append(dev.kvtier.sim.cluster.ClusterLoader.tree(
+                setup.cluster == null ? "mooncake-16" : setup.cluster, all)).append('\n');
+        }
+        final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+            .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    }
+
     static String shardJson(final SweepShard shard, final int total, final List<Integer> positions,
-        final List<ServingReport> reports, final boolean withPerformance) throws Exception
+        final List<ServingReport> reports, final boolean withPerformance, final String sweepId) throws Exception
     {
         final ObjectNode root = JSON.createObjectNode();
         root.put("mode", "compare-shard");
+        root.put("sweep", sweepId);
         root.put("shard", shard.index());
         root.put("shards", shard.count());
         root.put("variants_total", total);

@@ -111,27 +111,50 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     private boolean noProgress;
 
-    /** Options that only the hit replay reads. */
-    private static final List<String> HITS_ONLY = List.of("--capacity-blocks", "--nodes",
-        "--placement", "--routing", "--prefix-hash-blocks", "--threads");
-
-    /** Options that only the serving simulation reads. */
-    private static final List<String> SERVING_ONLY = List.of("--set", "--model-path", "--spread-arrivals",
+    /** Options that the serving simulation reads (and {@code --limit} the hicache mode too). */
+    private static final List<String> SERVING = List.of("--set", "--model-path", "--spread-arrivals",
         "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
         "--tp-size", "--mem-fraction-static", "--chunked-prefill-size", "--max-running-requests", "--hicache-ratio",
         "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend",
         "--radix-eviction-policy");
 
+    /** Options that the hicache mode reads alone. */
+    private static final List<String> HICACHE = List.of("--l1-pages", "--l2-pages", "--l3-pages", "--write-policy",
+        "--write-through-threshold");
+
+    /** Options that the hit replay and the hicache mode share (their pools, routing and sweep threads). */
+    private static final List<String> POOLS = List.of("--nodes", "--placement", "--routing", "--prefix-hash-blocks",
+        "--threads");
+
+    /**
+     * The modes that read each mode-specific option; one given in another mode is refused rather than ignored.
+     * Options not listed ({@code --trace}, {@code --seed}, {@code --json}, {@code --out}, …) apply to every mode.
+     */
+    private static final java.util.Map<String, java.util.Set<Mode>> READ_BY = readBy();
+
+    private static java.util.Map<String, java.util.Set<Mode>> readBy()
+    {
+        final java.util.Map<String, java.util.Set<Mode>> m = new java.util.LinkedHashMap<>();
+        m.put("--capacity-blocks", java.util.EnumSet.of(Mode.hits));
+        m.put("--eviction", java.util.EnumSet.of(Mode.hits, Mode.serving));
+        POOLS.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.hits, Mode.hicache)));
+        HICACHE.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.hicache)));
+        SERVING.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.serving)));
+        m.put("--limit", java.util.EnumSet.of(Mode.hicache, Mode.serving));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @Override
     public Integer call() throws Exception
     {
-        if (mode == Mode.serving || serving.cluster != null)
+        final Mode run = mode();
+        refuseOptionsOtherModesRead(run);
+        OutputFile.checkDirectory(outDir, "--out");
+        if (run == Mode.serving)
         {
-            refuse(HITS_ONLY, "serving mode (--cluster)", "it applies to --mode hits");
             servingEviction();
             return runServing();
         }
-        refuse(SERVING_ONLY, "hits mode", "it applies to the serving simulation: add --cluster PRESET|FILE");
         validate();
         if (mode == Mode.hicache)
         {
@@ -177,6 +200,7 @@ public final class SimCommand implements Callable<Integer>
 
     private int runServing() throws Exception
     {
+        serving.options(workload.seed);
         if (traceDir != null)
         {
             TraceDirs.requireEmpty(traceDir, "--trace-dir");
@@ -235,17 +259,48 @@ public final class SimCommand implements Callable<Integer>
         }
     }
 
-    /** One line naming the first option given that the chosen mode would ignore. */
-    private void refuse(final List<String> options, final String mode, final String why)
+    /** The mode that runs: {@code --mode}, or serving with {@code --cluster}, which another explicit mode refutes. */
+    private Mode mode()
+    {
+        if (serving.cluster == null)
+        {
+            return mode;
+        }
+        if (mode != Mode.serving && spec.commandLine().getParseResult().hasMatchedOption("--mode"))
+        {
+            throw new BadInputException("--mode " + mode + ": --cluster runs the serving simulation; leave out "
+                + "--cluster to run --mode " + mode + ", or --mode to run the cluster");
+        }
+        return Mode.serving;
+    }
+
+    /** One line naming the first option given that the chosen mode would ignore, and the modes that read it. */
+    private void refuseOptionsOtherModesRead(final Mode run)
     {
         final var parsed = spec.commandLine().getParseResult();
-        for (final String option : options)
+        for (final var e : READ_BY.entrySet())
         {
-            if (parsed.hasMatchedOption(option))
+            if (!e.getValue().contains(run) && parsed.hasMatchedOption(e.getKey()))
             {
-                throw new BadInputException(option + ": not used in " + mode + "; " + why + " (leave it out)");
+                throw new BadInputException(e.getKey() + ": not used in " + modeName(run) + "; it applies to "
+                    + modeNames(e.getValue()) + " (leave it out)");
             }
         }
+    }
+
+    private static String modeName(final Mode m)
+    {
+        return m == Mode.serving ? "serving mode (--cluster)" : m + " mode";
+    }
+
+    private static String modeNames(final java.util.Set<Mode> modes)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final Mode m : modes)
+        {
+            names.add(m == Mode.serving ? "the serving simulation (add --cluster PRESET|FILE)" : "--mode " + m);
+        }
+        return String.join(" and ", names);
     }
 
     /**
@@ -282,6 +337,13 @@ public final class SimCommand implements Callable<Integer>
             return;
         }
         final long unique = blocks.stats().uniqueBlocks();
+        if (unique == 0)
+        {
+            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: %s has no prefix blocks "
+                + "(every hash_ids is empty), so there is nothing to cache and every hit ratio is 0%n",
+                workload.sourceName());
+            return;
+        }
         for (final int c : new LinkedHashSet<>(capacities))
         {
             if (c >= unique)

@@ -39,6 +39,15 @@ public final class StoreCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
+        {
+            throw new BadInputException("--metrics-port: " + metricsPort + " is not a port; use 1-65535, or 0 for a "
+                + "free one");
+        }
+        if (metricsPort != null)
+        {
+            BindHost.require("--metrics-host", metricsHost);
+        }
         Path file = config;
         if (file == null && System.getenv("MOONCAKE_CONFIG_PATH") != null)
         {
@@ -49,16 +58,16 @@ public final class StoreCommand implements Callable<Integer>
             throw new BadInputException("--config FILE, MOONCAKE_CONFIG_PATH or MOONCAKE_MASTER is required; see "
                 + "examples/store.json");
         }
+        if (file != null)
+        {
+            InputFile.require(file, config != null ? "--config" : "MOONCAKE_CONFIG_PATH",
+                "give a store.json (see examples/store.json)");
+        }
         final StoreConfig cfg = StoreConfig.load(file, System.getenv());
         if (cfg.globalSegmentSize() == 0)
         {
             throw new BadInputException((file == null ? "MOONCAKE_GLOBAL_SEGMENT_SIZE" : file.toString())
                 + ": global_segment_size is 0, so this store would contribute nothing; set it, e.g. \"4gb\"");
-        }
-        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535))
-        {
-            throw new BadInputException("--metrics-port: " + metricsPort + " is not a port; use 1-65535, or 0 for a "
-                + "free one");
         }
         final DistributedStore store = DistributedStore.setup(cfg);
         final StoreMetricsService metrics;

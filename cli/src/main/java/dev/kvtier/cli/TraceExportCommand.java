@@ -42,6 +42,7 @@ public final class TraceExportCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        OutputFile.checkFile(out, "--out");
         if (!"mooncake-jsonl".equals(format))
         {
             throw new BadInputException("--format: '" + format + "' is not supported; use mooncake-jsonl");

@@ -36,6 +36,21 @@ public final class TraceImportCommand implements Callable<Integer>
         InputFile.require(in, "--in", "give a Mooncake JSONL trace");
         TraceDirs.requireEmpty(traceDir, "--trace-dir");
         long n = 0;
+        // the whole trace is read (and validated) before the directory is made, so a bad line or an empty trace
+        // leaves no half recording behind
+        try (MooncakeTraceReader reader = MooncakeTraceReader.open(in))
+        {
+            boolean any = false;
+            while (reader.hasNext())
+            {
+                reader.next();
+                any = true;
+            }
+            if (!any)
+            {
+                throw new BadInputException("--in: '" + in + "' holds no requests; give a non-empty trace");
+            }
+        }
         try (MooncakeTraceReader reader = MooncakeTraceReader.open(in);
             TraceRecorder recorder = TraceRecorder.open(traceDir))
         {

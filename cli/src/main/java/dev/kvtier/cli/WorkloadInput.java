@@ -34,12 +34,24 @@ final class WorkloadInput
         description = "Length of the built-in workload (default: ${DEFAULT-VALUE}).")
     double syntheticDuration;
 
-    /** Refuses a non-positive {@code --synthetic-duration}, whether or not the built-in workload is used. */
+    /**
+     * Refuses a {@code --synthetic-duration} the built-in workload's config does not take, whether or not the
+     * built-in workload is used.
+     */
     void validate()
     {
-        if (!(syntheticDuration > 0))
+        config();
+    }
+
+    private ChatWorkloadConfig config()
+    {
+        try
         {
-            throw new BadInputException("--synthetic-duration: must be > 0 seconds");
+            return ChatWorkloadConfig.defaults().withSeed(seed).withDuration(syntheticDuration).validate();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new BadInputException("--synthetic-duration " + syntheticDuration + ": " + e.getMessage());
         }
     }
 
@@ -120,9 +132,7 @@ final class WorkloadInput
 
     private List<TraceRecord> synthetic()
     {
-        validate();
-        return new ChatWorkloadGenerator(ChatWorkloadConfig.defaults().withSeed(seed).withDuration(syntheticDuration))
-            .generate();
+        return new ChatWorkloadGenerator(config()).generate();
     }
 
     private MooncakeTraceReader openTrace() throws IOException

@@ -42,6 +42,28 @@ class ShardMergeTest
         final CliRun twice = CliRun.of("merge", merge.get(1), merge.get(1), merge.get(2), merge.get(3));
         assertThat(twice.exitCode()).isEqualTo(2);
         assertThat(twice.err()).contains("give each shard once");
+
+        // shard 1/3 of a sweep with the same shape (4 variants) but another --set: a part of another sweep
+        final List<String> otherArgs = new ArrayList<>(List.of(args("--shard", "1/3")));
+        otherArgs.addAll(List.of("--set", "nic.gbps=50"));
+        final CliRun other = CliRun.of(otherArgs.toArray(String[]::new));
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        final Path otherFile = Files.writeString(dir.resolve("other-1.json"), other.out(), StandardCharsets.UTF_8);
+        final CliRun mixed = CliRun.of("merge", merge.get(1), merge.get(2), otherFile.toString(), "--out",
+            dir.resolve("mixed.json").toString());
+        assertThat(mixed.exitCode()).isEqualTo(2);
+        assertThat(mixed.err()).contains("other-1.json: a part of another sweep");
+        assertThat(mixed.err().lines()).hasSize(1);
+        assertThat(dir.resolve("mixed.json")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAPartWithoutShardNumbers(@TempDir final Path dir) throws Exception
+    {
+        final Path part = Files.writeString(dir.resolve("p.json"), "{\"mode\": \"compare-shard\", \"shard\": \"x\"}");
+        final CliRun run = CliRun.of("merge", part.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("p.json: 'shard' is missing or not a whole number");
     }
 
     @Test

@@ -51,10 +51,11 @@ public final class ServingBench
             for (final URI url : urls)
             {
                 final String scheme = url.getScheme();
-                if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null)
+                if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null
+                    || url.getPort() > 65535)
                 {
-                    throw new IllegalArgumentException("--url must be http://HOST:PORT or https://HOST:PORT, got "
-                        + url);
+                    throw new IllegalArgumentException("--url must be http://HOST:PORT or https://HOST:PORT (a port "
+                        + "in 1..65535), got " + url);
                 }
             }
             urls = List.copyOf(urls);

@@ -43,6 +43,16 @@ public final class StoreBench
         public Options
         {
             TransferProtocol.check("--protocol", protocol, metadataServer);
+            try
+            {
+                dev.kvtier.transport.tcp.rpc.MasterRpcClient.address(master);
+                dev.kvtier.live.client.SegmentDirectory.requireSupported(metadataServer);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new IllegalArgumentException((e.getMessage().startsWith("metadata_server") ? "--metadata-server"
+                    : "--master") + ": " + e.getMessage());
+            }
             if (getRounds < 1)
             {
                 throw new IllegalArgumentException("--get-rounds must be >= 1, got " + getRounds);

@@ -48,12 +48,18 @@ public final class SegmentDirectory implements EndpointDirectory
     public SegmentDirectory(final String metadataServer, final ClusterToken token)
     {
         this.token = token;
-        if (!P2P.equals(metadataServer) && !metadataServer.startsWith("http://"))
+        requireSupported(metadataServer);
+        this.metadataUrl = metadataServer;
+    }
+
+    /** Refuses a metadata server this directory cannot talk to: an http:// URL or P2PHANDSHAKE. */
+    public static void requireSupported(final String metadataServer)
+    {
+        if (metadataServer == null || !P2P.equals(metadataServer) && !metadataServer.startsWith("http://"))
         {
             throw new IllegalArgumentException("metadata_server: '" + metadataServer + "' is not supported; use "
                 + "http://host:port/metadata or P2PHANDSHAKE");
         }
-        this.metadataUrl = metadataServer;
     }
 
     /** Publishes the descriptors of a segment served over TCP on {@code host:dataPort}. */

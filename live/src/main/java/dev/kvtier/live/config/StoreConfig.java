@@ -2,6 +2,7 @@ package dev.kvtier.live.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvtier.workloads.json.JsonProblem;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -133,8 +134,8 @@ public record StoreConfig(
             }
             catch (final com.fasterxml.jackson.core.JsonProcessingException e)
             {
-                throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr()
-                    + "): " + e.getOriginalMessage());
+                throw new IllegalArgumentException(file + ": not valid JSON "
+                    + JsonProblem.describe(e));
             }
         }
         if (root == null || !root.isObject())
@@ -171,6 +172,15 @@ public record StoreConfig(
         require(source, "local_hostname", "MOONCAKE_LOCAL_HOSTNAME", host);
         require(source, "metadata_server", "MOONCAKE_TE_META_DATA_SERVER", metadata);
         require(source, "master_server_address", "MOONCAKE_MASTER", master);
+        try
+        {
+            dev.kvtier.transport.tcp.rpc.MasterRpcClient.address(master);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException(source + ": master_server_address (or MOONCAKE_MASTER): "
+                + e.getMessage());
+        }
         final String protocol = env.getOrDefault("MOONCAKE_PROTOCOL", text(root, "protocol", "tcp"));
         final String device = env.getOrDefault("MOONCAKE_DEVICE", text(root, "device_name", ""));
         final long segment = ByteSizes.parse("global_segment_size", env.getOrDefault("MOONCAKE_GLOBAL_SEGMENT_SIZE",

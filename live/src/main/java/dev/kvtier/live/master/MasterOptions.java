@@ -26,6 +26,26 @@ public record MasterOptions(
     long metadataMaxBodyBytes,
     ClusterToken clusterToken)
 {
+    public MasterOptions
+    {
+        port("--rpc-port", rpcPort);
+        port("--metrics-port", metricsPort);
+        port("--http-metadata-server-port", httpMetadataServerPort);
+        if (metadataMaxBodyBytes < 1)
+        {
+            throw new IllegalArgumentException("--metadata-max-body-bytes: must be >= 1 byte, got "
+                + metadataMaxBodyBytes);
+        }
+    }
+
+    private static void port(final String flag, final int port)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException(flag + ": must be in 0..65535 (0 picks a free one), got " + port);
+        }
+    }
+
     public MasterOptions(final String rpcAddress, final int rpcPort, final boolean enableHttpMetadataServer,
         final String httpMetadataServerHost, final int httpMetadataServerPort, final String metricsHost,
         final int metricsPort, final boolean enableMetadataCleanupOnTimeout, final MasterConfig config)

@@ -1,5 +1,6 @@
 package dev.kvtier.live.router;
 
+import dev.kvtier.model.routing.RouterConfig;
 import dev.kvtier.model.routing.RoutingPolicy;
 
 import java.util.List;
@@ -28,20 +29,57 @@ public record RouterSettings(List<String> workerUrls, RoutingPolicy policy, doub
             {
                 throw new IllegalArgumentException("--worker-urls: '" + u + "' is not an http:// URL");
             }
+            final java.net.URI parsed = workerUri(u);
+            if (parsed.getHost() == null || parsed.getPort() > 65535)
+            {
+                throw new IllegalArgumentException("--worker-urls: '" + u + "' needs a host and a port in 1..65535, "
+                    + "e.g. http://127.0.0.1:30000");
+            }
         }
+        RouterConfig.requireKnobs(cacheThreshold, balanceAbsThreshold, balanceRelThreshold,
+            evictionIntervalSecs > Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+                : evictionIntervalSecs * 1_000_000_000L, maxTreeSize);
         if (policy == RoutingPolicy.KV_AWARE)
         {
             throw new IllegalArgumentException("--policy: kv_aware needs the store's view and runs only in the "
                 + "simulator; use cache_aware, round_robin, random or power_of_two");
         }
-        if (pageSize <= 0 || maxRetries < 0 || requestTimeoutSecs <= 0 || healthCheckMs <= 0)
+        positive("--page-size", pageSize);
+        positive("--request-timeout-secs", requestTimeoutSecs);
+        positive("--health-check-interval-ms", healthCheckMs);
+        if (maxRetries < 0)
         {
-            throw new IllegalArgumentException("--page-size, --request-timeout-secs and --health-check-interval-ms "
-                + "must be > 0, --retries >= 0");
+            throw new IllegalArgumentException("--retries: must be >= 0, got " + maxRetries);
         }
-        if (port < 0 || port > 65535 || prometheusPort < -1 || prometheusPort > 65535)
+        if (port < 0 || port > 65535)
         {
-            throw new IllegalArgumentException("--port and --prometheus-port must be in 0..65535");
+            throw new IllegalArgumentException("--port: must be in 0..65535 (0 picks a free one), got " + port);
+        }
+        if (prometheusPort < -1 || prometheusPort > 65535)
+        {
+            throw new IllegalArgumentException("--prometheus-port: must be in 0..65535 (0 picks a free one) or -1 "
+                + "(none), got " + prometheusPort);
+        }
+    }
+
+    private static java.net.URI workerUri(final String url)
+    {
+        try
+        {
+            return java.net.URI.create(url);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("--worker-urls: '" + url + "' is not a URL (" + e.getMessage()
+                + "); give http://HOST:PORT");
+        }
+    }
+
+    private static void positive(final String flag, final long v)
+    {
+        if (v <= 0)
+        {
+            throw new IllegalArgumentException(flag + ": must be > 0, got " + v);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kvtier.live.serving;
 
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
+import dev.kvtier.model.engine.TimedCompute;
 import dev.kvtier.model.hicache.PrefetchPolicy;
 import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.WritePolicy;
@@ -53,18 +54,41 @@ public record ServerSettings(String modelPath, ModelSpec model, GpuSpec gpu, int
         {
             throw new IllegalArgumentException("--hicache-storage-backend needs --enable-hierarchical-cache");
         }
-        if (hicacheRatio <= 0 && hicacheSizeGb <= 0)
+        if (!(hicacheSizeGb >= 0) || Double.isInfinite(hicacheSizeGb))
         {
-            throw new IllegalArgumentException("--hicache-ratio: must be > 0 (or give --hicache-size)");
+            throw new IllegalArgumentException("--hicache-size: must be a number of GB >= 0 (0 = use --hicache-ratio), "
+                + "got " + hicacheSizeGb);
+        }
+        if (!(hicacheRatio > 0 && hicacheRatio < Double.POSITIVE_INFINITY) && hicacheSizeGb <= 0)
+        {
+            throw new IllegalArgumentException("--hicache-ratio: must be a number > 0 (or give --hicache-size), got "
+                + hicacheRatio);
+        }
+        if (extraConfig != null && "none".equals(storageBackend))
+        {
+            throw new IllegalArgumentException("--hicache-storage-backend-extra-config: only read with "
+                + "--hicache-storage-backend mooncake; add it or leave the extra config out");
         }
         if (deviceMemory <= 0)
         {
             throw new IllegalArgumentException("--device-memory: must be > 0, got " + deviceMemory);
         }
-        if (computeTimeScale < 0 || storageLatencyMs < 0 || storageBandwidth < 0)
+        try
         {
-            throw new IllegalArgumentException("--compute-time-scale, --storage-latency-ms and --storage-bandwidth "
-                + "must be >= 0");
+            TimedCompute.requireScale(computeTimeScale);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("--compute-time-scale: " + e.getMessage());
+        }
+        if (!(storageLatencyMs >= 0) || Double.isInfinite(storageLatencyMs))
+        {
+            throw new IllegalArgumentException("--storage-latency-ms: must be a number of ms >= 0, got "
+                + storageLatencyMs);
+        }
+        if (!(storageBandwidth >= 0))
+        {
+            throw new IllegalArgumentException("--storage-bandwidth: must be >= 0 (0 = none), got " + storageBandwidth);
         }
         if (port < 0 || port > 65535)
         {

@@ -20,6 +20,15 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
     private final double timeScale;
     private boolean decoding;
 
+    /** The rule of a compute time scale, for a caller that checks its settings before it starts a node. */
+    public static void requireScale(final double timeScale)
+    {
+        if (!(timeScale >= 0) || Double.isInfinite(timeScale))
+        {
+            throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
+        }
+    }
+
     /**
      * @param timeScale every compute time is the cost model's times this (a finite number {@code >= 0}; 1 is the
      *                  model's time exactly, 0 does not wait)
@@ -27,10 +36,7 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
     protected TimedCompute(final NodeContext ctx, final CostModel cost, final Listener listener,
         final long passTimer, final long copyTimerBase, final double timeScale)
     {
-        if (!(timeScale >= 0) || Double.isInfinite(timeScale))
-        {
-            throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
-        }
+        requireScale(timeScale);
         this.timeScale = timeScale;
         this.ctx = ctx;
         this.cost = cost;

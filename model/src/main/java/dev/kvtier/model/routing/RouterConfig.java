@@ -30,4 +30,42 @@ public record RouterConfig(RoutingPolicy policy, RoutingPolicy decodePolicy, Lis
     public static final double DEFAULT_BALANCE_REL = 1.5;
     public static final long DEFAULT_EVICTION_INTERVAL_NS = 120_000_000_000L;
     public static final long DEFAULT_MAX_TREE_TOKENS = 1L << 26;
+
+    public RouterConfig
+    {
+        requireKnobs(cacheThreshold, balanceAbsThreshold, balanceRelThreshold, evictionIntervalNs, maxTreeTokens);
+    }
+
+    /**
+     * The cache-aware knobs' ranges, named by sgl-router's flags (the cluster config's {@code router.*} fields
+     * share them), for a caller that checks its settings before it starts anything.
+     */
+    public static void requireKnobs(final double cacheThreshold, final int balanceAbsThreshold,
+        final double balanceRelThreshold, final long evictionIntervalNs, final long maxTreeTokens)
+    {
+        if (!(cacheThreshold >= 0 && cacheThreshold <= 1))
+        {
+            throw new IllegalArgumentException("--cache-threshold: must be in [0, 1] (a prefix match rate), got "
+                + cacheThreshold);
+        }
+        if (balanceAbsThreshold < 0)
+        {
+            throw new IllegalArgumentException("--balance-abs-threshold: must be >= 0 requests, got "
+                + balanceAbsThreshold);
+        }
+        if (!(balanceRelThreshold >= 0) || Double.isInfinite(balanceRelThreshold))
+        {
+            throw new IllegalArgumentException("--balance-rel-threshold: must be a number >= 0, got "
+                + balanceRelThreshold);
+        }
+        if (evictionIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("--eviction-interval-secs: must be > 0, got " + evictionIntervalNs
+                / 1_000_000_000L + " s");
+        }
+        if (maxTreeTokens < 0)
+        {
+            throw new IllegalArgumentException("--max-tree-size: must be >= 0 tokens, got " + maxTreeTokens);
+        }
+    }
 }

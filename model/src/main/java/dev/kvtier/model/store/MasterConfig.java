@@ -33,11 +33,11 @@ public record MasterConfig(
 
     public MasterConfig
     {
-        if (evictionRatio < 0 || evictionRatio > 1)
+        if (!(evictionRatio >= 0 && evictionRatio <= 1))
         {
             throw new IllegalArgumentException("eviction_ratio must be in [0, 1], got " + evictionRatio);
         }
-        if (evictionHighWatermarkRatio < 0 || evictionHighWatermarkRatio > 1)
+        if (!(evictionHighWatermarkRatio >= 0 && evictionHighWatermarkRatio <= 1))
         {
             throw new IllegalArgumentException("eviction_high_watermark_ratio must be in [0, 1], got "
                 + evictionHighWatermarkRatio);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.workloads.json.JsonProblem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,13 @@ public final class ClusterLoader
     private static final ObjectMapper MAPPER = new ObjectMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** A JSON number as {@code --set} takes it: no hex, no {@code NaN}, no Java suffixes such as {@code 5d}. */
+    private static final java.util.regex.Pattern NUMBER =
+        java.util.regex.Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     private ClusterLoader()
     {
@@ -86,7 +93,7 @@ public final class ClusterLoader
         catch (final JsonProcessingException e)
         {
             throw new IllegalArgumentException("cluster config: bad value at '" + path(e) + "': "
-                + e.getOriginalMessage().split("\n")[0]);
+                + JsonProblem.clean(e.getOriginalMessage()));
         }
     }
 
@@ -117,10 +124,19 @@ public final class ClusterLoader
             throw new ConfigFieldException(path, null, "unknown field '" + leaf + "'; "
                 + ClusterSchema.suggestion(path));
         }
+        if (old.isObject())
+        {
+            throw new ConfigFieldException(path, value, "is a section; set one of its fields, e.g. " + path + "."
+                + ClusterSchema.firstFieldOf(path) + "=...");
+        }
         try
         {
             if (old.isNumber())
             {
+                if (!NUMBER.matcher(value.trim()).matches())
+                {
+                    throw new NumberFormatException();
+                }
                 final double number = Double.parseDouble(value);
                 node.put(leaf, number);
                 // an integral field keeps integral values as longs, while a long holds them exactly (1e300 would
@@ -146,7 +162,7 @@ public final class ClusterLoader
         catch (final NumberFormatException e)
         {
             throw new ConfigFieldException(path, value, "expected a "
-                + (old.isBoolean() ? "boolean (true/false)" : "number"));
+                + (old.isBoolean() ? "boolean (true/false)" : "number (e.g. 64, 0.5, 1e3)"));
         }
     }
 
@@ -203,8 +219,8 @@ public final class ClusterLoader
         }
         catch (final JsonProcessingException e)
         {
-            throw new IllegalArgumentException("--cluster " + name + ": malformed JSON at line "
-                + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException("--cluster " + name + ": malformed JSON " + JsonProblem.describe(e)
+                + "; the file must hold one JSON object");
         }
         catch (final IOException e)
         {

@@ -18,9 +18,17 @@ import java.util.Map;
  */
 public final class ClusterSchema
 {
-    /** One field: its path, its default as JSON text and the rule its value must satisfy (empty: any of its type). */
-    public record Field(String path, String defaultValue, String type, Range range)
+    /**
+     * One field: its path, its default as JSON text and the rule its value must satisfy (empty: any of its type);
+     * {@code largest} is the largest whole number an integer field holds (its Java type's), 0 for any other field.
+     */
+    public record Field(String path, String defaultValue, String type, Range range, long largest)
     {
+        /** Whether the field holds whole numbers only. */
+        public boolean integral()
+        {
+            return largest > 0;
+        }
     }
 
     /** A numeric range, inclusive or exclusive at each end; {@code allowed} is one extra value (−1: the default). */
@@ -97,6 +105,9 @@ public final class ClusterSchema
 
     private static final List<Field> FIELDS = collect();
 
+    /** The sections' dotted paths ({@code nic}, {@code serving}, …). */
+    private static final java.util.Set<String> SECTIONS = sections();
+
     private ClusterSchema()
     {
     }
@@ -108,21 +119,107 @@ public final class ClusterSchema
     }
 
     /**
-     * Checks every field of a merged config tree against its type and range.
+     * Checks a merged config tree: every key known, every section an object, and every field of its type (whole
+     * numbers for integer fields, within their Java type) and in its range.
      *
-     * @throws ConfigFieldException for the first field out of range
+     * @throws ConfigFieldException for the first key or field that is not
      */
     public static void validate(final ObjectNode tree)
     {
+        requireKnownKeys(tree, "");
         for (final Field f : FIELDS)
         {
             final JsonNode v = tree.at("/" + f.path().replace('.', '/'));
-            if (f.range() != null && v.isNumber() && !f.range().contains(v.asDouble()))
+            if (v.isMissingNode())
+            {
+                continue;
+            }
+            final String problem = typeProblem(f, v);
+            if (problem != null)
+            {
+                throw new ConfigFieldException(f.path(), v.isNumber() ? number(v.asDouble()) : v.toString(), problem);
+            }
+            if (f.range() != null && !f.range().contains(v.asDouble()))
             {
                 throw new ConfigFieldException(f.path(), number(v.asDouble()), "must be " + f.range().describe()
                     + " (default " + f.defaultValue() + ")");
             }
         }
+    }
+
+    /** What is wrong with a value's type for its field, or null. */
+    private static String typeProblem(final Field f, final JsonNode v)
+    {
+        if (f.range() != null)
+        {
+            if (!v.isNumber())
+            {
+                return "expected a number (default " + f.defaultValue() + ")";
+            }
+            final double d = v.asDouble();
+            if (Double.isNaN(d) || Double.isInfinite(d))
+            {
+                return "must be a finite number (default " + f.defaultValue() + ")";
+            }
+            if (f.integral() && d != Math.rint(d))
+            {
+                return "must be a whole number (default " + f.defaultValue() + ")";
+            }
+            // negative values are the range's to refuse; the largest long is 2^63 - 1, which a double rounds up
+            if (f.integral() && d >= (f.largest() == Long.MAX_VALUE ? 0x1p63 : f.largest() + 1.0))
+            {
+                return "must be at most " + f.largest() + " (default " + f.defaultValue() + ")";
+            }
+            return null;
+        }
+        if ("boolean".equals(f.type()))
+        {
+            return v.isBoolean() ? null : "expected true or false (default " + f.defaultValue() + ")";
+        }
+        return v.isTextual() || v.isNumber() ? null : "expected a string (default " + f.defaultValue() + ")";
+    }
+
+    /** Refuses a key no field or section of the defaults has, and a section given as anything but an object. */
+    private static void requireKnownKeys(final JsonNode node, final String prefix)
+    {
+        final Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext())
+        {
+            final Map.Entry<String, JsonNode> e = it.next();
+            final String path = prefix + e.getKey();
+            if (SECTIONS.contains(path))
+            {
+                if (!e.getValue().isObject())
+                {
+                    throw new ConfigFieldException(path, e.getValue().toString(), "is a section; give an object of "
+                        + "its fields, e.g. {\"" + firstFieldOf(path) + "\": ...}");
+                }
+                requireKnownKeys(e.getValue(), path + ".");
+            }
+            else if (!"name".equals(path) && FIELDS.stream().noneMatch(f -> f.path().equals(path)))
+            {
+                throw new ConfigFieldException(path, null, "unknown field '" + path + "'; " + suggestion(path));
+            }
+        }
+    }
+
+    /** Whether a dotted path names a section (an object of fields), such as {@code serving}. */
+    public static boolean isSection(final String path)
+    {
+        return SECTIONS.contains(path);
+    }
+
+    /** The first field of a section, for an example in a message. */
+    public static String firstFieldOf(final String section)
+    {
+        for (final Field f : FIELDS)
+        {
+            if (f.path().startsWith(section + "."))
+            {
+                return f.path().substring(section.length() + 1);
+            }
+        }
+        return "";
     }
 
     /** The known field closest to a mistyped path, or null when none is close. */
@@ -170,11 +267,48 @@ public final class ClusterSchema
     private static List<Field> collect()
     {
         final List<Field> out = new ArrayList<>();
-        walk(ClusterLoader.tree(null, Map.of()), "", out);
+        final Map<String, Long> largest = new LinkedHashMap<>();
+        integerFields(ClusterConfig.class, "", largest);
+        walk(ClusterLoader.tree(null, Map.of()), "", largest, out);
         return List.copyOf(out);
     }
 
-    private static void walk(final JsonNode node, final String prefix, final List<Field> out)
+    private static java.util.Set<String> sections()
+    {
+        final java.util.Set<String> out = new java.util.HashSet<>();
+        for (final Field f : FIELDS)
+        {
+            for (int dot = f.path().indexOf('.'); dot >= 0; dot = f.path().indexOf('.', dot + 1))
+            {
+                out.add(f.path().substring(0, dot));
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
+    /** The integer fields of the config records, by snake_case path, with the largest value their type holds. */
+    private static void integerFields(final Class<?> type, final String prefix, final Map<String, Long> out)
+    {
+        for (final java.lang.reflect.RecordComponent c : type.getRecordComponents())
+        {
+            final String path = prefix + c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+            if (c.getType() == int.class)
+            {
+                out.put(path, (long)Integer.MAX_VALUE);
+            }
+            else if (c.getType() == long.class)
+            {
+                out.put(path, Long.MAX_VALUE);
+            }
+            else if (c.getType().isRecord())
+            {
+                integerFields(c.getType(), path + ".", out);
+            }
+        }
+    }
+
+    private static void walk(final JsonNode node, final String prefix, final Map<String, Long> largest,
+        final List<Field> out)
     {
         final Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         final Map<String, JsonNode> fields = new LinkedHashMap<>();
@@ -185,14 +319,16 @@ public final class ClusterSchema
             final JsonNode v = e.getValue();
             if (v.isObject())
             {
-                walk(v, path + ".", out);
+                walk(v, path + ".", largest, out);
             }
             else if (!"name".equals(path))
             {
-                final String type = v.isNumber() ? "number" : v.isBoolean() ? "boolean"
+                final String type = v.isNumber() ? (largest.containsKey(path) ? "integer" : "number")
+                    : v.isBoolean() ? "boolean"
                     : CHOICES.getOrDefault(path, "text");
                 final Range range = v.isNumber() ? RANGES.getOrDefault(path, NON_NEGATIVE) : null;
-                out.add(new Field(path, v.isTextual() ? v.asText() : v.toString(), type, range));
+                out.add(new Field(path, v.isTextual() ? v.asText() : v.toString(), type, range,
+                    largest.getOrDefault(path, 0L)));
             }
         }
     }

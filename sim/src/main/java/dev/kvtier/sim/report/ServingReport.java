@@ -37,11 +37,25 @@ public final class ServingReport
     public ServingReport(final String traceName, final String variant, final ServingResult result,
         final double ttftSloMs, final double itlSloMs)
     {
+        requireSlo(ttftSloMs, itlSloMs);
         this.traceName = traceName;
         this.variant = variant;
         this.result = result;
         this.ttftSloMs = ttftSloMs;
         this.itlSloMs = itlSloMs;
+    }
+
+    /** The SLO limits a report counts attainment against: positive, finite milliseconds. */
+    public static void requireSlo(final double ttftSloMs, final double itlSloMs)
+    {
+        if (!(ttftSloMs > 0 && ttftSloMs < Double.POSITIVE_INFINITY))
+        {
+            throw new IllegalArgumentException("--ttft-slo-ms: must be a number of milliseconds > 0, got " + ttftSloMs);
+        }
+        if (!(itlSloMs > 0 && itlSloMs < Double.POSITIVE_INFINITY))
+        {
+            throw new IllegalArgumentException("--itl-slo-ms: must be a number of milliseconds > 0, got " + itlSloMs);
+        }
     }
 
     public ServingResult result()

@@ -61,10 +61,15 @@ public final class RecordedTrace implements AutoCloseable
      */
     public static RecordedTrace open(final Path dir) throws IOException
     {
+        if (!Files.exists(dir))
+        {
+            throw new NoSuchFileException(dir.toString());
+        }
         if (!Files.isDirectory(dir) || TraceQueues.cycleFiles(dir).isEmpty())
         {
-            throw new NoSuchFileException(dir.toString(), null, "not a recorded trace (no " + TraceQueues.SUFFIX
-                + " files)");
+            throw new NoSuchFileException(dir.toString(), null, (Files.isDirectory(dir) ? "a directory with no "
+                + TraceQueues.SUFFIX + " files" : "a file") + ", not a recorded trace; give the directory that "
+                + "kvtier sim, server or router --trace-dir or kvtier trace import wrote");
         }
         Path cut = null;
         for (final Path f : TraceQueues.cycleFiles(dir))

@@ -57,11 +57,23 @@ public record ChatWorkloadConfig(
             documentFraction, meanDocumentTokens, maxInputTokens);
     }
 
+    /**
+     * The most sessions a workload may expect (duration × rate): the generator holds its requests in memory, about
+     * 4.4 per session at the defaults, so a million sessions are some 4 million requests and a gigabyte of heap.
+     */
+    public static final double MAX_EXPECTED_SESSIONS = 1_000_000;
+
     /** Rejects values that cannot describe a workload, naming the field. */
     public ChatWorkloadConfig validate()
     {
-        require(durationSeconds > 0, "duration_seconds", "must be > 0");
-        require(sessionsPerSecond > 0, "sessions_per_second", "must be > 0");
+        require(durationSeconds > 0 && durationSeconds < Double.POSITIVE_INFINITY, "duration_seconds",
+            "must be a number of seconds > 0, got " + durationSeconds);
+        require(sessionsPerSecond > 0 && sessionsPerSecond < Double.POSITIVE_INFINITY, "sessions_per_second",
+            "must be a number > 0, got " + sessionsPerSecond);
+        require(durationSeconds * sessionsPerSecond <= MAX_EXPECTED_SESSIONS, "duration_seconds",
+            String.format(java.util.Locale.ROOT, "times sessions_per_second is %.4g expected sessions; at most "
+                + "%,.0f (the requests are generated in memory): give a shorter duration or a lower rate",
+                durationSeconds * sessionsPerSecond, MAX_EXPECTED_SESSIONS));
         require(meanTurns >= 1, "mean_turns", "must be >= 1");
         require(systemPrompts >= 1, "system_prompts", "must be >= 1");
         require(zipfExponent >= 0, "zipf_exponent", "must be >= 0");

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kvtier.workloads.json.JsonProblem;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -16,12 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Streams a Mooncake JSONL trace one record at a time and validates every line as it goes: a bad line stops the
  * read with a {@link TraceFormatException} naming the line, the field and the fix, rather than a silently
  * different replay. Blank lines are skipped; unknown fields are ignored so richer traces (session ids, models)
- * still load.
+ * still load. A gzip-compressed file (as traces are often shipped) is read through gzip, whatever its name.
  */
 public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeable
 {
@@ -31,8 +35,15 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
     /** What the decoder makes of bytes that are not UTF-8. */
     private static final char REPLACEMENT = '\uFFFD';
 
+    /** The first two bytes of every gzip stream. */
+    private static final int GZIP_MAGIC_0 = 0x1f;
+    private static final int GZIP_MAGIC_1 = 0x8b;
+    /** The longest piece of a bad value quoted in an error. */
+    private static final int QUOTE_CHARS = 40;
+
     private final String source;
     private final BufferedReader reader;
+    private final boolean gzip;
     private long lineNumber;
     private long lastTimestamp = Long.MIN_VALUE;
     private TraceRecord next;
@@ -40,8 +51,14 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
 
     public MooncakeTraceReader(final String source, final Reader reader)
     {
+        this(source, reader, false);
+    }
+
+    private MooncakeTraceReader(final String source, final Reader reader, final boolean gzip)
+    {
         this.source = source;
         this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
+        this.gzip = gzip;
     }
 
     /**
@@ -50,8 +67,25 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
      */
     public static MooncakeTraceReader open(final Path path) throws IOException
     {
-        return new MooncakeTraceReader(path.toString(),
-            new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
+        final InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+        raw.mark(2);
+        final boolean gzip = raw.read() == GZIP_MAGIC_0 && raw.read() == GZIP_MAGIC_1;
+        raw.reset();
+        InputStream in = raw;
+        if (gzip)
+        {
+            try
+            {
+                in = new GZIPInputStream(raw, 1 << 16);
+            }
+            catch (final IOException e)
+            {
+                raw.close();
+                throw new TraceFormatException(path.toString(), 1, null, "starts as gzip but its header is "
+                    + "unreadable (" + e.getMessage() + "); give a whole .gz file or the plain JSONL trace");
+            }
+        }
+        return new MooncakeTraceReader(path.toString(), new InputStreamReader(in, StandardCharsets.UTF_8), gzip);
     }
 
     @Override
@@ -102,6 +136,11 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         }
         catch (final IOException e)
         {
+            if (gzip && !(e instanceof java.nio.file.FileSystemException))
+            {
+                throw error(null, "the gzip stream is cut short or corrupt (" + e.getMessage() + "); give a whole "
+                    + ".gz file (gzip -t checks one) or the plain JSONL trace");
+            }
             throw new UncheckedIOException(source + ":" + lineNumber + ": " + e.getMessage(), e);
         }
     }
@@ -112,6 +151,7 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         long input = -1;
         long output = -1;
         int idCount = -1;
+        int seen = 0;
         try (JsonParser p = JSON.createParser(line))
         {
             if (p.nextToken() != JsonToken.START_OBJECT)
@@ -123,6 +163,19 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
             {
                 final String name = p.currentName();
                 final JsonToken value = p.nextToken();
+                final int bit = switch (name)
+                {
+                    case "timestamp" -> 1;
+                    case "input_length" -> 2;
+                    case "output_length" -> 4;
+                    case "hash_ids" -> 8;
+                    default -> 0;
+                };
+                if ((seen & bit) != 0)
+                {
+                    throw error(name, "given twice on the line; keep one");
+                }
+                seen |= bit;
                 switch (name)
                 {
                     case "timestamp" -> timestamp = readCount(p, value, name, "milliseconds since trace start");
@@ -139,7 +192,8 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         }
         catch (final JsonParseException e)
         {
-            throw error(null, "not valid JSON (" + e.getOriginalMessage() + "); one JSON object per line");
+            throw error(null, "not valid JSON (" + JsonProblem.clean(e.getOriginalMessage())
+                + "); one JSON object per line");
         }
         requirePresent(timestamp, "timestamp");
         requirePresent(input, "input_length");
@@ -234,13 +288,18 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
     {
         return switch (t)
         {
-            case VALUE_STRING -> "the string \"" + p.getText() + "\"";
+            case VALUE_STRING -> "the string \"" + quote(p.getText()) + "\"";
             case VALUE_NUMBER_FLOAT -> "the fraction " + p.getText();
             case VALUE_NULL -> "null";
             case START_ARRAY -> "a list";
             case START_OBJECT -> "an object";
-            default -> p.getText();
+            default -> quote(p.getText());
         };
+    }
+
+    private static String quote(final String text)
+    {
+        return text.length() <= QUOTE_CHARS ? text : text.substring(0, QUOTE_CHARS) + "…";
     }
 
     private TraceFormatException error(final String field, final String problem)

@@ -101,14 +101,18 @@ public final class MasterRpcClient implements AutoCloseable
         }
     }
 
-    private static MasterRpcClient dial(final String hostPort)
+    /**
+     * A master's {@code host:port} as a socket address (unresolved), for callers that check it before they dial.
+     *
+     * @throws IllegalArgumentException when it is not {@code host:port} with a port in 1..65535
+     */
+    public static InetSocketAddress address(final String hostPort)
     {
-        final int colon = hostPort.lastIndexOf(':');
+        final int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
         if (colon <= 0)
         {
             throw new IllegalArgumentException("master address must be host:port, got '" + hostPort + "'");
         }
-        final String host = hostPort.substring(0, colon);
         final int port;
         try
         {
@@ -118,6 +122,18 @@ public final class MasterRpcClient implements AutoCloseable
         {
             throw new IllegalArgumentException("master address must be host:port, got '" + hostPort + "'");
         }
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("master address '" + hostPort + "': the port must be in 1..65535");
+        }
+        return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port);
+    }
+
+    private static MasterRpcClient dial(final String hostPort)
+    {
+        final InetSocketAddress at = address(hostPort);
+        final String host = at.getHostString();
+        final int port = at.getPort();
         try
         {
             final SocketChannel ch = SocketChannel.open();
