@@ -49,6 +49,12 @@ public final class HiRadixCache
     private static final int HELD_DEVICE = 0;
     /** A held touch of {@link #newSlot} under boundary_l1_l2: both host orders' stamps. */
     private static final int HELD_HOST_STAMP = 1;
+    /** {@link #hostVictim}: not evictable from L2 now. */
+    private static final int NOT_A_VICTIM = 0;
+    /** {@link #hostVictim}: a host-only leaf, unpinned and unlocked. */
+    private static final int HOST_LEAF = 1;
+    /** {@link #hostVictim}: boundary_l1_l2's duplicate, a host copy of a device page with no child on host. */
+    private static final int DUPLICATE = 2;
     private static final int NONE = -1;
     private static final int INITIAL_SLOTS = 1024;
 
@@ -820,12 +826,18 @@ public final class HiRadixCache
         return true;
     }
 
+    /** Offers {@code s} to the device order if it is a candidate; a recency list holds every device page already. */
     private void offerDevice(final int s)
     {
-        if (recencyLists)
+        // the test at the call, the work out of line: C1 compiles the calls of the recency lists' replay inline
+        if (!recencyLists)
         {
-            return; // the list holds every device page
+            offerDeviceCandidate(s);
         }
+    }
+
+    private void offerDeviceCandidate(final int s)
+    {
         if (deviceCandidate(s))
         {
             deviceOrder.offer(s);
@@ -984,22 +996,39 @@ public final class HiRadixCache
     /** A host copy boundary_l1_l2's L2 drops first: the page is on the device too, no child is on host. */
     private boolean duplicateEvictable(final int s)
     {
-        final int at = s * NODE;
-        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == (ON_HOST | ON_DEVICE) && node[at + HOST_REF] == 0
-            && node[at + LOCK_REF] == 0 && node[at + HOST_CHILDREN] == 0;
+        return hostVictim(s) == DUPLICATE;
     }
 
     /** A host page L2 eviction may take: host-only, unpinned, unlocked, a leaf. */
     private boolean hostEvictable(final int s)
     {
+        return hostVictim(s) == HOST_LEAF;
+    }
+
+    /**
+     * What L2 eviction may take slot {@code s} as, from one read of its record: {@link #HOST_LEAF}, under
+     * boundary_l1_l2 {@link #DUPLICATE}, or {@link #NOT_A_VICTIM} (pinned, locked, or neither).
+     */
+    private int hostVictim(final int s)
+    {
+        final int[] nd = node;
         final int at = s * NODE;
-        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == ON_HOST && node[at + HOST_REF] == 0
-            && node[at + LOCK_REF] == 0 && node[at + TREE_CHILDREN] == 0;
+        if (nd[at + HOST_REF] != 0 || nd[at + LOCK_REF] != 0)
+        {
+            return NOT_A_VICTIM;
+        }
+        final int tiers = nd[at + FLAGS] & (ON_HOST | ON_DEVICE);
+        if (tiers == ON_HOST)
+        {
+            return nd[at + TREE_CHILDREN] == 0 ? HOST_LEAF : NOT_A_VICTIM;
+        }
+        return boundary && tiers == (ON_HOST | ON_DEVICE) && nd[at + HOST_CHILDREN] == 0 ? DUPLICATE : NOT_A_VICTIM;
     }
 
     private void offerHost(final int s)
     {
-        if (hostEvictable(s))
+        final int victim = hostVictim(s);
+        if (victim == HOST_LEAF)
         {
             hostOrder.offer(s);
             if (hostOrder.overfull(hostTreePages))
@@ -1007,7 +1036,7 @@ public final class HiRadixCache
                 hostOrder.rebuild(slotsUsed, hostEvictable);
             }
         }
-        else if (boundary && duplicateEvictable(s))
+        else if (victim == DUPLICATE)
         {
             duplicateOrder.offer(s);
             if (duplicateOrder.overfull(hostTreePages))
