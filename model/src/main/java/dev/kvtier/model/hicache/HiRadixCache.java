@@ -82,6 +82,12 @@ public final class HiRadixCache
     private final java.util.function.IntConsumer dropDuplicate;
     private final java.util.function.IntPredicate hostEvictable;
     private final java.util.function.IntConsumer evictHostPage;
+    /**
+     * Whether boundary_l1_l2's L2 takes its duplicates in whole passes rather than one pass a page: the same
+     * victims in the same order while a host copy's parent is always touched after it (LRU, chains touched
+     * deepest first, no eviction between a new page's touches: the recency lists' cache).
+     */
+    private final boolean wholeDuplicatePasses;
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
@@ -215,6 +221,7 @@ public final class HiRadixCache
             hostEvictions++;
             duplicateEvictions++;
         };
+        wholeDuplicatePasses = recencyLists;
         freeSlots = new int[initial];
     }
 
@@ -764,13 +771,11 @@ public final class HiRadixCache
             failedHostAllocations++;
             return false;
         }
-        while (hostFree() < pages)
+        final long missing = pages - hostFree();
+        if (missing > 0 && evictHost(missing) < missing)
         {
-            if (evictHost(1) == 0)
-            {
-                failedHostAllocations++;
-                return false;
-            }
+            failedHostAllocations++;
+            return false;
         }
         return true;
     }
@@ -983,8 +988,15 @@ public final class HiRadixCache
         long freed = 0;
         while (freed < pages)
         {
-            if (duplicateOrder.evict(1, duplicateEvictable, dropDuplicate) == 0
-                && hostOrder.evict(1, hostEvictable, evictHostPage) == 0)
+            final long dropped = duplicateOrder.evict(wholeDuplicatePasses ? pages - freed : 1, duplicateEvictable,
+                dropDuplicate);
+            freed += dropped;
+            if (freed >= pages || dropped > 0 && !wholeDuplicatePasses)
+            {
+                continue;
+            }
+            // no duplicate left: one host-only leaf, whose parent may become a duplicate
+            if (hostOrder.evict(1, hostEvictable, evictHostPage) == 0)
             {
                 break;
             }
