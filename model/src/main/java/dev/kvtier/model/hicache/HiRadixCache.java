@@ -49,6 +49,12 @@ public final class HiRadixCache
     private static final int HELD_DEVICE = 0;
     /** A held touch of {@link #newSlot} under boundary_l1_l2: both host orders' stamps. */
     private static final int HELD_HOST_STAMP = 1;
+    /** {@link #hostVictim}: not evictable from L2 now. */
+    private static final int NOT_A_VICTIM = 0;
+    /** {@link #hostVictim}: a host-only leaf, unpinned and unlocked. */
+    private static final int HOST_LEAF = 1;
+    /** {@link #hostVictim}: boundary_l1_l2's duplicate, a host copy of a device page with no child on host. */
+    private static final int DUPLICATE = 2;
     private static final int NONE = -1;
     private static final int INITIAL_SLOTS = 1024;
 
@@ -76,6 +82,12 @@ public final class HiRadixCache
     private final java.util.function.IntConsumer dropDuplicate;
     private final java.util.function.IntPredicate hostEvictable;
     private final java.util.function.IntConsumer evictHostPage;
+    /**
+     * Whether boundary_l1_l2's L2 takes its duplicates in whole passes rather than one pass a page: the same
+     * victims in the same order while a host copy's parent is always touched after it (LRU, chains touched
+     * deepest first, no eviction between a new page's touches: the recency lists' cache).
+     */
+    private final boolean wholeDuplicatePasses;
     private int[] freeSlots;
     private int freeCount;
     private int slotsUsed;
@@ -209,6 +221,7 @@ public final class HiRadixCache
             hostEvictions++;
             duplicateEvictions++;
         };
+        wholeDuplicatePasses = recencyLists;
         freeSlots = new int[initial];
     }
 
@@ -758,13 +771,11 @@ public final class HiRadixCache
             failedHostAllocations++;
             return false;
         }
-        while (hostFree() < pages)
+        final long missing = pages - hostFree();
+        if (missing > 0 && evictHost(missing) < missing)
         {
-            if (evictHost(1) == 0)
-            {
-                failedHostAllocations++;
-                return false;
-            }
+            failedHostAllocations++;
+            return false;
         }
         return true;
     }
@@ -820,12 +831,18 @@ public final class HiRadixCache
         return true;
     }
 
+    /** Offers {@code s} to the device order if it is a candidate; a recency list holds every device page already. */
     private void offerDevice(final int s)
     {
-        if (recencyLists)
+        // the test at the call, the work out of line: C1 compiles the calls of the recency lists' replay inline
+        if (!recencyLists)
         {
-            return; // the list holds every device page
+            offerDeviceCandidate(s);
         }
+    }
+
+    private void offerDeviceCandidate(final int s)
+    {
         if (deviceCandidate(s))
         {
             deviceOrder.offer(s);
@@ -971,8 +988,15 @@ public final class HiRadixCache
         long freed = 0;
         while (freed < pages)
         {
-            if (duplicateOrder.evict(1, duplicateEvictable, dropDuplicate) == 0
-                && hostOrder.evict(1, hostEvictable, evictHostPage) == 0)
+            final long dropped = duplicateOrder.evict(wholeDuplicatePasses ? pages - freed : 1, duplicateEvictable,
+                dropDuplicate);
+            freed += dropped;
+            if (freed >= pages || dropped > 0 && !wholeDuplicatePasses)
+            {
+                continue;
+            }
+            // no duplicate left: one host-only leaf, whose parent may become a duplicate
+            if (hostOrder.evict(1, hostEvictable, evictHostPage) == 0)
             {
                 break;
             }
@@ -984,22 +1008,39 @@ public final class HiRadixCache
     /** A host copy boundary_l1_l2's L2 drops first: the page is on the device too, no child is on host. */
     private boolean duplicateEvictable(final int s)
     {
-        final int at = s * NODE;
-        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == (ON_HOST | ON_DEVICE) && node[at + HOST_REF] == 0
-            && node[at + LOCK_REF] == 0 && node[at + HOST_CHILDREN] == 0;
+        return hostVictim(s) == DUPLICATE;
     }
 
     /** A host page L2 eviction may take: host-only, unpinned, unlocked, a leaf. */
     private boolean hostEvictable(final int s)
     {
+        return hostVictim(s) == HOST_LEAF;
+    }
+
+    /**
+     * What L2 eviction may take slot {@code s} as, from one read of its record: {@link #HOST_LEAF}, under
+     * boundary_l1_l2 {@link #DUPLICATE}, or {@link #NOT_A_VICTIM} (pinned, locked, or neither).
+     */
+    private int hostVictim(final int s)
+    {
+        final int[] nd = node;
         final int at = s * NODE;
-        return (node[at + FLAGS] & (ON_HOST | ON_DEVICE)) == ON_HOST && node[at + HOST_REF] == 0
-            && node[at + LOCK_REF] == 0 && node[at + TREE_CHILDREN] == 0;
+        if (nd[at + HOST_REF] != 0 || nd[at + LOCK_REF] != 0)
+        {
+            return NOT_A_VICTIM;
+        }
+        final int tiers = nd[at + FLAGS] & (ON_HOST | ON_DEVICE);
+        if (tiers == ON_HOST)
+        {
+            return nd[at + TREE_CHILDREN] == 0 ? HOST_LEAF : NOT_A_VICTIM;
+        }
+        return boundary && tiers == (ON_HOST | ON_DEVICE) && nd[at + HOST_CHILDREN] == 0 ? DUPLICATE : NOT_A_VICTIM;
     }
 
     private void offerHost(final int s)
     {
-        if (hostEvictable(s))
+        final int victim = hostVictim(s);
+        if (victim == HOST_LEAF)
         {
             hostOrder.offer(s);
             if (hostOrder.overfull(hostTreePages))
@@ -1007,7 +1048,7 @@ public final class HiRadixCache
                 hostOrder.rebuild(slotsUsed, hostEvictable);
             }
         }
-        else if (boundary && duplicateEvictable(s))
+        else if (victim == DUPLICATE)
         {
             duplicateOrder.offer(s);
             if (duplicateOrder.overfull(hostTreePages))

@@ -114,11 +114,18 @@ public final class PageSlotMap
     /** The slot of {@code key}, or -1. */
     public int get(final int key)
     {
+        // the direct form here, the others out of line: small enough for C1 to compile into its callers
         final char[] nd = narrow;
         if (nd != null)
         {
             return key >= 0 && key < nd.length ? nd[key] - 1 : ABSENT;
         }
+        return getIndirect(key);
+    }
+
+    /** {@link #get} in the paged and table forms. */
+    private int getIndirect(final int key)
+    {
         final int[][] b = blocks;
         if (b != null)
         {
