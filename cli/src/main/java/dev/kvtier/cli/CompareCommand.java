@@ -101,7 +101,7 @@ public final class CompareCommand implements Callable<Integer>
         if (part != null)
         {
             out.print(ServingVariants.shardJson(part, allVariants.size(), positions, reports, !serving.noTiming,
-                ServingVariants.sweepId(serving, allVariants, source, workload.seed)));
+                ServingVariants.sweepId(serving, allVariants, records, workload.seed)));
             out.flush();
             return 0;
         }

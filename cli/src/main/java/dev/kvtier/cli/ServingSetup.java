@@ -20,6 +20,9 @@ import java.util.Map;
  */
 final class ServingSetup
 {
+    /** The cluster a serving run simulates without {@code --cluster}. */
+    static final String DEFAULT_CLUSTER = "mooncake-16";
+
     @Option(names = "--cluster", paramLabel = "PRESET|FILE",
         description = "Cluster to simulate: a preset (mooncake-16, mooncake-16-pd, small-4, h200-deepseek-4) or a "
             + "JSON file; implies --mode serving.")
@@ -180,7 +183,7 @@ final class ServingSetup
         try
         {
             final ModelSpec model = modelPath == null ? null : HuggingFaceConfig.read(modelPath);
-            return ClusterPlan.of(ClusterLoader.load(cluster == null ? "mooncake-16" : cluster, all), model);
+            return ClusterPlan.of(ClusterLoader.load(cluster == null ? DEFAULT_CLUSTER : cluster, all), model);
         }
         catch (final ConfigFieldException e)
         {
@@ -200,7 +203,7 @@ final class ServingSetup
         {
             return "--vary";
         }
-        return set.containsKey(path) ? "--set" : "--cluster " + (cluster == null ? "mooncake-16" : cluster) + ":";
+        return set.containsKey(path) ? "--set" : "--cluster " + (cluster == null ? DEFAULT_CLUSTER : cluster) + ":";
     }
 
     /** The replay options, checked by the model that states their ranges, and the SLO limits. */

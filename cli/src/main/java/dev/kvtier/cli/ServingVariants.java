@@ -1,10 +1,13 @@
 package dev.kvtier.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvtier.sim.cluster.ClusterLoader;
 import dev.kvtier.sim.cluster.ClusterPlan;
+import dev.kvtier.sim.cluster.HuggingFaceConfig;
 import dev.kvtier.sim.report.ServingReport;
 import dev.kvtier.sim.serving.ServingOptions;
 import dev.kvtier.sim.serving.ServingResult;
@@ -15,9 +18,12 @@ import dev.kvtier.workloads.trace.TraceRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Serving variants of the same trace and seed from the command line: their cluster plans from the shared options,
@@ -150,33 +156,55 @@ final class ServingVariants
     }
 
     /**
+     * What names one sweep, so that {@code merge} can tell parts of another one: a digest of the trace's records,
+     * the seed, the replay options, the SLO limits, the model (as read from its config, wherever the file was
+     * given from) and every variant's label and resolved cluster config, in sweep order. Two shard runs of one
+     * sweep print the same digest.
+     */
+    static String sweepId(final ServingSetup setup, final List<ServingVariant> variants,
+        final List<TraceRecord> records, final long seed) throws Exception
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(records.size()).append(' ').append(recordsHash(records)).append('\n').append(seed).append('\n')
+            .append(setup.options(seed)).append('\n').append(setup.ttftSloMs).append(' ').append(setup.itlSloMs)
+            .append('\n');
+        if (setup.modelPath != null)
+        {
+            sb.append(HuggingFaceConfig.read(setup.modelPath));
+        }
+        sb.append('\n');
+        for (final ServingVariant v : variants)
+        {
+            final Map<String, String> all = setup.allOverrides();
+            all.putAll(v.overrides());
+            sb.append(v.label()).append('\n').append(ClusterLoader.tree(
+                setup.cluster == null ? ServingSetup.DEFAULT_CLUSTER : setup.cluster, all)).append('\n');
+        }
+        final byte[] digest = MessageDigest.getInstance("SHA-256")
+            .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 8);
+    }
+
+    /** Every field of every record, in order: two traces with the same records (wherever read from) agree. */
+    private static long recordsHash(final List<TraceRecord> records)
+    {
+        long h = 1;
+        for (final TraceRecord r : records)
+        {
+            h = 31 * (31 * (31 * h + r.timestampMs()) + r.inputLength()) + r.outputLength();
+            for (final long id : r.hashIds())
+            {
+                h = 31 * h + id;
+            }
+            h = 31 * h + r.hashIds().length;
+        }
+        return h;
+    }
+
+    /**
      * A shard's partial compare report: which shard, how many variants the whole sweep has, and each variant's
      * report with its position in the sweep; {@link MergeCommand} puts the parts back together.
      */
-    /**
-     * What names one sweep, so that {@code merge} can tell parts of another one: a digest of the trace, the seed,
-     * the replay options, the SLO limits, the model file and every variant's label and resolved cluster config, in
-     * sweep order. Two shard runs with the same options print the same digest.
-     */
-    static String sweepId(final ServingSetup setup, final List<ServingVariant> variants, final String traceName,
-        final long seed) throws Exception
-    {
-        final StringBuilder sb = new StringBuilder();
-        sb.append(traceName).append('\n').append(seed).append('\n').append(setup.options(seed)).append('\n')
-            .append(setup.ttftSloMs).append(' ').append(setup.itlSloMs).append('\n').append(setup.modelPath)
-            .append('\n');
-        for (final ServingVariant v : variants)
-        {
-            final java.util.Map<String, String> all = setup.allOverrides();
-            all.putAll(v.overrides());
-            sb.append(v.label()).append('\n').append(dev.kvtier.sim.cluster.ClusterLoader.tree(
-                setup.cluster == null ? "mooncake-16" : setup.cluster, all)).append('\n');
-        }
-        final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-            .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return java.util.HexFormat.of().formatHex(digest, 0, 8);
-    }
-
     static String shardJson(final SweepShard shard, final int total, final List<Integer> positions,
         final List<ServingReport> reports, final boolean withPerformance, final String sweepId) throws Exception
     {
@@ -197,7 +225,7 @@ final class ServingVariants
     }
 
     /** The whole compare report from the variants' report trees in sweep order, as {@link #compareJson} prints it. */
-    static String compareJsonOfTrees(final List<? extends com.fasterxml.jackson.databind.JsonNode> trees)
+    static String compareJsonOfTrees(final List<? extends JsonNode> trees)
         throws Exception
     {
         final ObjectNode root = JSON.createObjectNode();

@@ -208,7 +208,7 @@ public final class SimCommand implements Callable<Integer>
         final var records = workload.records();
         final String source = workload.sourceName();
         final var variants = List.of(new ServingVariant(
-            serving.cluster == null ? "mooncake-16" : serving.cluster, java.util.Map.of()));
+            serving.cluster == null ? ServingSetup.DEFAULT_CLUSTER : serving.cluster, java.util.Map.of()));
         final List<dev.kvtier.sim.report.ServingReport> reports;
         final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
         try (ProgressReporter progress = new ProgressReporter("sim serving", n, !noProgress))

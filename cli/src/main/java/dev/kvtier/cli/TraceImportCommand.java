@@ -9,8 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code kvtier trace import}: a Mooncake JSONL trace as a recorded trace (arrivals only, request id = line index),
@@ -35,33 +39,52 @@ public final class TraceImportCommand implements Callable<Integer>
     {
         InputFile.require(in, "--in", "give a Mooncake JSONL trace");
         TraceDirs.requireEmpty(traceDir, "--trace-dir");
+        // one pass (the input may be a pipe) into a sibling directory that becomes the recording only once the
+        // whole trace is read and valid, so that a bad line or an empty trace leaves no half recording behind
+        final Path target = traceDir.toAbsolutePath().normalize();
+        Files.createDirectories(target.getParent());
+        final Path partial = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".import-");
         long n = 0;
-        // the whole trace is read (and validated) before the directory is made, so a bad line or an empty trace
-        // leaves no half recording behind
-        try (MooncakeTraceReader reader = MooncakeTraceReader.open(in))
+        boolean moved = false;
+        try
         {
-            boolean any = false;
-            while (reader.hasNext())
+            try (MooncakeTraceReader reader = MooncakeTraceReader.open(in);
+                TraceRecorder recorder = TraceRecorder.open(partial))
             {
-                reader.next();
-                any = true;
+                recorder.writeHeader(new TraceHeader(TraceHeader.ORIGIN_IMPORT, in.getFileName().toString(), 0,
+                    TraceDirs.versions(), "{\"block_tokens\":" + MooncakeConversion.BLOCK_TOKENS + "}"));
+                while (reader.hasNext())
+                {
+                    recorder.append(MooncakeConversion.arrival(n++, reader.next()));
+                }
             }
-            if (!any)
+            if (n == 0)
             {
                 throw new BadInputException("--in: '" + in + "' holds no requests; give a non-empty trace");
             }
+            Files.deleteIfExists(target); // an empty directory, as checked above
+            Files.move(partial, target);
+            moved = true;
         }
-        try (MooncakeTraceReader reader = MooncakeTraceReader.open(in);
-            TraceRecorder recorder = TraceRecorder.open(traceDir))
+        finally
         {
-            recorder.writeHeader(new TraceHeader(TraceHeader.ORIGIN_IMPORT, in.getFileName().toString(), 0,
-                TraceDirs.versions(), "{\"block_tokens\":" + MooncakeConversion.BLOCK_TOKENS + "}"));
-            while (reader.hasNext())
+            if (!moved)
             {
-                recorder.append(MooncakeConversion.arrival(n++, reader.next()));
+                deleteTree(partial);
             }
         }
         spec.commandLine().getErr().println("imported " + n + " requests into " + traceDir);
         return 0;
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

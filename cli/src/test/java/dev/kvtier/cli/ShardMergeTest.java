@@ -58,6 +58,44 @@ class ShardMergeTest
     }
 
     @Test
+    void shouldNameASweepByItsTraceRecordsNotTheTracePath(@TempDir final Path dir) throws Exception
+    {
+        final Path a = trace(dir.resolve("a"), 0);
+        final Path copy = Files.copy(a, Files.createDirectories(dir.resolve("c")).resolve("copy.jsonl"));
+        final Path b = trace(dir.resolve("b"), 7);
+        final Path part0 = shardOf(dir, a, 0);
+        // the same records under another path and name: the same sweep
+        final CliRun same = CliRun.of("merge", part0.toString(), shardOf(dir, copy, 1).toString());
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        // another trace under the same file name: another sweep
+        final CliRun other = CliRun.of("merge", part0.toString(), shardOf(dir, b, 1).toString());
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("a part of another sweep");
+    }
+
+    /** A five-request Mooncake trace named trace.jsonl in {@code dir}, its hash ids shifted by {@code shift}. */
+    private static Path trace(final Path dir, final int shift) throws Exception
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 5; i++)
+        {
+            sb.append("{\"timestamp\": ").append(i * 1000).append(", \"input_length\": 1024, \"output_length\": 8, ")
+                .append("\"hash_ids\": [").append(shift).append(", ").append(shift + i + 1).append("]}\n");
+        }
+        return Files.writeString(Files.createDirectories(dir).resolve("trace.jsonl"), sb, StandardCharsets.UTF_8);
+    }
+
+    private static Path shardOf(final Path dir, final Path trace, final int shard) throws Exception
+    {
+        final CliRun run = CliRun.of("compare", "--cluster", "small-4", "--trace", trace.toString(), "--vary",
+            "serving.write_policy=write_through,write_back", "--no-timing", "--no-progress", "--threads", "1",
+            "--shard", shard + "/2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return Files.writeString(dir.resolve("part-" + trace.getParent().getFileName() + "-" + shard + ".json"),
+            run.out(), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void shouldRefuseAPartWithoutShardNumbers(@TempDir final Path dir) throws Exception
     {
         final Path part = Files.writeString(dir.resolve("p.json"), "{\"mode\": \"compare-shard\", \"shard\": \"x\"}");

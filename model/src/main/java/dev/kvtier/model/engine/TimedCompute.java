@@ -20,12 +20,23 @@ public abstract class TimedCompute implements ComputePort, ComputePort.DecodeSte
     private final double timeScale;
     private boolean decoding;
 
-    /** The rule of a compute time scale, for a caller that checks its settings before it starts a node. */
+    /**
+     * Largest compute time scale: a million times the modelled compute already makes a step last minutes; beyond it
+     * waits (and the simulator's times) would overflow their nanoseconds. The simulator's cluster config and the
+     * live server take the same bound.
+     */
+    public static final double MAX_SCALE = 1e6;
+
+    /**
+     * The rule of a compute time scale, for a caller that checks its settings before it starts a node: 0 (do not
+     * wait; a live worker only) up to {@link #MAX_SCALE}.
+     */
     public static void requireScale(final double timeScale)
     {
-        if (!(timeScale >= 0) || Double.isInfinite(timeScale))
+        if (!(timeScale >= 0 && timeScale <= MAX_SCALE))
         {
-            throw new IllegalArgumentException("compute time scale must be a finite number >= 0, got " + timeScale);
+            throw new IllegalArgumentException("compute time scale must be a number >= 0 and at most "
+                + (long)MAX_SCALE + ", got " + timeScale);
         }
     }
 

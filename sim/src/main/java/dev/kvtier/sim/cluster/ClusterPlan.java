@@ -3,6 +3,7 @@ package dev.kvtier.sim.cluster;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.cost.RooflineCostModel;
+import dev.kvtier.model.engine.TimedCompute;
 import dev.kvtier.model.hicache.HiCacheConfig;
 import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.hicache.PrefetchPolicy;
@@ -31,11 +32,8 @@ public record ClusterPlan(ClusterConfig config, ModelSpec model, GpuSpec gpu, Ro
     public static final double TCP_EFFICIENCY = 0.36;
     public static final long RDMA_LATENCY_NS = 10_000;
     public static final long TCP_LATENCY_NS = 50_000;
-    /**
-     * Largest {@code serving.compute_time_scale}: a million times the modelled compute already makes a step last
-     * minutes; beyond it simulated times would overflow their nanoseconds.
-     */
-    public static final double MAX_COMPUTE_TIME_SCALE = 1e6;
+    /** Largest {@code serving.compute_time_scale}: the compute ports' own bound ({@link TimedCompute#MAX_SCALE}). */
+    public static final double MAX_COMPUTE_TIME_SCALE = TimedCompute.MAX_SCALE;
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 

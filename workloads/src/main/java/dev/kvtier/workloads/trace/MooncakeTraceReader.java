@@ -6,12 +6,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kvtier.workloads.json.JsonProblem;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,10 +68,20 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
      */
     public static MooncakeTraceReader open(final Path path) throws IOException
     {
-        final InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-        raw.mark(2);
-        final boolean gzip = raw.read() == GZIP_MAGIC_0 && raw.read() == GZIP_MAGIC_1;
-        raw.reset();
+        // the first two bytes are read and pushed back rather than marked: a pipe or FIFO (`--trace <(...)`,
+        // /dev/stdin) cannot seek, and a buffered stream's available() would ask it to
+        final PushbackInputStream raw = new PipeSafeInput(Files.newInputStream(path));
+        final int b0 = raw.read();
+        final int b1 = b0 < 0 ? -1 : raw.read();
+        if (b1 >= 0)
+        {
+            raw.unread(b1);
+        }
+        if (b0 >= 0)
+        {
+            raw.unread(b0);
+        }
+        final boolean gzip = b0 == GZIP_MAGIC_0 && b1 == GZIP_MAGIC_1;
         InputStream in = raw;
         if (gzip)
         {
@@ -82,7 +93,8 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
             {
                 raw.close();
                 throw new TraceFormatException(path.toString(), 1, null, "starts as gzip but its header is "
-                    + "unreadable (" + e.getMessage() + "); give a whole .gz file or the plain JSONL trace");
+                    + (e instanceof EOFException ? "cut short" : "unreadable (" + e.getMessage() + ")")
+                    + "; give a whole .gz file or the plain JSONL trace");
             }
         }
         return new MooncakeTraceReader(path.toString(), new InputStreamReader(in, StandardCharsets.UTF_8), gzip);
@@ -311,5 +323,30 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
     public void close() throws IOException
     {
         reader.close();
+    }
+
+    /**
+     * A file's stream with two bytes of push-back whose {@code available()} is 0 where the file cannot tell (a
+     * pipe's would seek and fail): gzip's end-of-member check asks it, and a trace may come through a pipe.
+     */
+    private static final class PipeSafeInput extends PushbackInputStream
+    {
+        PipeSafeInput(final InputStream in)
+        {
+            super(in, 2);
+        }
+
+        @Override
+        public int available() throws IOException
+        {
+            try
+            {
+                return super.available();
+            }
+            catch (final IOException e)
+            {
+                return 0;
+            }
+        }
     }
 }
