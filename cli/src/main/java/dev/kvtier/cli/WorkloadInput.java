@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where a command's requests come from (the {@code --trace}, {@code --seed} and {@code --synthetic-duration}
@@ -45,9 +46,18 @@ final class WorkloadInput
 
     private ChatWorkloadConfig config()
     {
+        final ChatWorkloadConfig defaults = ChatWorkloadConfig.defaults();
+        // the workload's size rule in this flag's terms: the built-in workload's rate is not a flag of its own
+        final double longest = ChatWorkloadConfig.MAX_EXPECTED_SESSIONS / defaults.sessionsPerSecond();
+        if (syntheticDuration > longest && syntheticDuration < Double.POSITIVE_INFINITY)
+        {
+            throw new BadInputException(String.format(Locale.ROOT, "--synthetic-duration %s: at most %,.0f seconds "
+                + "(the built-in workload's requests are generated in memory); give a shorter duration, or a trace "
+                + "with --trace", syntheticDuration, Math.floor(longest)));
+        }
         try
         {
-            return ChatWorkloadConfig.defaults().withSeed(seed).withDuration(syntheticDuration).validate();
+            return defaults.withSeed(seed).withDuration(syntheticDuration).validate();
         }
         catch (final IllegalArgumentException e)
         {

@@ -43,7 +43,9 @@ class BadInputCliTest
                 "--l3-pages", "2147483647"),
             refused("--synthetic-duration Infinity: workload field 'duration_seconds'", "sim",
                 "--synthetic-duration", "Infinity"),
-            refused("expected sessions; at most 1,000,000", "sim", "--synthetic-duration", "1e12"),
+            refused("--synthetic-duration 1.0E12: at most 1,000,000 seconds", "sim", "--synthetic-duration", "1e12"),
+            refused("workload field 'duration_seconds' times sessions_per_second", "generate",
+                "--duration", "1e12"),
             refused("expected sessions; at most 1,000,000", "generate", "--sessions-per-second", "1e9"),
             refused("--rate-scale: must be a number in [0.000001, 1000000]", "sim", "--cluster", "small-4",
                 "--rate-scale", "Infinity"),
@@ -150,6 +152,7 @@ class BadInputCliTest
             {"{\"nodes\": 2} trailing", "malformed JSON at line 1"},
             {"{\"nodes\": 2, \"nodes\": 3}", "Duplicate field 'nodes'"},
             {"{\"nodes\": 2", "malformed JSON at line 1: Unexpected end-of-input"},
+            {"{\"name\": {}}", "name={}: expected a string"},
         };
         for (final String[] f : files)
         {

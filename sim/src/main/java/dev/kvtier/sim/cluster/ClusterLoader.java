@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvtier.workloads.json.JsonProblem;
@@ -90,11 +91,44 @@ public final class ClusterLoader
             throw new IllegalArgumentException("cluster config: unknown field '" + path(e) + "'; see defaults.json "
                 + "in the README's cluster section for the valid keys");
         }
+        catch (final MismatchedInputException e)
+        {
+            final String at = path(e);
+            final JsonNode given = tree.at("/" + at.replace('.', '/'));
+            throw new ConfigFieldException(at, given.isMissingNode() ? null : given.toString(),
+                "expected " + kindOf(e.getTargetType()) + "; see defaults.json in the README's cluster section");
+        }
         catch (final JsonProcessingException e)
         {
             throw new IllegalArgumentException("cluster config: bad value at '" + path(e) + "': "
                 + JsonProblem.clean(e.getOriginalMessage()));
         }
+    }
+
+    /** A field's Java type in a user's words. */
+    private static String kindOf(final Class<?> type)
+    {
+        if (type == null)
+        {
+            return "another kind of value";
+        }
+        if (type == String.class || type.isEnum())
+        {
+            return "a string";
+        }
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class)
+        {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class)
+        {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class)
+        {
+            return "true or false";
+        }
+        return "a section ({...})";
     }
 
     /** Applies one {@code dotted.path=value}; the path must exist in the defaults. */
