@@ -43,7 +43,7 @@ public final class StorePages
         this.capacity = capacity;
         this.highWatermark = config.evictionHighWatermarkRatio();
         this.evictionRatio = config.evictionRatio();
-        final int initial = Math.min(capacity + 1, 1 << 20);
+        final int initial = (int)Math.min(capacity + 1L, 1 << 20);
         index = new PageSlotMap(initial);
         order = new RecencyList(initial);
         pageOf = new int[initial];
