@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** {@code kvtier master}: the store's master as a process, with upstream's flags (dashes or underscores). */
 @Command(name = "master", mixinStandardHelpOptions = true,
@@ -172,8 +175,8 @@ public final class MasterCommand implements Callable<Integer>
         out.flush();
         if (enableMetricReporting)
         {
-            final java.util.concurrent.ScheduledExecutorService reporter =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+            final ScheduledExecutorService reporter =
+                Executors.newSingleThreadScheduledExecutor(r ->
                 {
                     final Thread t = new Thread(r, "kvtier-master-report");
                     t.setDaemon(true);
@@ -190,7 +193,7 @@ public final class MasterCommand implements Callable<Integer>
                 {
                     out.println("summary unavailable: " + e.getMessage());
                 }
-            }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+            }, 10, 10, TimeUnit.SECONDS);
         }
         return LiveProcess.runUntilStopped(server::close);
     }

@@ -1,6 +1,7 @@
 package dev.kvtier.cli;
 
 import dev.kvtier.model.cache.EvictionPolicy;
+import dev.kvtier.model.hicache.RadixEvictionPolicy;
 import dev.kvtier.model.routing.HitRouting;
 import dev.kvtier.model.routing.PoolPlacement;
 import dev.kvtier.sim.hits.BlockTrace;
@@ -10,6 +11,7 @@ import dev.kvtier.sim.hits.HitResult;
 import dev.kvtier.sim.hits.HitScenario;
 import dev.kvtier.sim.hits.HitSweep;
 import dev.kvtier.sim.report.HitReport;
+import dev.kvtier.sim.report.ServingReport;
 import dev.kvtier.sim.serving.ServingRecording;
 import dev.kvtier.sim.sweep.ServingVariant;
 import picocli.CommandLine.Command;
@@ -22,9 +24,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code kvtier sim}: replays a trace (or the built-in workload) and compares cache policies. With no arguments it
@@ -57,7 +66,6 @@ public final class SimCommand implements Callable<Integer>
     @picocli.CommandLine.Mixin
     private HiCacheOptions hicache;
 
-
     @Option(names = "--mode", defaultValue = "hits", description = "Simulation mode: ${COMPLETION-CANDIDATES} "
         + "(default: ${DEFAULT-VALUE}).")
     private Mode mode;
@@ -89,8 +97,6 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--prefix-hash-blocks", defaultValue = "2", paramLabel = "N",
         description = "Prefix depth that prefix_hash routing hashes (default: ${DEFAULT-VALUE}).")
     private int prefixHashBlocks;
-
-
 
     @Option(names = "--json", description = "Print the JSON report on standard output instead of the table.")
     private boolean json;
@@ -130,18 +136,18 @@ public final class SimCommand implements Callable<Integer>
      * The modes that read each mode-specific option; one given in another mode is refused rather than ignored.
      * Options not listed ({@code --trace}, {@code --seed}, {@code --json}, {@code --out}, …) apply to every mode.
      */
-    private static final java.util.Map<String, java.util.Set<Mode>> READ_BY = readBy();
+    private static final Map<String, Set<Mode>> READ_BY = readBy();
 
-    private static java.util.Map<String, java.util.Set<Mode>> readBy()
+    private static Map<String, Set<Mode>> readBy()
     {
-        final java.util.Map<String, java.util.Set<Mode>> m = new java.util.LinkedHashMap<>();
-        m.put("--capacity-blocks", java.util.EnumSet.of(Mode.hits));
-        m.put("--eviction", java.util.EnumSet.of(Mode.hits, Mode.serving));
-        POOLS.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.hits, Mode.hicache)));
-        HICACHE.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.hicache)));
-        SERVING.forEach(o -> m.put(o, java.util.EnumSet.of(Mode.serving)));
-        m.put("--limit", java.util.EnumSet.of(Mode.hicache, Mode.serving));
-        return java.util.Collections.unmodifiableMap(m);
+        final Map<String, Set<Mode>> m = new LinkedHashMap<>();
+        m.put("--capacity-blocks", EnumSet.of(Mode.hits));
+        m.put("--eviction", EnumSet.of(Mode.hits, Mode.serving));
+        POOLS.forEach(o -> m.put(o, EnumSet.of(Mode.hits, Mode.hicache)));
+        HICACHE.forEach(o -> m.put(o, EnumSet.of(Mode.hicache)));
+        SERVING.forEach(o -> m.put(o, EnumSet.of(Mode.serving)));
+        m.put("--limit", EnumSet.of(Mode.hicache, Mode.serving));
+        return Collections.unmodifiableMap(m);
     }
 
     @Override
@@ -208,8 +214,8 @@ public final class SimCommand implements Callable<Integer>
         final var records = workload.records();
         final String source = workload.sourceName();
         final var variants = List.of(new ServingVariant(
-            serving.cluster == null ? ServingSetup.DEFAULT_CLUSTER : serving.cluster, java.util.Map.of()));
-        final List<dev.kvtier.sim.report.ServingReport> reports;
+            serving.cluster == null ? ServingSetup.DEFAULT_CLUSTER : serving.cluster, Map.of()));
+        final List<ServingReport> reports;
         final long n = serving.limit > 0 ? Math.min(serving.limit, records.size()) : records.size();
         try (ProgressReporter progress = new ProgressReporter("sim serving", n, !noProgress))
         {
@@ -251,7 +257,7 @@ public final class SimCommand implements Callable<Integer>
         }
         try
         {
-            serving.eviction(dev.kvtier.model.hicache.RadixEvictionPolicy.of(evictions.get(0)).label());
+            serving.eviction(RadixEvictionPolicy.of(evictions.get(0)).label());
         }
         catch (final IllegalArgumentException e)
         {
@@ -293,7 +299,7 @@ public final class SimCommand implements Callable<Integer>
         return m == Mode.serving ? "serving mode (--cluster)" : m + " mode";
     }
 
-    private static String modeNames(final java.util.Set<Mode> modes)
+    private static String modeNames(final Set<Mode> modes)
     {
         final List<String> names = new ArrayList<>();
         for (final Mode m : modes)
@@ -322,7 +328,7 @@ public final class SimCommand implements Callable<Integer>
         final long heap = Runtime.getRuntime().maxMemory();
         if (need > heap * 0.8)
         {
-            throw new BadInputException(String.format(java.util.Locale.ROOT, "--nodes: %,d local pools of %,d block "
+            throw new BadInputException(String.format(Locale.ROOT, "--nodes: %,d local pools of %,d block "
                     + "ids each need about %,d MiB (%d replays at once), more than the JVM's %,d MiB heap; give fewer "
                     + "--nodes or --threads, or more heap (KVTIER_JAVA_OPTS=-Xmx%dg)", widest, blocks.idSpace(),
                 need >> 20, concurrent, heap >> 20, Math.max(1, (long)Math.ceil(need * 1.25 / (1L << 30)))));
@@ -339,7 +345,7 @@ public final class SimCommand implements Callable<Integer>
         final long unique = blocks.stats().uniqueBlocks();
         if (unique == 0)
         {
-            spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: %s has no prefix blocks "
+            spec.commandLine().getErr().printf(Locale.ROOT, "kvtier sim: warning: %s has no prefix blocks "
                 + "(every hash_ids is empty), so there is nothing to cache and every hit ratio is 0%n",
                 workload.sourceName());
             return;
@@ -348,7 +354,7 @@ public final class SimCommand implements Callable<Integer>
         {
             if (c >= unique)
             {
-                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "kvtier sim: warning: --capacity-blocks "
+                spec.commandLine().getErr().printf(Locale.ROOT, "kvtier sim: warning: --capacity-blocks "
                     + "%,d holds all %,d unique blocks of %s, so every policy reaches the ideal hit ratio there; "
                     + "give capacities below %,d to compare policies%n", c, unique, workload.sourceName(), unique);
             }
@@ -389,7 +395,7 @@ public final class SimCommand implements Callable<Integer>
     }
 
     private <T> List<T> parse(final List<String> values, final String option,
-        final java.util.function.Function<String, T> parser)
+        final Function<String, T> parser)
     {
         final List<T> parsed = new ArrayList<>();
         for (final String v : values)

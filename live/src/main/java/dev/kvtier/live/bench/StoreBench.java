@@ -1,20 +1,27 @@
 package dev.kvtier.live.bench;
 
 import dev.kvtier.live.client.DistributedStore;
+import dev.kvtier.live.client.SegmentDirectory;
 import dev.kvtier.live.config.ByteSizes;
 import dev.kvtier.live.config.StoreConfig;
 import dev.kvtier.live.config.TransferProtocol;
 import dev.kvtier.model.store.ErrorCode;
+import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
  * {@code kvtier store-bench}: N clients (one thread and one connection set each) write {@code ops} values
@@ -45,8 +52,8 @@ public final class StoreBench
             TransferProtocol.check("--protocol", protocol, metadataServer);
             try
             {
-                dev.kvtier.transport.tcp.rpc.MasterRpcClient.address(master);
-                dev.kvtier.live.client.SegmentDirectory.requireSupported(metadataServer);
+                MasterRpcClient.address(master);
+                SegmentDirectory.requireSupported(metadataServer);
             }
             catch (final IllegalArgumentException e)
             {
@@ -91,7 +98,7 @@ public final class StoreBench
      * @param masterIssue   "master host:port unreachable since …" when the master was lost during the run, else null
      */
     public record Result(Phase put, Phase get, long errors, long mismatches, int clients, long valueSize,
-        java.util.SortedMap<String, Long> errorsByCause, long misses, String masterIssue)
+        SortedMap<String, Long> errorsByCause, long misses, String masterIssue)
     {
     }
 
@@ -120,11 +127,11 @@ public final class StoreBench
             final AtomicLong mismatches = new AtomicLong();
             final AtomicReference<String> stop = new AtomicReference<>();
             final AtomicLong misses = new AtomicLong();
-            final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> causes =
-                new java.util.concurrent.ConcurrentHashMap<>();
-            final java.util.concurrent.atomic.AtomicReference<String> masterIssue =
-                new java.util.concurrent.atomic.AtomicReference<>();
-            final java.util.function.BiConsumer<DistributedStore, Long> failed = (store, code) ->
+            final ConcurrentHashMap<String, AtomicLong> causes =
+                new ConcurrentHashMap<>();
+            final AtomicReference<String> masterIssue =
+                new AtomicReference<>();
+            final BiConsumer<DistributedStore, Long> failed = (store, code) ->
             {
                 causes.computeIfAbsent(causeOf(code), k -> new AtomicLong()).incrementAndGet();
                 final String issue = store.masterUnreachable();
@@ -179,8 +186,8 @@ public final class StoreBench
                 }
                 return true;
             }, pattern, new AtomicReference<>());
-            stores.get(0).removeByRegex(java.util.regex.Pattern.quote(prefix) + ".*", true);
-            final java.util.TreeMap<String, Long> byCause = new java.util.TreeMap<>();
+            stores.get(0).removeByRegex(Pattern.quote(prefix) + ".*", true);
+            final TreeMap<String, Long> byCause = new TreeMap<>();
             causes.forEach((k, v) -> byCause.put(k, v.get()));
             final long errors = byCause.values().stream().mapToLong(Long::longValue).sum();
             return new Result(put, get, errors, mismatches.get(), o.clients(), o.valueSize(), byCause, misses.get(),

@@ -2,6 +2,7 @@ package dev.kvtier.live.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvtier.transport.tcp.rpc.MasterRpcClient;
 import dev.kvtier.workloads.json.JsonProblem;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A store client's setup, with the reference store service's JSON field names and defaults
@@ -152,7 +154,7 @@ public record StoreConfig(
                     + String.join(", ", KNOWN.stream().sorted().toList()));
             }
         }
-        for (final Map.Entry<String, String[]> u : new java.util.TreeMap<>(UNIMPLEMENTED).entrySet())
+        for (final Map.Entry<String, String[]> u : new TreeMap<>(UNIMPLEMENTED).entrySet())
         {
             final String[] off = u.getValue();
             final String value = env.getOrDefault(off[1], text(root, u.getKey(), off[0]));
@@ -174,7 +176,7 @@ public record StoreConfig(
         require(source, "master_server_address", "MOONCAKE_MASTER", master);
         try
         {
-            dev.kvtier.transport.tcp.rpc.MasterRpcClient.address(master);
+            MasterRpcClient.address(master);
         }
         catch (final IllegalArgumentException e)
         {

@@ -3,6 +3,7 @@ package dev.kvtier.live.router;
 import dev.kvtier.model.routing.RouterConfig;
 import dev.kvtier.model.routing.RoutingPolicy;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record RouterSettings(List<String> workerUrls, RoutingPolicy policy, doub
             {
                 throw new IllegalArgumentException("--worker-urls: '" + u + "' is not an http:// URL");
             }
-            final java.net.URI parsed = workerUri(u);
+            final URI parsed = workerUri(u);
             if (parsed.getHost() == null || parsed.getPort() > 65535)
             {
                 throw new IllegalArgumentException("--worker-urls: '" + u + "' needs a host and a port in 1..65535, "
@@ -62,11 +63,11 @@ public record RouterSettings(List<String> workerUrls, RoutingPolicy policy, doub
         }
     }
 
-    private static java.net.URI workerUri(final String url)
+    private static URI workerUri(final String url)
     {
         try
         {
-            return java.net.URI.create(url);
+            return URI.create(url);
         }
         catch (final IllegalArgumentException e)
         {

@@ -15,9 +15,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link ClusterConfig} from layers: the defaults, then a preset name or a JSON file, then
@@ -37,8 +39,8 @@ public final class ClusterLoader
         .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** A JSON number as {@code --set} takes it: no hex, no {@code NaN}, no Java suffixes such as {@code 5d}. */
-    private static final java.util.regex.Pattern NUMBER =
-        java.util.regex.Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern NUMBER =
+        Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
     private ClusterLoader()
     {
@@ -135,7 +137,7 @@ public final class ClusterLoader
     public static void set(final ObjectNode root, final String path, final String value)
     {
         final String[] parts = path.split("\\.", -1);
-        if (java.util.Arrays.stream(parts).anyMatch(String::isEmpty))
+        if (Arrays.stream(parts).anyMatch(String::isEmpty))
         {
             throw new IllegalArgumentException("--set " + path + ": expected a dotted path of config keys, e.g. "
                 + "router.policy=round_robin");

@@ -3,12 +3,15 @@ package dev.kvtier.sim.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The cluster config's fields: every dotted path {@code defaults.json} holds, its default, and the range a run can
@@ -106,7 +109,7 @@ public final class ClusterSchema
     private static final List<Field> FIELDS = collect();
 
     /** The sections' dotted paths ({@code nic}, {@code serving}, …). */
-    private static final java.util.Set<String> SECTIONS = sections();
+    private static final Set<String> SECTIONS = sections();
 
     private ClusterSchema()
     {
@@ -273,9 +276,9 @@ public final class ClusterSchema
         return List.copyOf(out);
     }
 
-    private static java.util.Set<String> sections()
+    private static Set<String> sections()
     {
-        final java.util.Set<String> out = new java.util.HashSet<>();
+        final Set<String> out = new HashSet<>();
         for (final Field f : FIELDS)
         {
             for (int dot = f.path().indexOf('.'); dot >= 0; dot = f.path().indexOf('.', dot + 1))
@@ -283,13 +286,13 @@ public final class ClusterSchema
                 out.add(f.path().substring(0, dot));
             }
         }
-        return java.util.Set.copyOf(out);
+        return Set.copyOf(out);
     }
 
     /** The integer fields of the config records, by snake_case path, with the largest value their type holds. */
     private static void integerFields(final Class<?> type, final String prefix, final Map<String, Long> out)
     {
-        for (final java.lang.reflect.RecordComponent c : type.getRecordComponents())
+        for (final RecordComponent c : type.getRecordComponents())
         {
             final String path = prefix + c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
             if (c.getType() == int.class)
