@@ -1,6 +1,7 @@
 package dev.kvtier.sim.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.lang.reflect.RecordComponent;
@@ -21,6 +22,9 @@ import java.util.Set;
  */
 public final class ClusterSchema
 {
+    private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE_CASE =
+        new PropertyNamingStrategies.SnakeCaseStrategy();
+
     /**
      * One field: its path, its default as JSON text and the rule its value must satisfy (empty: any of its type);
      * {@code largest} is the largest whole number an integer field holds (its Java type's), 0 for any other field.
@@ -270,10 +274,16 @@ public final class ClusterSchema
     private static List<Field> collect()
     {
         final List<Field> out = new ArrayList<>();
+        walk(ClusterLoader.tree(null, Map.of()), "", integerFields(), out);
+        return List.copyOf(out);
+    }
+
+    /** The config records' integer fields, by snake_case path as the loader names them, with their largest value. */
+    static Map<String, Long> integerFields()
+    {
         final Map<String, Long> largest = new LinkedHashMap<>();
         integerFields(ClusterConfig.class, "", largest);
-        walk(ClusterLoader.tree(null, Map.of()), "", largest, out);
-        return List.copyOf(out);
+        return largest;
     }
 
     private static Set<String> sections()
@@ -289,12 +299,12 @@ public final class ClusterSchema
         return Set.copyOf(out);
     }
 
-    /** The integer fields of the config records, by snake_case path, with the largest value their type holds. */
     private static void integerFields(final Class<?> type, final String prefix, final Map<String, Long> out)
     {
         for (final RecordComponent c : type.getRecordComponents())
         {
-            final String path = prefix + c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+            // the loader's own naming (ClusterLoader's mapper is SNAKE_CASE), so that the two cannot disagree
+            final String path = prefix + SNAKE_CASE.translate(c.getName());
             if (c.getType() == int.class)
             {
                 out.put(path, (long)Integer.MAX_VALUE);
