@@ -1,5 +1,6 @@
 package dev.kvtier.live.master;
 
+import dev.kvtier.live.config.ListenPorts;
 import dev.kvtier.live.http.MetadataService;
 import dev.kvtier.model.store.MasterConfig;
 import dev.kvtier.transport.tcp.rpc.ClusterToken;
@@ -28,21 +29,13 @@ public record MasterOptions(
 {
     public MasterOptions
     {
-        port("--rpc-port", rpcPort);
-        port("--metrics-port", metricsPort);
-        port("--http-metadata-server-port", httpMetadataServerPort);
+        ListenPorts.require("--rpc-port", rpcPort);
+        ListenPorts.require("--metrics-port", metricsPort);
+        ListenPorts.require("--http-metadata-server-port", httpMetadataServerPort);
         if (metadataMaxBodyBytes < 1)
         {
             throw new IllegalArgumentException("--metadata-max-body-bytes: must be >= 1 byte, got "
                 + metadataMaxBodyBytes);
-        }
-    }
-
-    private static void port(final String flag, final int port)
-    {
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException(flag + ": must be in 0..65535 (0 picks a free one), got " + port);
         }
     }
 

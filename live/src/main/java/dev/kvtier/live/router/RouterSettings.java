@@ -1,5 +1,6 @@
 package dev.kvtier.live.router;
 
+import dev.kvtier.live.config.ListenPorts;
 import dev.kvtier.model.routing.RouterConfig;
 import dev.kvtier.model.routing.RoutingPolicy;
 
@@ -52,15 +53,8 @@ public record RouterSettings(List<String> workerUrls, RoutingPolicy policy, doub
         {
             throw new IllegalArgumentException("--retries: must be >= 0, got " + maxRetries);
         }
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException("--port: must be in 0..65535 (0 picks a free one), got " + port);
-        }
-        if (prometheusPort < -1 || prometheusPort > 65535)
-        {
-            throw new IllegalArgumentException("--prometheus-port: must be in 0..65535 (0 picks a free one) or -1 "
-                + "(none), got " + prometheusPort);
-        }
+        ListenPorts.require("--port", port);
+        ListenPorts.requireOrNone("--prometheus-port", prometheusPort);
     }
 
     private static URI workerUri(final String url)

@@ -1,5 +1,6 @@
 package dev.kvtier.live.serving;
 
+import dev.kvtier.live.config.ListenPorts;
 import dev.kvtier.model.cost.GpuSpec;
 import dev.kvtier.model.cost.ModelSpec;
 import dev.kvtier.model.engine.TimedCompute;
@@ -90,10 +91,7 @@ public record ServerSettings(String modelPath, ModelSpec model, GpuSpec gpu, int
         {
             throw new IllegalArgumentException("--storage-bandwidth: must be >= 0 (0 = none), got " + storageBandwidth);
         }
-        if (port < 0 || port > 65535)
-        {
-            throw new IllegalArgumentException("--port: must be in 0..65535 (0 picks a free one), got " + port);
-        }
+        ListenPorts.require("--port", port);
     }
 
     private static void positive(final String flag, final int v)
