@@ -117,9 +117,9 @@ public final class SimCommand implements Callable<Integer>
     @Option(names = "--no-progress", description = "Never show a progress bar.")
     private boolean noProgress;
 
-    /** Options that the serving simulation reads (and {@code --limit} the hicache mode too). */
+    /** Options that the serving simulation reads alone. */
     private static final List<String> SERVING = List.of("--set", "--model-path", "--spread-arrivals",
-        "--bucket-ms", "--rate-scale", "--limit", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
+        "--bucket-ms", "--rate-scale", "--ttft-slo-ms", "--itl-slo-ms", "--trace-dir", "--page-size",
         "--tp-size", "--mem-fraction-static", "--chunked-prefill-size", "--max-running-requests", "--hicache-ratio",
         "--hicache-size", "--hicache-write-policy", "--hicache-storage-prefetch-policy", "--hicache-storage-backend",
         "--radix-eviction-policy");
