@@ -12,6 +12,8 @@ import dev.kvtier.sim.report.HiCacheReport;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ final class HiCacheOptions
         final List<HiCacheResult> results;
         final long start;
         final long end;
-        final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         final long cpuStart = cpu.getCurrentThreadCpuTime();
         try (ProgressReporter progress = new ProgressReporter("sim hicache", HiCacheSweep.work(blocks, scenarios),
             shared.progress()))

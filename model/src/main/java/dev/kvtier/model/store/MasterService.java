@@ -3,6 +3,7 @@ package dev.kvtier.model.store;
 import dev.kvtier.model.store.SegmentTable.MountedSegment;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -616,7 +617,7 @@ public final class MasterService
     public List<String> keys()
     {
         final List<String> out = StoreKey.texts(objects.keySnapshot());
-        java.util.Collections.sort(out);
+        Collections.sort(out);
         return out;
     }
 

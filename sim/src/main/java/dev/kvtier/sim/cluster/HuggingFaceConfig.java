@@ -9,6 +9,7 @@ import dev.kvtier.workloads.json.JsonProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A {@link ModelSpec} from a Hugging Face {@code config.json}: the file reading that the model module may not do,
@@ -73,7 +74,7 @@ public final class HuggingFaceConfig
     }
 
     /** The count fields read when present, each a whole number >= 0. */
-    private static final java.util.List<String> OPTIONAL_COUNTS = java.util.List.of("num_key_value_heads",
+    private static final List<String> OPTIONAL_COUNTS = List.of("num_key_value_heads",
         "head_dim", "intermediate_size", "vocab_size", "n_routed_experts", "num_experts", "first_k_dense_replace",
         "kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "num_experts_per_tok",
         "n_shared_experts", "moe_intermediate_size", "q_lora_rank");

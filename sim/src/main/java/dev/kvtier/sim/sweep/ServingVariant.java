@@ -1,9 +1,11 @@
 package dev.kvtier.sim.sweep;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One variant of a serving sweep: a label and the config overrides that define it.
@@ -25,7 +27,7 @@ public record ServingVariant(String label, Map<String, String> overrides)
     public static List<ServingVariant> product(final List<String> specs)
     {
         List<ServingVariant> out = List.of(new ServingVariant("", new LinkedHashMap<>()));
-        final java.util.Set<String> paths = new java.util.HashSet<>();
+        final Set<String> paths = new HashSet<>();
         long size = 1;
         for (final String spec : specs)
         {

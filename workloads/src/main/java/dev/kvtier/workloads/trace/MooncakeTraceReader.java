@@ -16,8 +16,10 @@ import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
@@ -148,7 +150,7 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
         }
         catch (final IOException e)
         {
-            if (gzip && !(e instanceof java.nio.file.FileSystemException))
+            if (gzip && !(e instanceof FileSystemException))
             {
                 throw error(null, "the gzip stream is cut short or corrupt (" + e.getMessage() + "); give a whole "
                     + ".gz file (gzip -t checks one) or the plain JSONL trace");
@@ -274,7 +276,7 @@ public final class MooncakeTraceReader implements Iterator<TraceRecord>, Closeab
             }
             if (n == idScratch.length)
             {
-                idScratch = java.util.Arrays.copyOf(idScratch, n * 2);
+                idScratch = Arrays.copyOf(idScratch, n * 2);
             }
             try
             {

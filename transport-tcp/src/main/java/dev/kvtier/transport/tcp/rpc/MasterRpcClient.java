@@ -16,8 +16,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +84,7 @@ public final class MasterRpcClient implements AutoCloseable
         synchronized (writer)
         {
             writer.clear();
-            MasterMessageCodec.encodeHello(writer, token.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            MasterMessageCodec.encodeHello(writer, token.value().getBytes(StandardCharsets.UTF_8));
             final ByteBuffer b = writer.view();
             try
             {
@@ -200,7 +202,7 @@ public final class MasterRpcClient implements AutoCloseable
         {
             return f.join();
         }
-        catch (final java.util.concurrent.CompletionException e)
+        catch (final CompletionException e)
         {
             if (e.getCause() instanceof RpcException r)
             {
