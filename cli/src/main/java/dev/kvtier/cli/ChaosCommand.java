@@ -10,11 +10,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code kvtier chaos}: a master and stores as real processes on loopback, clients putting and reading back
@@ -116,13 +114,7 @@ public final class ChaosCommand implements Callable<Integer>
         }
         if (workDir == null)
         {
-            try (Stream<Path> files = Files.walk(dir))
-            {
-                for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(p);
-                }
-            }
+            DirectoryTree.delete(dir);
         }
         return 0;
     }

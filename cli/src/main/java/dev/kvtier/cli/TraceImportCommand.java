@@ -9,12 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code kvtier trace import}: a Mooncake JSONL trace as a recorded trace (arrivals only, request id = line index),
@@ -70,21 +67,10 @@ public final class TraceImportCommand implements Callable<Integer>
         {
             if (!moved)
             {
-                deleteTree(partial);
+                DirectoryTree.delete(partial);
             }
         }
         spec.commandLine().getErr().println("imported " + n + " requests into " + traceDir);
         return 0;
-    }
-
-    private static void deleteTree(final Path dir) throws IOException
-    {
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

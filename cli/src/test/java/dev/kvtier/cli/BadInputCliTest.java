@@ -254,6 +254,11 @@ class BadInputCliTest
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("cut.jsonl:2: not valid JSON");
         assertThat(dir.resolve("rec")).as("no half recording left behind").doesNotExist();
+        try (var siblings = Files.list(dir))
+        {
+            assertThat(siblings.map(p -> p.getFileName().toString())).as("nor its scratch directory")
+                .noneMatch(name -> name.startsWith(".rec.import-"));
+        }
 
         final Path plain = Files.createDirectory(dir.resolve("plain"));
         final CliRun stats = CliRun.of("trace", "stats", "--trace-dir", plain.toString());
