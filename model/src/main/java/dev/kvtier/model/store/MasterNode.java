@@ -13,12 +13,19 @@ import java.util.function.Consumer;
  * The Mooncake master as a node: answers {@link MasterRequest}s from {@link MasterService} and drives its two
  * periodic jobs from timers, the eviction pass every 10 ms and the client monitor every second. The runtime
  * supplies time and randomness, so this one class is the master of both the simulator and the live process.
+ *
+ * <p>The eviction timer is parked while a pass could do nothing ({@link MasterService#evictionDue} false: usage
+ * under the high watermark, no failed put, no discarded replica waiting): a request or a client expiry that makes a
+ * pass due re-arms it at the next 10 ms boundary of the same grid, where the periodic timer would have run the
+ * first pass that does something. A run takes the same passes at the same instants without an event for each idle
+ * tick (in the conversation trace on mooncake-16, 31% of all events were idle ticks).
  */
 public final class MasterNode implements Node
 {
     private static final long EVICTION_TIMER = 1;
     private static final long CLIENT_MONITOR_TIMER = 2;
     private static final long NANOS_PER_MS = 1_000_000;
+    private static final long EVICTION_PERIOD_NS = MasterConfig.EVICTION_PERIOD_MS * NANOS_PER_MS;
 
     private final MasterConfig config;
     private final MasterRpcCounters rpcCounters = new MasterRpcCounters();
@@ -27,6 +34,9 @@ public final class MasterNode implements Node
     };
     private NodeContext ctx;
     private MasterService service;
+    /** When the last eviction pass ran (or the node started): the origin of the 10 ms grid. */
+    private long lastEvictionNs;
+    private boolean evictionParked;
 
     public MasterNode(final MasterConfig config)
     {
@@ -44,7 +54,9 @@ public final class MasterNode implements Node
     {
         this.ctx = ctx;
         this.service = new MasterService(config, ctx.random());
-        ctx.schedule(MasterConfig.EVICTION_PERIOD_MS * NANOS_PER_MS, EVICTION_TIMER);
+        lastEvictionNs = ctx.now();
+        evictionParked = false;
+        ctx.schedule(EVICTION_PERIOD_NS, EVICTION_TIMER);
         ctx.schedule(MasterConfig.CLIENT_MONITOR_PERIOD_MS * NANOS_PER_MS, CLIENT_MONITOR_TIMER);
     }
 
@@ -54,7 +66,15 @@ public final class MasterNode implements Node
         if (timerId == EVICTION_TIMER)
         {
             service.evict(nowMs());
-            ctx.schedule(MasterConfig.EVICTION_PERIOD_MS * NANOS_PER_MS, EVICTION_TIMER);
+            lastEvictionNs = ctx.now();
+            if (service.evictionDue())
+            {
+                ctx.schedule(EVICTION_PERIOD_NS, EVICTION_TIMER);
+            }
+            else
+            {
+                evictionParked = true;
+            }
         }
         else if (timerId == CLIENT_MONITOR_TIMER)
         {
@@ -65,6 +85,25 @@ public final class MasterNode implements Node
                 onClientSegmentsDropped.accept(dropped);
             }
             ctx.schedule(MasterConfig.CLIENT_MONITOR_PERIOD_MS * NANOS_PER_MS, CLIENT_MONITOR_TIMER);
+            wakeEvictionIfDue(false);
+        }
+    }
+
+    /**
+     * Re-arms a parked eviction timer once a pass is due, at the grid's first point from which the periodic timer
+     * would have run that pass: after now for a request (the point's tick was scheduled 10 ms before it, before a
+     * request delivered at that instant was sent), at or after now for the client monitor (scheduled a second
+     * before, so it fired ahead of a tick at the same instant).
+     */
+    private void wakeEvictionIfDue(final boolean pointPassed)
+    {
+        if (evictionParked && service.evictionDue())
+        {
+            evictionParked = false;
+            final long sinceLast = ctx.now() - lastEvictionNs;
+            final boolean onPoint = sinceLast > 0 && sinceLast % EVICTION_PERIOD_NS == 0;
+            final long periods = sinceLast / EVICTION_PERIOD_NS + (onPoint && !pointPassed ? 0 : 1);
+            ctx.schedule(lastEvictionNs + periods * EVICTION_PERIOD_NS - ctx.now(), EVICTION_TIMER);
         }
     }
 
@@ -76,6 +115,7 @@ public final class MasterNode implements Node
             return;
         }
         ctx.send(from, handle(request, nowMs()));
+        wakeEvictionIfDue(true);
     }
 
     /**

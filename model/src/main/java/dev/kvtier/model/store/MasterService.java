@@ -458,9 +458,7 @@ public final class MasterService
     {
         final long capacity = segments.capacityBytes();
         final double used = capacity == 0 ? 0 : (double)segments.allocatedBytes() / capacity;
-        final boolean triggered = used > config.evictionHighWatermarkRatio()
-            || (needMemEviction && config.evictionRatio() > 0);
-        if (!triggered)
+        if (!evictionTriggered(used))
         {
             releaseDiscarded(nowMs);
             return 0;
@@ -485,6 +483,25 @@ public final class MasterService
         releaseDiscarded(nowMs);
         needMemEviction = false;
         return plan.victims().size();
+    }
+
+    /**
+     * Whether a pass at any later instant could change something: usage over the high watermark, a put that found
+     * no room, or a discarded replica waiting for its release. While false, passes are no-ops, whatever the clock.
+     */
+    public boolean evictionDue()
+    {
+        if (!discarded.isEmpty())
+        {
+            return true;
+        }
+        final long capacity = segments.capacityBytes();
+        return evictionTriggered(capacity == 0 ? 0 : (double)segments.allocatedBytes() / capacity);
+    }
+
+    private boolean evictionTriggered(final double used)
+    {
+        return used > config.evictionHighWatermarkRatio() || (needMemEviction && config.evictionRatio() > 0);
     }
 
     private void releaseDiscarded(final long nowMs)
