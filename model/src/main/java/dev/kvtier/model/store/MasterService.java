@@ -584,7 +584,7 @@ public final class MasterService
         final MountedSegment m = segments.get(segmentId);
         if (m != null)
         {
-            m.allocator.free(allocation);
+            segments.free(m, allocation);
         }
     }
 

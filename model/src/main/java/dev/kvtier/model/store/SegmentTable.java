@@ -47,6 +47,12 @@ final class SegmentTable
     private int[] placedAllocations = new int[2];
     private long[] placedOffsets = new long[2];
     private int placed;
+    /**
+     * The mounted segments' capacity and allocated bytes, kept as they change: the master asks whether an eviction
+     * pass is due after every request, which a sum over a thousand segments would make O(segments) a request.
+     */
+    private long capacityTotal;
+    private long allocatedTotal;
 
     boolean contains(final long segmentId)
     {
@@ -70,7 +76,9 @@ final class SegmentTable
         // a remount of a mounted segment keeps its allocator: make none (its arrays are megabytes) just to drop it
         if (!byId.containsKey(s.id()))
         {
-            byId.put(s.id(), new MountedSegment(s));
+            final MountedSegment m = new MountedSegment(s);
+            byId.put(s.id(), m);
+            capacityTotal += m.allocator.capacity();
             reorder();
         }
     }
@@ -80,6 +88,8 @@ final class SegmentTable
         final MountedSegment m = byId.remove(segmentId);
         if (m != null)
         {
+            capacityTotal -= m.allocator.capacity();
+            allocatedTotal -= m.allocator.allocatedBytes();
             reorder();
         }
         return m;
@@ -117,22 +127,20 @@ final class SegmentTable
 
     long capacityBytes()
     {
-        long total = 0;
-        for (final MountedSegment m : ordered)
-        {
-            total += m.allocator.capacity();
-        }
-        return total;
+        return capacityTotal;
     }
 
     long allocatedBytes()
     {
-        long total = 0;
-        for (final MountedSegment m : ordered)
-        {
-            total += m.allocator.allocatedBytes();
-        }
-        return total;
+        return allocatedTotal;
+    }
+
+    /** Frees {@code allocation} of mounted segment {@code m}. */
+    void free(final MountedSegment m, final int allocation)
+    {
+        final long before = m.allocator.allocatedBytes();
+        m.allocator.free(allocation);
+        allocatedTotal += m.allocator.allocatedBytes() - before;
     }
 
     /**
@@ -226,9 +234,11 @@ final class SegmentTable
                 return;
             }
         }
+        final long before = m.allocator.allocatedBytes();
         final int allocation = m.allocator.allocate(size);
         if (allocation >= 0)
         {
+            allocatedTotal += m.allocator.allocatedBytes() - before;
             if (placed == placedSegments.length)
             {
                 placedSegments = Arrays.copyOf(placedSegments, placed * 2);
