@@ -1,10 +1,7 @@
 package dev.kvtier.model.store;
 
-import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
-import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -142,7 +139,7 @@ class MasterEvictionTimerTest
     }
 
     /** One master on a test event loop ordered by (time, scheduling sequence), as the simulator's queue is. */
-    private static final class Loop implements NodeContext
+    private static final class Loop extends MasterTestContext
     {
         private record Event(long at, long seq, Runnable action)
         {
@@ -214,12 +211,6 @@ class MasterEvictionTimerTest
         }
 
         @Override
-        public NodeId self()
-        {
-            return new NodeId(0, "master");
-        }
-
-        @Override
         public long now()
         {
             return now;
@@ -262,24 +253,6 @@ class MasterEvictionTimerTest
         {
             final MasterReply reply = (MasterReply)message;
             log.add("reply " + reply.requestId() + " " + reply.error() + " " + reply.value() + " at " + now);
-        }
-
-        @Override
-        public int register(final MemoryRegion region)
-        {
-            throw new AssertionError("the master moves no bulk data");
-        }
-
-        @Override
-        public void expose(final String segment, final int region, final long baseAddress)
-        {
-            throw new AssertionError("the master moves no bulk data");
-        }
-
-        @Override
-        public void transfer(final TransferBatch batch, final long tag)
-        {
-            throw new AssertionError("the master moves no bulk data");
         }
 
         @Override

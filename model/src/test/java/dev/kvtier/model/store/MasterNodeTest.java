@@ -1,10 +1,7 @@
 package dev.kvtier.model.store;
 
-import dev.kvtier.model.node.MemoryRegion;
 import dev.kvtier.model.node.Message;
-import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
-import dev.kvtier.model.node.TransferBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,17 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Steps the master node by hand with a test clock, as Aeron's ElectionTest does. */
 class MasterNodeTest
 {
-    static final class StepContext implements NodeContext
+    static final class StepContext extends MasterTestContext
     {
         long now;
         final List<Message> sent = new ArrayList<>();
         final List<long[]> timers = new ArrayList<>();
-
-        @Override
-        public NodeId self()
-        {
-            return new NodeId(0, "master");
-        }
 
         @Override
         public long now()
@@ -50,24 +41,6 @@ class MasterNodeTest
         public void send(final NodeId to, final Message message)
         {
             sent.add(message);
-        }
-
-        @Override
-        public int register(final MemoryRegion region)
-        {
-            throw new AssertionError("the master moves no bulk data");
-        }
-
-        @Override
-        public void expose(final String segment, final int region, final long baseAddress)
-        {
-            throw new AssertionError("the master moves no bulk data");
-        }
-
-        @Override
-        public void transfer(final TransferBatch batch, final long tag)
-        {
-            throw new AssertionError("the master moves no bulk data");
         }
 
         @Override
