@@ -13,11 +13,27 @@ import java.util.Arrays;
 final class PageLru
 {
     private final PageSlotMap index = new PageSlotMap(1024);
+    /** Told of every page taken in or let go, as {@link #instance}'s (null: nobody is told). */
+    private final PrefixHolders holders;
+    private final int instance;
     private final RecencyList order = new RecencyList(1024);
     private int[] page = new int[1024];
     private int[] free = new int[1024];
     private int freeCount;
     private int used;
+
+    /** A tree nobody else is told about (the router's picture of the store). */
+    PageLru()
+    {
+        this(null, -1);
+    }
+
+    /** Instance {@code instance}'s tree, telling {@code holders} what it takes in and lets go. */
+    PageLru(final PrefixHolders holders, final int instance)
+    {
+        this.holders = holders;
+        this.instance = instance;
+    }
 
     int size()
     {
@@ -71,6 +87,10 @@ final class PageLru
             final int s = order.tail();
             order.unlink(s);
             index.remove(page[s]);
+            if (holders != null)
+            {
+                holders.remove(page[s], instance);
+            }
             free[freeCount++] = s;
         }
     }
@@ -93,6 +113,10 @@ final class PageLru
         }
         page[s] = pageId;
         index.put(pageId, s);
+        if (holders != null)
+        {
+            holders.add(pageId, instance);
+        }
         return s;
     }
 }

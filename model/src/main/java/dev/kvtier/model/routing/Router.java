@@ -34,6 +34,7 @@ public final class Router implements Node
     private boolean[] healthy;
     private int unhealthy;
     private final PageLru storage = new PageLru();
+    private final PrefixHolders holders = new PrefixHolders();
     private final Map<Long, long[]> dispatched = new HashMap<>();
     private NodeContext ctx;
     private NodeId client;
@@ -57,7 +58,7 @@ public final class Router implements Node
         this.trees = new PageLru[n];
         for (int i = 0; i < n; i++)
         {
-            trees[i] = new PageLru();
+            trees[i] = new PageLru(holders, i);
         }
         this.healthy = new boolean[n];
         java.util.Arrays.fill(healthy, true);
@@ -173,7 +174,7 @@ public final class Router implements Node
             inFlight = java.util.Arrays.copyOf(inFlight, n);
             pendingPrefillTokens = java.util.Arrays.copyOf(pendingPrefillTokens, n);
             trees = java.util.Arrays.copyOf(trees, n);
-            trees[i] = new PageLru();
+            trees[i] = new PageLru(holders, i);
             healthy = java.util.Arrays.copyOf(healthy, n);
             healthy[i] = true;
             return;
@@ -295,17 +296,9 @@ public final class Router implements Node
             cacheAwareBalanced++;
             return min;
         }
-        int best = 0;
-        int bestLen = -1;
-        for (int i = 0; i < n; i++)
-        {
-            final int len = trees[i].prefixLength(r.pages());
-            if (len > bestLen)
-            {
-                bestLen = len;
-                best = i;
-            }
-        }
+        // the longest match over all trees, and the lowest-numbered instance with it, in one pass over the prompt
+        final int bestLen = holders.prefixLength(r.pages());
+        final int best = bestLen == 0 ? 0 : holders.lowestHolder(r.pages()[bestLen - 1]);
         final double rate = (double)bestLen * config.pageSize() / Math.max(1, r.inputTokens());
         if (rate > config.cacheThreshold())
         {

@@ -1,0 +1,114 @@
+package dev.kvtier.model.routing;
+
+import dev.kvtier.model.primitive.PageSlotMap;
+
+import java.util.Arrays;
+
+/**
+ * Which instances' router trees hold each page, so that cache_aware finds its instance in one pass over the prompt
+ * rather than one per instance: each tree is prefix-closed, so their union is too, and the deepest page of the
+ * prompt that any tree holds gives the longest match; the lowest-numbered instance holding that page is the one a
+ * scan of every tree in index order picks first. Per page, the holders as a sorted array.
+ */
+final class PrefixHolders
+{
+    private final PageSlotMap index = new PageSlotMap(1024);
+    private int[][] holders = new int[1024][];
+    private int[] counts = new int[1024];
+    private int[] free = new int[1024];
+    private int freeCount;
+    private int used;
+
+    /** Instance {@code instance}'s tree took {@code page} in. */
+    void add(final int page, final int instance)
+    {
+        int e = index.get(page);
+        if (e < 0)
+        {
+            e = allocate(page);
+        }
+        int[] h = holders[e];
+        final int c = counts[e];
+        final int at = -Arrays.binarySearch(h, 0, c, instance) - 1;
+        if (at < 0)
+        {
+            throw new IllegalStateException("instance " + instance + " already holds page " + page);
+        }
+        if (c == h.length)
+        {
+            h = Arrays.copyOf(h, c * 2);
+            holders[e] = h;
+        }
+        System.arraycopy(h, at, h, at + 1, c - at);
+        h[at] = instance;
+        counts[e] = c + 1;
+    }
+
+    /** Instance {@code instance}'s tree let {@code page} go. */
+    void remove(final int page, final int instance)
+    {
+        final int e = index.get(page);
+        final int c = e < 0 ? 0 : counts[e];
+        final int at = e < 0 ? -1 : Arrays.binarySearch(holders[e], 0, c, instance);
+        if (at < 0)
+        {
+            throw new IllegalStateException("instance " + instance + " does not hold page " + page);
+        }
+        System.arraycopy(holders[e], at + 1, holders[e], at, c - at - 1);
+        counts[e] = c - 1;
+        if (c == 1)
+        {
+            index.remove(page);
+            free[freeCount++] = e;
+        }
+    }
+
+    /** Length of the longest prefix of {@code pages} that some instance holds. */
+    int prefixLength(final int[] pages)
+    {
+        int lo = 0;
+        int hi = pages.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi + 1) >>> 1;
+            if (index.get(pages[mid - 1]) >= 0)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The lowest-numbered instance holding {@code page}, which some instance must hold. */
+    int lowestHolder(final int page)
+    {
+        return holders[index.get(page)][0];
+    }
+
+    private int allocate(final int page)
+    {
+        final int e;
+        if (freeCount > 0)
+        {
+            e = free[--freeCount];
+        }
+        else
+        {
+            if (used == counts.length)
+            {
+                holders = Arrays.copyOf(holders, used * 2);
+                counts = Arrays.copyOf(counts, used * 2);
+                free = Arrays.copyOf(free, used * 2);
+            }
+            e = used++;
+            holders[e] = new int[2];
+        }
+        counts[e] = 0;
+        index.put(page, e);
+        return e;
+    }
+}
