@@ -73,7 +73,11 @@ final class PageLru
             int s = index.get(pages[i]);
             if (s < 0)
             {
-                s = allocate(pages[i]);
+                s = allocate(pages[i], i == 0 ? PrefixHolders.ROOT : pages[i - 1]);
+            }
+            else if (holders != null)
+            {
+                holders.seen(pages[i], i == 0 ? PrefixHolders.ROOT : pages[i - 1]);
             }
             order.moveToHead(s);
         }
@@ -95,7 +99,7 @@ final class PageLru
         }
     }
 
-    private int allocate(final int pageId)
+    private int allocate(final int pageId, final long parent)
     {
         final int s;
         if (freeCount > 0)
@@ -115,7 +119,7 @@ final class PageLru
         index.put(pageId, s);
         if (holders != null)
         {
-            holders.add(pageId, instance);
+            holders.taken(pageId, parent, instance);
         }
         return s;
     }

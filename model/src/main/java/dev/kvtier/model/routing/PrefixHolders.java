@@ -6,26 +6,39 @@ import java.util.Arrays;
 
 /**
  * Which instances' router trees hold each page, so that cache_aware finds its instance in one pass over the prompt
- * rather than one per instance: each tree is prefix-closed, so their union is too, and the deepest page of the
- * prompt that any tree holds gives the longest match; the lowest-numbered instance holding that page is the one a
- * scan of every tree in index order picks first. Per page, the holders as a sorted array.
+ * rather than one per instance: while every page has one parent (the page before it in every prompt it appears in),
+ * each tree is prefix-closed along any prompt, so their union is too, and the deepest page of the prompt that any
+ * tree holds gives the longest match; the lowest-numbered instance holding that page is the one a scan of every tree
+ * in index order picks first. Per page, the holders as a sorted array and the parent it was taken in under. A trace
+ * whose ids are not prefix hashes (an id seen again under another parent, or twice in one prompt) breaks that: the
+ * first such sighting makes {@link #consistentWith} false for good, and the router scans the trees as before.
  */
 final class PrefixHolders
 {
     private final PageSlotMap index = new PageSlotMap(1024);
     private int[][] holders = new int[1024][];
     private int[] counts = new int[1024];
+    private long[] parents = new long[1024];
     private int[] free = new int[1024];
     private int freeCount;
     private int used;
+    private boolean consistent = true;
 
-    /** Instance {@code instance}'s tree took {@code page} in. */
-    void add(final int page, final int instance)
+    /** The parent of a prompt's first page. */
+    static final long ROOT = Long.MIN_VALUE;
+
+    /** Instance {@code instance}'s tree took {@code page} in, after {@code parent} in the prompt it came with. */
+    void taken(final int page, final long parent, final int instance)
     {
         int e = index.get(page);
         if (e < 0)
         {
             e = allocate(page);
+            parents[e] = parent;
+        }
+        else if (parents[e] != parent)
+        {
+            consistent = false;
         }
         int[] h = holders[e];
         final int c = counts[e];
@@ -42,6 +55,29 @@ final class PrefixHolders
         System.arraycopy(h, at, h, at + 1, c - at);
         h[at] = instance;
         counts[e] = c + 1;
+    }
+
+    /** A tree that holds {@code page} touched it again, after {@code parent}. */
+    void seen(final int page, final long parent)
+    {
+        final int e = index.get(page);
+        if (e >= 0 && parents[e] != parent)
+        {
+            consistent = false;
+        }
+    }
+
+    /**
+     * Whether {@link #prefixLength} and {@link #lowestHolder} answer for {@code pages} what a scan of every tree
+     * would: every page held so far has had one parent, and the prompt's held pages have theirs.
+     */
+    boolean consistentWith(final int[] pages)
+    {
+        for (int i = 0; i < pages.length && consistent; i++)
+        {
+            seen(pages[i], i == 0 ? ROOT : pages[i - 1]);
+        }
+        return consistent;
     }
 
     /** Instance {@code instance}'s tree let {@code page} go. */
@@ -102,6 +138,7 @@ final class PrefixHolders
             {
                 holders = Arrays.copyOf(holders, used * 2);
                 counts = Arrays.copyOf(counts, used * 2);
+                parents = Arrays.copyOf(parents, used * 2);
                 free = Arrays.copyOf(free, used * 2);
             }
             e = used++;

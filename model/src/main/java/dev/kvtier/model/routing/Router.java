@@ -296,9 +296,26 @@ public final class Router implements Node
             cacheAwareBalanced++;
             return min;
         }
-        // the longest match over all trees, and the lowest-numbered instance with it, in one pass over the prompt
-        final int bestLen = holders.prefixLength(r.pages());
-        final int best = bestLen == 0 ? 0 : holders.lowestHolder(r.pages()[bestLen - 1]);
+        int best = 0;
+        int bestLen = -1;
+        if (holders.consistentWith(r.pages()))
+        {
+            // the longest match over all trees, and the lowest-numbered instance with it, in one pass
+            bestLen = holders.prefixLength(r.pages());
+            best = bestLen == 0 ? 0 : holders.lowestHolder(r.pages()[bestLen - 1]);
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                final int len = trees[i].prefixLength(r.pages());
+                if (len > bestLen)
+                {
+                    bestLen = len;
+                    best = i;
+                }
+            }
+        }
         final double rate = (double)bestLen * config.pageSize() / Math.max(1, r.inputTokens());
         if (rate > config.cacheThreshold())
         {

@@ -18,7 +18,11 @@ import java.util.function.Consumer;
  * under the high watermark, no failed put, no discarded replica waiting): a request or a client expiry that makes a
  * pass due re-arms it at the next 10 ms boundary of the same grid, where the periodic timer would have run the
  * first pass that does something. A run takes the same passes at the same instants without an event for each idle
- * tick (in the conversation trace on mooncake-16, 31% of all events were idle ticks).
+ * tick (in the conversation trace on mooncake-16, 31% of all events were idle ticks). One order can differ: a
+ * request delivered at the very nanosecond of the re-armed pass, and sent before the request that re-armed it or
+ * more than 10 ms before that instant, comes before the pass where the ticking timer's pass came first (a simulator
+ * orders an instant's events by when they were scheduled). Upstream's eviction thread and its RPC threads have no
+ * order at one instant either.
  */
 public final class MasterNode implements Node
 {
