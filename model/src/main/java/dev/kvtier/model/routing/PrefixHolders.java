@@ -9,14 +9,16 @@ import java.util.Arrays;
  * rather than one per instance: while every page has one parent (the page before it in every prompt it appears in),
  * each tree is prefix-closed along any prompt, so their union is too, and the deepest page of the prompt that any
  * tree holds gives the longest match; the lowest-numbered instance holding that page is the one a scan of every tree
- * in index order picks first. Per page, the holders as a sorted array and the parent it was taken in under. A trace
+ * in index order picks first. Per page, its holders (the lowest apart) and the parent it was taken in under. A trace
  * whose ids are not prefix hashes (an id seen again under another parent, or twice in one prompt) breaks that: the
  * first such sighting makes {@link #consistentWith} false for good, and the router scans the trees as before.
  */
 final class PrefixHolders
 {
     private final PageSlotMap index = new PageSlotMap(1024);
-    private int[][] holders = new int[1024][];
+    /** Per page, its lowest-numbered holder; the others, sorted, only for a page that more than one tree holds. */
+    private int[] lowest = new int[1024];
+    private int[][] others = new int[1024][];
     private int[] counts = new int[1024];
     private long[] parents = new long[1024];
     private int[] free = new int[1024];
@@ -40,21 +42,36 @@ final class PrefixHolders
         {
             consistent = false;
         }
-        int[] h = holders[e];
         final int c = counts[e];
-        final int at = -Arrays.binarySearch(h, 0, c, instance) - 1;
-        if (at < 0)
+        if (c > 0)
         {
-            throw new IllegalStateException("instance " + instance + " already holds page " + page);
+            final int low = lowest[e];
+            if (instance == low || c > 1 && Arrays.binarySearch(others[e], 0, c - 1, instance) >= 0)
+            {
+                throw new IllegalStateException("instance " + instance + " already holds page " + page);
+            }
+            insertOther(e, c - 1, Math.max(instance, low));
+            lowest[e] = Math.min(instance, low);
         }
-        if (c == h.length)
+        else
         {
-            h = Arrays.copyOf(h, c * 2);
-            holders[e] = h;
+            lowest[e] = instance;
         }
-        System.arraycopy(h, at, h, at + 1, c - at);
-        h[at] = instance;
         counts[e] = c + 1;
+    }
+
+    /** Adds {@code instance} to entry {@code e}'s {@code n} other holders, in order. */
+    private void insertOther(final int e, final int n, final int instance)
+    {
+        int[] h = others[e];
+        if (h == null || n == h.length)
+        {
+            h = h == null ? new int[2] : Arrays.copyOf(h, n * 2);
+            others[e] = h;
+        }
+        final int at = -Arrays.binarySearch(h, 0, n, instance) - 1;
+        System.arraycopy(h, at, h, at + 1, n - at);
+        h[at] = instance;
     }
 
     /** A tree that holds {@code page} touched it again, after {@code parent}. */
@@ -85,18 +102,31 @@ final class PrefixHolders
     {
         final int e = index.get(page);
         final int c = e < 0 ? 0 : counts[e];
-        final int at = e < 0 ? -1 : Arrays.binarySearch(holders[e], 0, c, instance);
+        final int[] h = c > 1 ? others[e] : null;
+        final int at = c == 0 ? -1 : instance == lowest[e] ? c - 1 : h == null ? -1
+            : Arrays.binarySearch(h, 0, c - 1, instance);
         if (at < 0)
         {
             throw new IllegalStateException("instance " + instance + " does not hold page " + page);
         }
-        System.arraycopy(holders[e], at + 1, holders[e], at, c - at - 1);
-        counts[e] = c - 1;
         if (c == 1)
         {
+            counts[e] = 0;
             index.remove(page);
             free[freeCount++] = e;
+            return;
         }
+        if (at == c - 1)
+        {
+            // the lowest goes: the next one up takes its place
+            lowest[e] = h[0];
+            System.arraycopy(h, 1, h, 0, c - 2);
+        }
+        else
+        {
+            System.arraycopy(h, at + 1, h, at, c - 2 - at);
+        }
+        counts[e] = c - 1;
     }
 
     /** Length of the longest prefix of {@code pages} that some instance holds. */
@@ -122,7 +152,7 @@ final class PrefixHolders
     /** The lowest-numbered instance holding {@code page}, which some instance must hold. */
     int lowestHolder(final int page)
     {
-        return holders[index.get(page)][0];
+        return lowest[index.get(page)];
     }
 
     private int allocate(final int page)
@@ -136,13 +166,13 @@ final class PrefixHolders
         {
             if (used == counts.length)
             {
-                holders = Arrays.copyOf(holders, used * 2);
+                lowest = Arrays.copyOf(lowest, used * 2);
+                others = Arrays.copyOf(others, used * 2);
                 counts = Arrays.copyOf(counts, used * 2);
                 parents = Arrays.copyOf(parents, used * 2);
                 free = Arrays.copyOf(free, used * 2);
             }
             e = used++;
-            holders[e] = new int[2];
         }
         counts[e] = 0;
         index.put(page, e);

@@ -23,6 +23,8 @@ import java.util.Map;
 public final class Router implements Node
 {
     private static final long EVICTION_TIMER = 1;
+    /** From how many prefill instances cache_aware keeps {@link PrefixHolders} rather than scanning every tree. */
+    static final int HOLDERS_FROM_INSTANCES = 64;
 
     private final RouterConfig config;
     private final List<NodeId> instances;
@@ -34,7 +36,11 @@ public final class Router implements Node
     private boolean[] healthy;
     private int unhealthy;
     private final PageLru storage = new PageLru();
-    private final PrefixHolders holders = new PrefixHolders();
+    /**
+     * Which instances hold each page, from {@link #HOLDERS_FROM_INSTANCES} instances up (null below): it doubles the
+     * router's memory per page held, which a scan of a few trees per request does not repay.
+     */
+    private final PrefixHolders holders;
     private final Map<Long, long[]> dispatched = new HashMap<>();
     private NodeContext ctx;
     private NodeId client;
@@ -55,6 +61,7 @@ public final class Router implements Node
         this.inFlight = new int[n];
         this.pendingPrefillTokens = new long[n];
         this.decodeInFlight = new int[config.decode().size()];
+        this.holders = n >= HOLDERS_FROM_INSTANCES ? new PrefixHolders() : null;
         this.trees = new PageLru[n];
         for (int i = 0; i < n; i++)
         {
@@ -298,7 +305,7 @@ public final class Router implements Node
         }
         int best = 0;
         int bestLen = -1;
-        if (holders.consistentWith(r.pages()))
+        if (holders != null && holders.consistentWith(r.pages()))
         {
             // the longest match over all trees, and the lowest-numbered instance with it, in one pass
             bestLen = holders.prefixLength(r.pages());
