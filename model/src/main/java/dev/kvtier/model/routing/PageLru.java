@@ -40,20 +40,24 @@ final class PageLru
         return index.size();
     }
 
-    boolean contains(final int pageId)
-    {
-        return index.get(pageId) >= 0;
-    }
-
     /** Length of the longest prefix of {@code pages} held here (the set is prefix-closed). */
     int prefixLength(final int[] pages)
+    {
+        return heldPrefix(index, pages);
+    }
+
+    /**
+     * Length of the longest prefix of {@code pages} whose pages {@code held} has, by binary search: right when what
+     * {@code held} has is prefix-closed along {@code pages}.
+     */
+    static int heldPrefix(final PageSlotMap held, final int[] pages)
     {
         int lo = 0;
         int hi = pages.length;
         while (lo < hi)
         {
             final int mid = (lo + hi + 1) >>> 1;
-            if (contains(pages[mid - 1]))
+            if (held.get(pages[mid - 1]) >= 0)
             {
                 lo = mid;
             }

@@ -102,29 +102,27 @@ final class PrefixHolders
     {
         final int e = index.get(page);
         final int c = e < 0 ? 0 : counts[e];
-        final int[] h = c > 1 ? others[e] : null;
-        final int at = c == 0 ? -1 : instance == lowest[e] ? c - 1 : h == null ? -1
-            : Arrays.binarySearch(h, 0, c - 1, instance);
-        if (at < 0)
+        if (c > 0 && instance == lowest[e])
         {
-            throw new IllegalStateException("instance " + instance + " does not hold page " + page);
-        }
-        if (c == 1)
-        {
-            counts[e] = 0;
-            index.remove(page);
-            free[freeCount++] = e;
-            return;
-        }
-        if (at == c - 1)
-        {
-            // the lowest goes: the next one up takes its place
-            lowest[e] = h[0];
-            System.arraycopy(h, 1, h, 0, c - 2);
+            if (c == 1)
+            {
+                counts[e] = 0;
+                index.remove(page);
+                free[freeCount++] = e;
+                return;
+            }
+            // the next one up takes the lowest's place
+            lowest[e] = others[e][0];
+            System.arraycopy(others[e], 1, others[e], 0, c - 2);
         }
         else
         {
-            System.arraycopy(h, at + 1, h, at, c - 2 - at);
+            final int at = c > 1 ? Arrays.binarySearch(others[e], 0, c - 1, instance) : -1;
+            if (at < 0)
+            {
+                throw new IllegalStateException("instance " + instance + " does not hold page " + page);
+            }
+            System.arraycopy(others[e], at + 1, others[e], at, c - 2 - at);
         }
         counts[e] = c - 1;
     }
@@ -132,21 +130,7 @@ final class PrefixHolders
     /** Length of the longest prefix of {@code pages} that some instance holds. */
     int prefixLength(final int[] pages)
     {
-        int lo = 0;
-        int hi = pages.length;
-        while (lo < hi)
-        {
-            final int mid = (lo + hi + 1) >>> 1;
-            if (index.get(pages[mid - 1]) >= 0)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return lo;
+        return PageLru.heldPrefix(index, pages);
     }
 
     /** The lowest-numbered instance holding {@code page}, which some instance must hold. */

@@ -1,5 +1,7 @@
 package dev.kvtier.model.store;
 
+import dev.kvtier.model.primitive.LongIntMap;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -41,12 +43,11 @@ final class SegmentTable
     private MountedSegment[] ordered = new MountedSegment[0];
     private List<MountedSegment> orderedView = List.of();
     /**
-     * {@link #byId} again as an open-addressing table (linear probing, at most a third full), rebuilt on mount and
-     * unmount: every free and every replica description looks a segment up by id, and a scan of the mounted segments
-     * (or boxing the id for the map) made that O(segments): 31% of a run's loop at 1,024 nodes.
+     * {@link #byId} again, id to place in {@link #ordered}, rebuilt on mount and unmount: every free and every
+     * replica description looks a segment up by id, and a scan of the mounted segments (or boxing the id for the
+     * map) made that O(segments): 31% of a run's loop at 1,024 nodes.
      */
-    private long[] probeIds = new long[8];
-    private MountedSegment[] probeSegments = new MountedSegment[8];
+    private final LongIntMap positions = new LongIntMap();
     private MountedSegment[] placedSegments = new MountedSegment[2];
     private int[] placedAllocations = new int[2];
     private long[] placedOffsets = new long[2];
@@ -65,21 +66,8 @@ final class SegmentTable
 
     MountedSegment get(final long segmentId)
     {
-        final MountedSegment[] segs = probeSegments;
-        final int mask = segs.length - 1;
-        for (int i = probeHome(segmentId, mask); segs[i] != null; i = (i + 1) & mask)
-        {
-            if (probeIds[i] == segmentId)
-            {
-                return segs[i];
-            }
-        }
-        return null;
-    }
-
-    private static int probeHome(final long segmentId, final int mask)
-    {
-        return (int)((segmentId * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+        final int at = positions.get(segmentId);
+        return at < 0 ? null : ordered[at];
     }
 
     void mount(final Segment s)
@@ -110,18 +98,10 @@ final class SegmentTable
     {
         ordered = byId.values().toArray(new MountedSegment[0]);
         orderedView = List.of(ordered);
-        final int size = Integer.highestOneBit(Math.max(4, ordered.length * 3)) << 1;
-        probeIds = new long[size];
-        probeSegments = new MountedSegment[size];
-        for (final MountedSegment m : ordered)
+        positions.clear();
+        for (int i = 0; i < ordered.length; i++)
         {
-            int i = probeHome(m.segment.id(), size - 1);
-            while (probeSegments[i] != null)
-            {
-                i = (i + 1) & (size - 1);
-            }
-            probeIds[i] = m.segment.id();
-            probeSegments[i] = m;
+            positions.put(ordered[i].segment.id(), i);
         }
     }
 

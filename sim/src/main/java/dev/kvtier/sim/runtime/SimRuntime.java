@@ -8,6 +8,7 @@ import dev.kvtier.model.node.NodeContext;
 import dev.kvtier.model.node.NodeId;
 import dev.kvtier.model.node.TransferBatch;
 import dev.kvtier.model.node.TransferStatus;
+import dev.kvtier.model.primitive.LongIntMap;
 import dev.kvtier.sim.event.EventQueue;
 import dev.kvtier.sim.event.RandomStreams;
 import dev.kvtier.sim.fault.FaultPlan;
@@ -425,7 +426,7 @@ public final class SimRuntime
         private final NodeId id;
         private final RandomGenerator random;
         private final List<MemoryRegion> regions = new ArrayList<>();
-        private final TimerSlots timers = new TimerSlots();
+        private final LongIntMap timers = new LongIntMap();
 
         SimContext(final NodeId id, final RandomGenerator random)
         {

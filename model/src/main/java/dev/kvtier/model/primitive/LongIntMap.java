@@ -1,15 +1,14 @@
-package dev.kvtier.sim.runtime;
-
-import dev.kvtier.model.primitive.LinearProbing;
+package dev.kvtier.model.primitive;
 
 import java.util.Arrays;
 
 /**
- * One node's pending timers: timer id to the event slot that will fire it, in an open-addressing table of
- * primitives. Every schedule, cancel and firing looks a timer up here, millions of times in a serving run, so it
- * must not box ids or allocate a key per call as a map of records would.
+ * A map from {@code long} ids to non-negative {@code int}s in an open-addressing table of primitives, for lookups
+ * made millions of times a run that must not box an id or allocate a key per call: the simulator's pending timers
+ * (timer id to the event slot that fires it), the master's mounted segments (segment id to its place in mount
+ * order).
  */
-final class TimerSlots
+public final class LongIntMap
 {
     private static final int EMPTY = -1;
 
@@ -18,7 +17,7 @@ final class TimerSlots
     private int mask = 15;
     private int size;
 
-    TimerSlots()
+    public LongIntMap()
     {
         Arrays.fill(slots, EMPTY);
     }
@@ -30,8 +29,8 @@ final class TimerSlots
         return (int)h & mask;
     }
 
-    /** Records that {@code id} fires from event {@code slot}; the id must not be pending. */
-    void put(final long id, final int slot)
+    /** Maps {@code id} to {@code slot} (>= 0); the id must not be mapped already. */
+    public void put(final long id, final int slot)
     {
         if ((size + 1) * 2 > slots.length)
         {
@@ -47,8 +46,19 @@ final class TimerSlots
         size++;
     }
 
-    /** Forgets {@code id} and returns its event slot, or -1 if it was not pending. */
-    int remove(final long id)
+    /** What {@code id} maps to, or -1 if nothing. */
+    public int get(final long id)
+    {
+        int i = home(id);
+        while (slots[i] != EMPTY && ids[i] != id)
+        {
+            i = (i + 1) & mask;
+        }
+        return slots[i];
+    }
+
+    /** Forgets {@code id} and returns what it mapped to, or -1 if nothing. */
+    public int remove(final long id)
     {
         int i = home(id);
         while (slots[i] != EMPTY && ids[i] != id)
@@ -81,7 +91,7 @@ final class TimerSlots
         return slot;
     }
 
-    void clear()
+    public void clear()
     {
         Arrays.fill(slots, EMPTY);
         size = 0;
