@@ -9,6 +9,7 @@ import dev.kvtier.sim.hicache.HiCacheSweep;
 import dev.kvtier.sim.hits.BlockTrace;
 import dev.kvtier.sim.hits.HitReplay;
 import dev.kvtier.sim.report.HiCacheReport;
+import dev.kvtier.sim.serving.ServingOptions;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -104,10 +105,7 @@ final class HiCacheOptions
 
     private List<HiCacheScenario> scenarios(final Shared shared)
     {
-        if (shared.limit() < 0)
-        {
-            throw new BadInputException("--limit: must be >= 0 requests (0 = all), got " + shared.limit());
-        }
+        ServingOptions.requireLimit(shared.limit());
         checkPages(l1Pages, "--l1-pages");
         checkPages(l2Pages, "--l2-pages");
         checkPages(l3Pages, "--l3-pages");

@@ -37,6 +37,12 @@ public record ServingOptions(long seed, boolean spreadArrivals, long bucketMs, d
             throw new IllegalArgumentException("--bucket-ms: must be in [0, " + MAX_BUCKET_MS + "] ms (0 infers it "
                 + "from the trace), got " + bucketMs);
         }
+        requireLimit(limit);
+    }
+
+    /** {@code --limit}'s rule, for every mode that reads it: the first N requests of the trace, 0 for all. */
+    public static void requireLimit(final long limit)
+    {
         if (limit < 0)
         {
             throw new IllegalArgumentException("--limit: must be >= 0 requests (0 = all), got " + limit);
